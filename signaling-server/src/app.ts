@@ -1,0 +1,93 @@
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { DestinationStream } from 'pino'
+import type { Config } from './config.js'
+import { loggerOptions } from './logger.js'
+import authPlugin from './plugins/app/auth.js'
+import callServicePlugin from './plugins/app/call-service.js'
+import dbPlugin from './plugins/app/db.js'
+import { installErrorHandlers } from './plugins/app/error-handler.js'
+import metricsPlugin from './plugins/app/metrics.js'
+import webRootPlugin from './plugins/app/web-root.js'
+import corsPlugin from './plugins/external/cors.js'
+import helmetPlugin from './plugins/external/helmet.js'
+import rateLimitPlugin from './plugins/external/rate-limit.js'
+import underPressurePlugin from './plugins/external/under-pressure.js'
+import websocketPlugin from './plugins/external/websocket.js'
+import authRoutes from './routes/auth.js'
+import callRoutes from './routes/calls.js'
+import healthRoutes from './routes/health.js'
+import metricsRoutes from './routes/metrics.js'
+import userRoutes from './routes/users.js'
+import realtimePlugin from './ws/index.js'
+import type { Fanout } from './ws/fanout.js'
+
+export interface AppOptions {
+  config: Config
+  /** Where logs go (default stdout); tests pass a stream to read them. */
+  logStream?: DestinationStream
+  /** A built web client to serve from the same origin. */
+  webRoot?: string
+  /** Room and event fan-out; in-memory unless another implementation is given. */
+  fanout?: Fanout
+}
+
+export const BODY_LIMIT_BYTES = 64 * 1024
+
+/**
+ * Builds the server without listening, so the standalone process, the desktop app's embedded server
+ * and the tests all run the very same app. Registration order is explicit (no autoload): external
+ * protections first, then app services (each declaring its dependencies), then routes.
+ */
+export async function buildApp({
+  config,
+  logStream,
+  webRoot,
+  fanout,
+}: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel, logStream),
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 72_000,
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 128, ignoreTrailingSlash: false },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  app.server.headersTimeout = 20_000
+  // Bodies are checked as sent (unknown fields rejected, no coercion); queries are converted (F2).
+  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+
+  await app.register(helmetPlugin)
+  await app.register(corsPlugin, { origins: config.corsOrigins })
+  await app.register(rateLimitPlugin, config.rateLimit)
+  await app.register(dbPlugin, { dbPath: config.dbPath })
+  await app.register(underPressurePlugin)
+  await app.register(metricsPlugin)
+  await app.register(websocketPlugin)
+  await app.register(authPlugin, {
+    jwtSecret: config.jwtSecret,
+    tokenTtlSeconds: config.jwtExpireHours * 3600,
+    scryptN: config.scryptN,
+  })
+  await app.register(realtimePlugin, {
+    allowedOrigins: config.corsOrigins,
+    pingIntervalMs: config.ws.pingIntervalMs,
+    maxSocketsPerUser: config.ws.maxSocketsPerUser,
+    limits: config.ws,
+    ...(fanout && { fanout }),
+  })
+  await app.register(callServicePlugin, { ringTimeoutS: config.ringTimeoutS })
+  installErrorHandlers(app)
+
+  await app.register(healthRoutes)
+  await app.register(metricsRoutes, { allow: config.metricsAllow })
+  await app.register(authRoutes)
+  await app.register(userRoutes)
+  await app.register(callRoutes)
+  if (webRoot) await app.register(webRootPlugin, { root: webRoot })
+  return app
+}

@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto'
+import { BlockList, isIP } from 'node:net'
+
+/** Everything the server can be told, already parsed and checked. One source of truth for config. */
+export interface Config {
+  port: number
+  host: string
+  jwtSecret: string
+  jwtExpireHours: number
+  dbPath: string
+  corsOrigins: string[]
+  ringTimeoutS: number
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed (F5); empty = none. */
+  trustProxy: string[]
+  /** IPs/CIDRs allowed to read /metrics; empty = /metrics is off. */
+  metricsAllow: string[]
+  /** Requests per minute per client IP across the API, and for register/login and calls/start. */
+  rateLimit: { global: number; auth: number; callStart: number }
+  /** scrypt cost N (a power of two). The stored hash records it, so it can change over time. */
+  scryptN: number
+  ws: {
+    pingIntervalMs: number
+    /** Messages per second a socket may send, and the burst it may save up. */
+    messagesPerSecond: number
+    messageBurst: number
+    /** Bytes queued for a slow reader before it is disconnected (W9). */
+    maxBufferedBytes: number
+    maxSocketsPerUser: number
+  }
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+export const DEFAULTS = {
+  port: 8000,
+  jwtExpireHours: 24,
+  dbPath: './data/signaling.db',
+  ringTimeoutS: 45,
+  logLevel: 'info',
+  metricsAllow: ['127.0.0.1', '::1'],
+  rateLimit: { global: 600, auth: 10, callStart: 30 },
+  scryptN: 2 ** 15,
+  ws: {
+    pingIntervalMs: 15_000,
+    messagesPerSecond: 50,
+    messageBurst: 200,
+    maxBufferedBytes: 1024 * 1024,
+    maxSocketsPerUser: 16,
+  },
+} as const
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export const MIN_SECRET_BYTES = 32
+
+type Env = Record<string, string | undefined>
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw.trim() === '') return fallback
+  if (!/^\d+$/.test(raw.trim()))
+    throw new ConfigError(`${name} must be a whole number, got "${raw}"`)
+  const value = Number(raw)
+  if (value < min || value > max)
+    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`)
+  return value
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+}
+
+/** Accepts only IPs and CIDRs, never `true` or a hop count (F5). */
+export function parseAddressList(name: string, raw: string | undefined): string[] {
+  const items = list(raw)
+  for (const item of items) {
+    const [address = '', prefix] = item.split('/')
+    const family = isIP(address)
+    const maxPrefix = family === 6 ? 128 : 32
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= maxPrefix)
+    if (family === 0 || !prefixOk) {
+      throw new ConfigError(`${name} takes IP addresses or CIDR ranges, got "${item}"`)
+    }
+  }
+  return items
+}
+
+export function toBlockList(items: readonly string[]): BlockList {
+  const blocks = new BlockList()
+  for (const item of items) {
+    const [address = '', prefix] = item.split('/')
+    const type = isIP(address) === 6 ? 'ipv6' : 'ipv4'
+    if (prefix === undefined) blocks.addAddress(address, type)
+    else blocks.addSubnet(address, Number(prefix), type)
+  }
+  return blocks
+}
+
+function origins(raw: string | undefined): string[] {
+  return list(raw).map((item) => {
+    let url: URL
+    try {
+      url = new URL(item)
+    } catch {
+      throw new ConfigError(
+        `CORS_ORIGINS entries must be origins like https://app.example.com, got "${item}"`,
+      )
+    }
+    if (url.origin === 'null' && !/^[a-z][a-z0-9+.-]*:\/\/[^/]+$/i.test(item)) {
+      throw new ConfigError(`CORS_ORIGINS entry "${item}" is not an origin`)
+    }
+    return url.origin === 'null' ? item.replace(/\/$/, '') : url.origin
+  })
+}
+
+export interface ConfigMode {
+  /** The desktop app's embedded server listens on loopback by default; standalone on all interfaces. */
+  embedded?: boolean
+}
+
+/**
+ * Reads the environment described in protocol.md. Refuses a missing or short JWT_SECRET unless
+ * NODE_ENV=development, where it makes a throwaway one (tokens then die with the process).
+ */
+export function loadConfig(env: Env = process.env, mode: ConfigMode = {}): Config {
+  const development = env.NODE_ENV === 'development'
+  let jwtSecret = env.JWT_SECRET ?? ''
+  if (Buffer.byteLength(jwtSecret) < MIN_SECRET_BYTES) {
+    if (!development) {
+      throw new ConfigError(
+        `JWT_SECRET must be set to at least ${MIN_SECRET_BYTES} bytes (it signs every login token). ` +
+          `Generate one with: node -e "console.log(require('crypto').randomBytes(48).toString('base64url'))" ` +
+          `and start the server with JWT_SECRET=<that value>, or set NODE_ENV=development to use a throwaway secret.`,
+      )
+    }
+    jwtSecret = randomBytes(48).toString('base64url')
+  }
+  const logLevel = (env.LOG_LEVEL ?? DEFAULTS.logLevel).trim()
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`)
+  }
+  const host = (env.HOST ?? (mode.embedded ? '127.0.0.1' : '0.0.0.0')).trim()
+  if (isIP(host) === 0 && host !== 'localhost') {
+    throw new ConfigError(`HOST must be an IP address (e.g. 127.0.0.1 or 0.0.0.0), got "${host}"`)
+  }
+  const scryptLog2 = int(env, 'SCRYPT_LOG2_N', Math.log2(DEFAULTS.scryptN), 10, 20)
+  return {
+    port: int(env, 'PORT', DEFAULTS.port, 0, 65535),
+    host,
+    jwtSecret,
+    jwtExpireHours: int(env, 'JWT_EXPIRE_HOURS', DEFAULTS.jwtExpireHours, 1, 24 * 365),
+    dbPath: (env.DB_PATH ?? DEFAULTS.dbPath).trim() || DEFAULTS.dbPath,
+    corsOrigins: origins(env.CORS_ORIGINS),
+    ringTimeoutS: int(env, 'RING_TIMEOUT_S', DEFAULTS.ringTimeoutS, 1, 3600),
+    logLevel: logLevel as Config['logLevel'],
+    trustProxy: parseAddressList('TRUST_PROXY', env.TRUST_PROXY),
+    metricsAllow:
+      env.METRICS_ALLOW === undefined
+        ? [...DEFAULTS.metricsAllow]
+        : env.METRICS_ALLOW.trim() === 'off'
+          ? []
+          : parseAddressList('METRICS_ALLOW', env.METRICS_ALLOW),
+    rateLimit: {
+      global: int(env, 'RATE_LIMIT_PER_MIN', DEFAULTS.rateLimit.global, 1, 1_000_000),
+      auth: int(env, 'RATE_LIMIT_AUTH_PER_MIN', DEFAULTS.rateLimit.auth, 1, 1_000_000),
+      callStart: int(env, 'RATE_LIMIT_CALLS_PER_MIN', DEFAULTS.rateLimit.callStart, 1, 1_000_000),
+    },
+    scryptN: 2 ** scryptLog2,
+    ws: {
+      ...DEFAULTS.ws,
+      pingIntervalMs:
+        int(env, 'WS_PING_INTERVAL_S', DEFAULTS.ws.pingIntervalMs / 1000, 1, 300) * 1000,
+    },
+  }
+}

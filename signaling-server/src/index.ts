@@ -1,0 +1,9 @@
+export { buildApp, BODY_LIMIT_BYTES, type AppOptions } from './app.js'
+export { loadConfig, ConfigError, DEFAULTS, type Config } from './config.js'
+export {
+  createSignalingServer,
+  type BoundAddress,
+  type SignalingServer,
+  type SignalingServerOptions,
+} from './embed.js'
+export { InMemoryFanout, type Fanout, type Subscriber } from './ws/fanout.js'

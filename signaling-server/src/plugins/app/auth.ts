@@ -1,0 +1,83 @@
+import type { FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { ApiError } from '../../api-error.js'
+import { createDummyHash, hashPassword, verifyPassword } from '../../auth/passwords.js'
+import { createTokenService, InvalidTokenError, type TokenService } from '../../auth/tokens.js'
+import type { User } from '../../protocol/index.js'
+
+export interface AuthOptions {
+  jwtSecret: string
+  tokenTtlSeconds: number
+  scryptN: number
+}
+
+export interface Passwords {
+  hash(password: string): Promise<string>
+  verify(password: string, stored: string): Promise<boolean>
+  /** Same cost as a real check, for unknown users (D2). */
+  burn(password: string): Promise<void>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    tokens: TokenService
+    passwords: Passwords
+    /** Resolves the bearer token to a user who still exists, or throws a 401 ApiError. */
+    userFromToken(token: string | undefined): Promise<{ user: User; exp: number }>
+    /** preHandler for every authenticated route. */
+    authenticate(request: FastifyRequest): Promise<void>
+  }
+  interface FastifyRequest {
+    user: User | null
+  }
+}
+
+export const bearerToken = (header: string | undefined): string | undefined => {
+  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header ?? '')
+  return match?.[1]
+}
+
+export default fp<AuthOptions>(
+  async (fastify, { jwtSecret, tokenTtlSeconds, scryptN }) => {
+    const tokens = createTokenService(jwtSecret, tokenTtlSeconds)
+    const dummyHash = createDummyHash(scryptN)
+    fastify.decorate('tokens', tokens)
+    fastify.decorate('passwords', {
+      hash: (password: string) => hashPassword(password, scryptN),
+      verify: verifyPassword,
+      burn: async (password: string) => {
+        await verifyPassword(password, await dummyHash())
+      },
+    })
+    fastify.decorate('userFromToken', async (token: string | undefined) => {
+      if (!token)
+        throw new ApiError(401, 'invalid_token', 'Sign in first: this needs a bearer token')
+      let claims
+      try {
+        claims = await tokens.verify(token)
+      } catch (error) {
+        const expired = error instanceof InvalidTokenError && error.reason === 'expired'
+        throw new ApiError(
+          401,
+          'invalid_token',
+          expired ? 'Your session has expired: sign in again' : 'Invalid token',
+        )
+      }
+      const user = fastify.users.findById(claims.userId)
+      if (!user)
+        throw new ApiError(401, 'invalid_token', 'This account no longer exists on this server')
+      return { user, exp: claims.exp }
+    })
+    fastify.decorateRequest('user', null)
+    fastify.decorate('authenticate', async (request: FastifyRequest) => {
+      request.user = (await fastify.userFromToken(bearerToken(request.headers.authorization))).user
+    })
+  },
+  { name: 'auth', dependencies: ['db'] },
+)
+
+/** The signed-in user of a route behind `authenticate` (which has already refused anyone else). */
+export function signedInUser(request: FastifyRequest): User {
+  if (!request.user) throw new ApiError(401, 'invalid_token', 'Sign in first')
+  return request.user
+}

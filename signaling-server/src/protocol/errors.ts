@@ -1,0 +1,56 @@
+import Type from 'typebox'
+
+/** Every error code the server sends, in REST bodies and in WebSocket `error` messages. */
+export const ERROR_CODES = [
+  'invalid_input',
+  'invalid_json',
+  'unsupported_media_type',
+  'invalid_token',
+  'invalid_credentials',
+  'forbidden',
+  'not_found',
+  'username_taken',
+  'conflict',
+  'busy',
+  'payload_too_large',
+  'rate_limited',
+  'unknown_type',
+  'not_in_room',
+  'service_unavailable',
+  'internal_error',
+] as const
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object(
+      {
+        code: Type.String({ maxLength: 64 }),
+        message: Type.String({ maxLength: 1024 }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+)
+export type ErrorBody = Type.Static<typeof ErrorBody>
+
+export const errorBody = (code: ErrorCode, message: string): ErrorBody => ({
+  error: { code, message },
+})
+
+/** WebSocket close codes. 4xxx mirror the HTTP status they stand for. */
+export const CloseCode = {
+  normal: 1000,
+  goingAway: 1001,
+  policyViolation: 1008,
+  messageTooBig: 1009,
+  tryAgainLater: 1013,
+  replaced: 4000,
+  unauthorized: 4401,
+  forbidden: 4403,
+  notFound: 4404,
+  callEnded: 4410,
+  tooManyConnections: 4429,
+} as const
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode]

@@ -1,0 +1,147 @@
+import Type from 'typebox'
+import {
+  CallId,
+  CallStatus,
+  CallType,
+  DisplayName,
+  EndReason,
+  IsoTime,
+  Password,
+  RoomId,
+  Username,
+  Uuid,
+} from './common.js'
+
+const strict = { additionalProperties: false } as const
+
+export const User = Type.Object({ id: Uuid, username: Username, display_name: DisplayName }, strict)
+export type User = Type.Static<typeof User>
+
+export const Call = Type.Object(
+  {
+    id: CallId,
+    room_id: RoomId,
+    caller_id: Uuid,
+    callee_id: Uuid,
+    call_type: CallType,
+    status: CallStatus,
+    end_reason: Type.Optional(EndReason),
+    created_at: IsoTime,
+    answered_at: Type.Optional(IsoTime),
+    ended_at: Type.Optional(IsoTime),
+    duration_s: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** Extension: the two participants, so that a client can show names without another lookup. */
+    caller: Type.Optional(User),
+    callee: Type.Optional(User),
+  },
+  strict,
+)
+export type Call = Type.Static<typeof Call>
+
+export const RegisterBody = Type.Object(
+  { username: Username, password: Password, display_name: Type.Optional(DisplayName) },
+  strict,
+)
+export type RegisterBody = Type.Static<typeof RegisterBody>
+
+export const LoginBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 32 }),
+    password: Type.String({ minLength: 1, maxLength: 128 }),
+  },
+  strict,
+)
+export type LoginBody = Type.Static<typeof LoginBody>
+
+export const AuthResponse = Type.Object({ token: Type.String(), user: User }, strict)
+export type AuthResponse = Type.Static<typeof AuthResponse>
+
+export const MeResponse = Type.Object({ user: User }, strict)
+export type MeResponse = Type.Static<typeof MeResponse>
+
+export const UserSearchQuery = Type.Object(
+  {
+    query: Type.Optional(Type.String({ maxLength: 64 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+  },
+  strict,
+)
+export type UserSearchQuery = Type.Static<typeof UserSearchQuery>
+
+export const UserListResponse = Type.Object({ users: Type.Array(User, { maxItems: 50 }) }, strict)
+export type UserListResponse = Type.Static<typeof UserListResponse>
+
+export const StartCallBody = Type.Object({ callee_id: Uuid, call_type: CallType }, strict)
+export type StartCallBody = Type.Static<typeof StartCallBody>
+
+export const CallIdBody = Type.Object({ call_id: CallId }, strict)
+export type CallIdBody = Type.Static<typeof CallIdBody>
+
+export const CallResponse = Type.Object({ call: Call }, strict)
+export type CallResponse = Type.Static<typeof CallResponse>
+
+export const CallListResponse = Type.Object({ calls: Type.Array(Call) }, strict)
+export type CallListResponse = Type.Static<typeof CallListResponse>
+
+export const HistoryQuery = Type.Object(
+  {
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  },
+  strict,
+)
+export type HistoryQuery = Type.Static<typeof HistoryQuery>
+
+export const CallStats = Type.Object(
+  {
+    total_calls: Type.Integer({ minimum: 0 }),
+    completed: Type.Integer({ minimum: 0 }),
+    missed: Type.Integer({ minimum: 0 }),
+    declined: Type.Integer({ minimum: 0 }),
+    total_duration_s: Type.Integer({ minimum: 0 }),
+    avg_duration_s: Type.Number({ minimum: 0 }),
+  },
+  strict,
+)
+export type CallStats = Type.Static<typeof CallStats>
+
+export const HistoryResponse = Type.Object(
+  {
+    calls: Type.Array(Call),
+    page: Type.Integer({ minimum: 1 }),
+    limit: Type.Integer({ minimum: 1 }),
+    total: Type.Integer({ minimum: 0 }),
+    stats: CallStats,
+  },
+  strict,
+)
+export type HistoryResponse = Type.Static<typeof HistoryResponse>
+
+export const HealthResponse = Type.Object(
+  {
+    status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+    service: Type.Literal('veracall-signaling'),
+    version: Type.String(),
+    database: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+    uptime_s: Type.Number(),
+  },
+  strict,
+)
+export type HealthResponse = Type.Static<typeof HealthResponse>
+
+/** The REST routes, so that clients build URLs from one table. */
+export const ROUTES = {
+  health: '/health',
+  register: '/api/v1/auth/register',
+  login: '/api/v1/auth/login',
+  me: '/api/v1/users/me',
+  users: '/api/v1/users',
+  startCall: '/api/v1/calls/start',
+  acceptCall: '/api/v1/calls/accept',
+  declineCall: '/api/v1/calls/decline',
+  endCall: '/api/v1/calls/end',
+  activeCalls: '/api/v1/calls/active',
+  history: '/api/v1/calls/history',
+  callSocket: (roomId: string): string => `/ws/call/${encodeURIComponent(roomId)}`,
+  eventsSocket: '/ws/events',
+} as const

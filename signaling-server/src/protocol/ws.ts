@@ -1,0 +1,99 @@
+import Type from 'typebox'
+import { Call } from './rest.js'
+
+const strict = { additionalProperties: false } as const
+
+/** Largest WebSocket frame the server accepts (W4); larger ones close the socket with 1009. */
+export const MAX_WS_MESSAGE_BYTES = 64 * 1024
+/** Subprotocol the server selects when a client authenticates with `bearer.<jwt>` (W11). */
+export const WS_SUBPROTOCOL = 'veracall.v1'
+export const BEARER_SUBPROTOCOL_PREFIX = 'bearer.'
+
+/** Per-type `data` of the messages a client may send into a call room. */
+export const ClientData = {
+  join: Type.Object({}, strict),
+  leave: Type.Object({}, strict),
+  offer: Type.Object(
+    { type: Type.Optional(Type.Literal('offer')), sdp: Type.String({ maxLength: 60_000 }) },
+    strict,
+  ),
+  answer: Type.Object(
+    { type: Type.Optional(Type.Literal('answer')), sdp: Type.String({ maxLength: 60_000 }) },
+    strict,
+  ),
+  ice_candidate: Type.Object(
+    {
+      candidate: Type.String({ maxLength: 2048 }),
+      sdpMid: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+      sdpMLineIndex: Type.Optional(
+        Type.Union([Type.Integer({ minimum: 0, maximum: 255 }), Type.Null()]),
+      ),
+      usernameFragment: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
+    },
+    strict,
+  ),
+  /** Extension: tells the other side that the microphone or camera is on or off. */
+  media_state: Type.Object({ audio: Type.Boolean(), video: Type.Boolean() }, strict),
+} as const
+export type ClientMessageType = keyof typeof ClientData
+export const CLIENT_MESSAGE_TYPES = Object.keys(ClientData) as ClientMessageType[]
+/** Types relayed to the other participant as they are (join/leave are handled by the server). */
+export const RELAYED_TYPES: readonly ClientMessageType[] = [
+  'offer',
+  'answer',
+  'ice_candidate',
+  'media_state',
+]
+
+/** The envelope every message uses, in both directions, before its type is known. */
+export const Envelope = Type.Object(
+  {
+    type: Type.String({ minLength: 1, maxLength: 32 }),
+    call_id: Type.String({ maxLength: 64 }),
+    /** Ignored from clients: the server sets it from the token. */
+    user_id: Type.Optional(Type.String({ maxLength: 64 })),
+    data: Type.Object({}),
+    timestamp: Type.Optional(Type.Number({ minimum: 0 })),
+  },
+  strict,
+)
+export type Envelope = Type.Static<typeof Envelope>
+
+export type ClientDataOf<T extends ClientMessageType> = Type.Static<(typeof ClientData)[T]>
+
+export interface Message<T extends string, D> {
+  type: T
+  call_id: string
+  user_id: string
+  data: D
+  timestamp: number
+}
+
+export type OfferMessage = Message<'offer', ClientDataOf<'offer'>>
+export type AnswerMessage = Message<'answer', ClientDataOf<'answer'>>
+export type IceCandidateMessage = Message<'ice_candidate', ClientDataOf<'ice_candidate'>>
+export type MediaStateMessage = Message<'media_state', ClientDataOf<'media_state'>>
+export type RelayedMessage = OfferMessage | AnswerMessage | IceCandidateMessage | MediaStateMessage
+
+/** Server → client in a call room. */
+export const PeerData = Type.Object({ user_id: Type.String({ maxLength: 64 }) }, strict)
+export const ErrorData = Type.Object(
+  { code: Type.String({ maxLength: 64 }), message: Type.String({ maxLength: 1024 }) },
+  strict,
+)
+export type PeerJoinedMessage = Message<'peer_joined', Type.Static<typeof PeerData>>
+export type PeerLeftMessage = Message<'peer_left', Type.Static<typeof PeerData>>
+export type ErrorMessage = Message<'error', Type.Static<typeof ErrorData>>
+export type ServerRoomMessage = RelayedMessage | PeerJoinedMessage | PeerLeftMessage | ErrorMessage
+
+/** Server → client on `/ws/events`. */
+export const EVENT_TYPES = [
+  'incoming_call',
+  'call_accepted',
+  'call_declined',
+  'call_ended',
+] as const
+export type EventType = (typeof EVENT_TYPES)[number]
+export const CallEventData = Type.Object({ call: Call }, strict)
+export type CallEventMessage = Message<EventType, Type.Static<typeof CallEventData>>
+export type ServerEventMessage = CallEventMessage | ErrorMessage

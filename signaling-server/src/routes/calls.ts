@@ -1,0 +1,77 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { signedInUser } from '../plugins/app/auth.js'
+import {
+  CallIdBody,
+  CallListResponse,
+  CallResponse,
+  HistoryQuery,
+  HistoryResponse,
+  StartCallBody,
+} from '../protocol/index.js'
+
+/** The calls API. The state machine itself lives in services/call-service.ts. */
+const calls: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.addHook('preHandler', fastify.authenticate)
+  const service = fastify.callService
+
+  fastify.post(
+    '/api/v1/calls/start',
+    {
+      config: { rateLimit: { max: fastify.rateLimits.callStart, timeWindow: '1 minute' } },
+      schema: { body: StartCallBody, response: { 201: CallResponse } },
+    },
+    async (request, reply) => {
+      const call = service.start(
+        signedInUser(request).id,
+        request.body.callee_id,
+        request.body.call_type,
+      )
+      return reply.code(201).send({ call })
+    },
+  )
+
+  fastify.post(
+    '/api/v1/calls/accept',
+    { schema: { body: CallIdBody, response: { 200: CallResponse } } },
+    async (request) => ({
+      call: service.accept(signedInUser(request).id, request.body.call_id),
+    }),
+  )
+
+  fastify.post(
+    '/api/v1/calls/decline',
+    { schema: { body: CallIdBody, response: { 200: CallResponse } } },
+    async (request) => ({
+      call: service.decline(signedInUser(request).id, request.body.call_id),
+    }),
+  )
+
+  fastify.post(
+    '/api/v1/calls/end',
+    { schema: { body: CallIdBody, response: { 200: CallResponse } } },
+    async (request) => ({
+      call: service.end(signedInUser(request).id, request.body.call_id),
+    }),
+  )
+
+  fastify.get(
+    '/api/v1/calls/active',
+    { schema: { response: { 200: CallListResponse } } },
+    async (request) => ({
+      calls: fastify.calls.active(signedInUser(request).id),
+    }),
+  )
+
+  fastify.get(
+    '/api/v1/calls/history',
+    { schema: { querystring: HistoryQuery, response: { 200: HistoryResponse } } },
+    async (request) => {
+      const page = request.query.page ?? 1
+      const limit = request.query.limit ?? 10
+      const userId = signedInUser(request).id
+      const { calls, total } = fastify.calls.history(userId, page, limit)
+      return { calls, page, limit, total, stats: fastify.calls.stats(userId) }
+    },
+  )
+}
+export default calls

@@ -1,0 +1,153 @@
+import type { FastifyInstance } from 'fastify'
+import type { WebSocket } from 'ws'
+import {
+  CloseCode,
+  RoomId,
+  type PeerJoinedMessage,
+  type PeerLeftMessage,
+} from '../protocol/index.js'
+import type { WsContext } from './context.js'
+import { closeAtExpiry } from './expiry.js'
+import { roomTopic } from './fanout.js'
+import { parseClientMessage } from './parse-message.js'
+import { PeerSocket } from './peer-socket.js'
+import { sendError } from './send.js'
+import Type from 'typebox'
+
+const peerMessage = (type: 'peer_joined' | 'peer_left', roomId: string, userId: string): string =>
+  JSON.stringify({
+    type,
+    call_id: roomId,
+    user_id: userId,
+    data: { user_id: userId },
+    timestamp: Date.now(),
+  } satisfies PeerJoinedMessage | PeerLeftMessage)
+
+/** `/ws/call/:roomId`: signaling between the two participants of one call. */
+export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): void {
+  fastify.get<{ Params: { roomId: string } }>(
+    '/ws/call/:roomId',
+    {
+      websocket: true,
+      preValidation: ctx.upgradeAuth,
+      schema: {
+        params: Type.Object({ roomId: RoomId }, { additionalProperties: false }),
+        querystring: ctx.tokenQuery,
+      },
+    },
+    (socket: WebSocket, request) => {
+      // Everything is attached synchronously, before any await, so no frame or error is missed (W10).
+      const auth = request.wsAuth
+      const { roomId } = request.params
+      socket.on('error', (error) => request.log.debug({ err: error }, 'call socket error'))
+      if (!auth) return socket.close(CloseCode.unauthorized, 'unauthorized')
+      const userId = auth.user.id
+      const call = fastify.calls.byRoomId(roomId)
+      if (!call) return socket.close(CloseCode.notFound, 'no such room')
+      if (call.caller_id !== userId && call.callee_id !== userId) {
+        fastify.metrics.rejected.inc({ reason: 'not_participant' })
+        return socket.close(CloseCode.forbidden, 'not a participant of this call')
+      }
+      if (call.status === 'ended') return socket.close(CloseCode.callEnded, 'call has ended')
+      if (!ctx.caps.tryAcquire(userId)) {
+        fastify.metrics.rejected.inc({ reason: 'too_many_sockets' })
+        return socket.close(CloseCode.tooManyConnections, 'too many connections')
+      }
+
+      const topic = roomTopic(roomId)
+      const peer = new PeerSocket(socket, userId, ctx.limits, () =>
+        fastify.metrics.rejected.inc({ reason: 'slow_consumer' }),
+      )
+      let joined = false
+      const cancelExpiry = closeAtExpiry(socket, auth.exp)
+      const fail = (error: unknown): void =>
+        void request.log.error({ err: error }, 'room fanout failed')
+
+      const join = async (): Promise<void> => {
+        // A re-join from a new socket of the same user (a reconnect) replaces the old one (R2).
+        for (const other of fastify.fanout.localSubscribers(topic)) {
+          if (other.userId === userId && other.id !== peer.id && other instanceof PeerSocket) {
+            ctx.replaced.add(other.id)
+            await fastify.fanout.unsubscribe(topic, other)
+            other.close(CloseCode.replaced, 'replaced by a newer connection')
+          }
+        }
+        const present = await fastify.fanout.subscribe(topic, peer)
+        if (!joined)
+          await fastify.fanout.publish(topic, peerMessage('peer_joined', roomId, userId), peer.id)
+        joined = true
+        for (const other of new Set(present))
+          if (other !== userId) peer.deliver(peerMessage('peer_joined', roomId, other))
+      }
+
+      const leave = async (): Promise<void> => {
+        if (!joined) return
+        joined = false
+        await fastify.fanout.unsubscribe(topic, peer)
+        if (!ctx.replaced.has(peer.id))
+          await fastify.fanout.publish(topic, peerMessage('peer_left', roomId, userId))
+      }
+
+      socket.on('message', (raw, isBinary) => {
+        const admitted = peer.admit()
+        if (admitted !== 'ok') {
+          fastify.metrics.rejected.inc({ reason: 'rate_limited' })
+          if (admitted === 'close')
+            return peer.close(CloseCode.policyViolation, 'message rate exceeded')
+          return sendError(socket, roomId, userId, 'rate_limited', 'Too many messages: slow down')
+        }
+        if (isBinary) {
+          fastify.metrics.rejected.inc({ reason: 'invalid_input' })
+          return sendError(
+            socket,
+            roomId,
+            userId,
+            'invalid_input',
+            'Binary frames are not part of the protocol',
+          )
+        }
+        const message = parseClientMessage(raw.toString())
+        if (!message.ok) {
+          fastify.metrics.rejected.inc({ reason: message.code })
+          return sendError(socket, roomId, userId, message.code, message.message)
+        }
+        if (message.callId !== roomId) {
+          fastify.metrics.rejected.inc({ reason: 'invalid_input' })
+          return sendError(
+            socket,
+            roomId,
+            userId,
+            'invalid_input',
+            "call_id must be this room's id",
+          )
+        }
+        if (message.type === 'join') return void join().catch(fail)
+        if (message.type === 'leave') return void leave().catch(fail)
+        if (!joined) {
+          fastify.metrics.rejected.inc({ reason: 'not_in_room' })
+          return sendError(socket, roomId, userId, 'not_in_room', 'Send "join" before signaling')
+        }
+        // Relayed as sent, but for user_id, which is the token's (W6).
+        const relayed = JSON.stringify({
+          type: message.type,
+          call_id: roomId,
+          user_id: userId,
+          data: message.data,
+          timestamp: message.timestamp ?? Date.now(),
+        })
+        fastify.fanout
+          .publish(topic, relayed, peer.id)
+          .then((n) => fastify.metrics.relayed.inc(n))
+          .catch(fail)
+      })
+
+      socket.on('close', () => {
+        cancelExpiry()
+        ctx.caps.release(userId)
+        leave()
+          .catch(fail)
+          .finally(() => ctx.replaced.delete(peer.id))
+      })
+    },
+  )
+}

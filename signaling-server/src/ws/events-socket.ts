@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify'
+import type { WebSocket } from 'ws'
+import { CloseCode } from '../protocol/index.js'
+import type { WsContext } from './context.js'
+import { closeAtExpiry } from './expiry.js'
+import { userTopic } from './fanout.js'
+import { PeerSocket } from './peer-socket.js'
+import { sendError } from './send.js'
+
+/** `/ws/events`: the user's own channel for incoming_call, call_accepted, call_declined, call_ended. */
+export function registerEventsSocket(fastify: FastifyInstance, ctx: WsContext): void {
+  fastify.get(
+    '/ws/events',
+    { websocket: true, preValidation: ctx.upgradeAuth, schema: { querystring: ctx.tokenQuery } },
+    (socket: WebSocket, request) => {
+      const auth = request.wsAuth
+      socket.on('error', (error) => request.log.debug({ err: error }, 'events socket error'))
+      if (!auth) return socket.close(CloseCode.unauthorized, 'unauthorized')
+      const userId = auth.user.id
+      if (!ctx.caps.tryAcquire(userId)) {
+        fastify.metrics.rejected.inc({ reason: 'too_many_sockets' })
+        return socket.close(CloseCode.tooManyConnections, 'too many connections')
+      }
+      const peer = new PeerSocket(socket, userId, ctx.limits, () =>
+        fastify.metrics.rejected.inc({ reason: 'slow_consumer' }),
+      )
+      const topic = userTopic(userId)
+      const cancelExpiry = closeAtExpiry(socket, auth.exp)
+      const fail = (error: unknown): void =>
+        void request.log.error({ err: error }, 'events fanout failed')
+      fastify.fanout.subscribe(topic, peer).catch(fail)
+
+      socket.on('message', () => {
+        const admitted = peer.admit()
+        if (admitted === 'close')
+          return peer.close(CloseCode.policyViolation, 'message rate exceeded')
+        fastify.metrics.rejected.inc({ reason: 'unknown_type' })
+        sendError(
+          socket,
+          '',
+          userId,
+          'unknown_type',
+          'This channel only sends events; it takes no messages',
+        )
+      })
+      socket.on('close', () => {
+        cancelExpiry()
+        ctx.caps.release(userId)
+        fastify.fanout.unsubscribe(topic, peer).catch(fail)
+      })
+    },
+  )
+}

@@ -1,0 +1,75 @@
+/**
+ * Who is subscribed to what, and delivery to them. Rooms are topics `room:<roomId>`, a user's event
+ * channel is `user:<userId>`. Handlers only see this interface, so a Redis-backed implementation
+ * (several server nodes sharing rooms) can replace the in-memory one without touching them: that is
+ * why every method is async even though this one answers at once.
+ */
+export interface Subscriber {
+  /** Unique per socket. */
+  readonly id: string
+  readonly userId: string
+  deliver(message: string): void
+}
+
+export interface Fanout {
+  /** Adds `subscriber`; resolves to the other subscribers' user ids already on the topic. */
+  subscribe(topic: string, subscriber: Subscriber): Promise<string[]>
+  unsubscribe(topic: string, subscriber: Subscriber): Promise<void>
+  /** Delivers `message` to every subscriber of `topic` except the one with id `exceptId`. */
+  publish(topic: string, message: string, exceptId?: string): Promise<number>
+  /** The local subscribers of a user on a topic (to replace a stale socket on re-join). */
+  localSubscribers(topic: string): readonly Subscriber[]
+  stats(prefix: string): { topics: number; subscribers: number }
+}
+
+export const roomTopic = (roomId: string): string => `room:${roomId}`
+export const userTopic = (userId: string): string => `user:${userId}`
+
+export class InMemoryFanout implements Fanout {
+  readonly #topics = new Map<string, Map<string, Subscriber>>()
+
+  async subscribe(topic: string, subscriber: Subscriber): Promise<string[]> {
+    let members = this.#topics.get(topic)
+    if (!members) {
+      members = new Map()
+      this.#topics.set(topic, members)
+    }
+    const others = [...members.values()].filter((s) => s.id !== subscriber.id).map((s) => s.userId)
+    members.set(subscriber.id, subscriber)
+    return others
+  }
+
+  async unsubscribe(topic: string, subscriber: Subscriber): Promise<void> {
+    const members = this.#topics.get(topic)
+    if (!members) return
+    members.delete(subscriber.id)
+    if (members.size === 0) this.#topics.delete(topic)
+  }
+
+  async publish(topic: string, message: string, exceptId?: string): Promise<number> {
+    const members = this.#topics.get(topic)
+    if (!members) return 0
+    let delivered = 0
+    for (const subscriber of members.values()) {
+      if (subscriber.id === exceptId) continue
+      subscriber.deliver(message)
+      delivered++
+    }
+    return delivered
+  }
+
+  localSubscribers(topic: string): readonly Subscriber[] {
+    return [...(this.#topics.get(topic)?.values() ?? [])]
+  }
+
+  stats(prefix: string): { topics: number; subscribers: number } {
+    let topics = 0
+    let subscribers = 0
+    for (const [topic, members] of this.#topics) {
+      if (!topic.startsWith(prefix)) continue
+      topics++
+      subscribers += members.size
+    }
+    return { topics, subscribers }
+  }
+}

@@ -1,0 +1,217 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
+import { afterAll } from 'vitest'
+import WebSocket from 'ws'
+import {
+  createSignalingServer,
+  loadConfig,
+  type Config,
+  type SignalingServer,
+} from 'veracall-signaling'
+import type { AuthResponse, Call } from 'veracall-signaling/protocol'
+
+export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789'
+
+/** A fresh directory for a test's SQLite file, removed after the file's tests. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'veracall-test-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+export function testConfig(
+  overrides: Partial<Config> = {},
+  env: Record<string, string> = {},
+): Config {
+  return {
+    ...loadConfig(
+      {
+        JWT_SECRET: TEST_SECRET,
+        DB_PATH: join(tempDir(), 'signaling.db'),
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        // The cheapest cost the server accepts: tests register many users.
+        SCRYPT_LOG2_N: '10',
+        RATE_LIMIT_PER_MIN: '100000',
+        RATE_LIMIT_AUTH_PER_MIN: '100000',
+        RATE_LIMIT_CALLS_PER_MIN: '100000',
+        ...env,
+      },
+      { embedded: true },
+    ),
+    ...overrides,
+  }
+}
+
+/** Collects log lines, to check what the server writes down. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = []
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(chunk.toString())
+    done()
+  }
+  get text(): string {
+    return this.lines.join('')
+  }
+}
+
+export interface TestServer {
+  server: SignalingServer
+  url: string
+  wsUrl: string
+  config: Config
+  request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: T; headers: Headers }>
+  register(username?: string, password?: string): Promise<AuthResponse>
+  startCall(caller: AuthResponse, callee: AuthResponse, callType?: 'audio' | 'video'): Promise<Call>
+}
+
+let counter = 0
+export const uniqueName = (prefix = 'user'): string => `${prefix}${process.pid}_${++counter}`
+
+/** The real server on 127.0.0.1 with a real SQLite file, stopped after the file's tests. */
+export async function startServer(
+  overrides: Partial<Config> = {},
+  env: Record<string, string> = {},
+  extra: { logStream?: Writable } = {},
+): Promise<TestServer> {
+  const config = testConfig(overrides, env)
+  const server = createSignalingServer({
+    config,
+    ...(extra.logStream && { logStream: extra.logStream }),
+  })
+  const { url } = await server.start()
+  afterAll(() => server.stop())
+  const request: TestServer['request'] = async (method, path, body, token, headers = {}) => {
+    const response = await fetch(url + path, {
+      method,
+      headers: {
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+        ...(token && { authorization: `Bearer ${token}` }),
+        ...headers,
+      },
+      ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    })
+    const text = await response.text()
+    let parsed: unknown = text
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body: parsed as never, headers: response.headers }
+  }
+  const register = async (
+    username = uniqueName(),
+    password = 'correct horse battery',
+  ): Promise<AuthResponse> => {
+    const { status, body } = await request<AuthResponse>('POST', '/api/v1/auth/register', {
+      username,
+      password,
+    })
+    if (status !== 201) throw new Error(`register failed: ${status} ${JSON.stringify(body)}`)
+    return body
+  }
+  const startCall = async (
+    caller: AuthResponse,
+    callee: AuthResponse,
+    callType: 'audio' | 'video' = 'video',
+  ): Promise<Call> => {
+    const { status, body } = await request<{ call: Call }>(
+      'POST',
+      '/api/v1/calls/start',
+      { callee_id: callee.user.id, call_type: callType },
+      caller.token,
+    )
+    if (status !== 201) throw new Error(`start failed: ${status} ${JSON.stringify(body)}`)
+    return body.call
+  }
+  return { server, url, wsUrl: url.replace(/^http/, 'ws'), config, request, register, startCall }
+}
+
+/** A `ws` client that records what it receives and how it closed. */
+export class TestSocket {
+  readonly messages: Record<string, unknown>[] = []
+  readonly socket: WebSocket
+  readonly opened: Promise<void>
+  readonly closed: Promise<{ code: number; reason: string }>
+  #waiters: (() => void)[] = []
+
+  constructor(url: string, options: WebSocket.ClientOptions & { protocols?: string[] } = {}) {
+    this.socket = new WebSocket(url, options.protocols ?? [], options)
+    this.opened = new Promise((resolve, reject) => {
+      this.socket.once('open', () => resolve())
+      this.socket.once('unexpected-response', (_req, res) =>
+        reject(new Error(`HTTP ${res.statusCode}`)),
+      )
+      this.socket.once('error', reject)
+    })
+    this.closed = new Promise((resolve) =>
+      this.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    )
+    this.socket.on('message', (data) => {
+      this.messages.push(JSON.parse(data.toString()) as Record<string, unknown>)
+      for (const wake of this.#waiters.splice(0)) wake()
+    })
+    this.socket.on('error', () => {})
+  }
+
+  send(message: unknown): void {
+    this.socket.send(typeof message === 'string' ? message : JSON.stringify(message))
+  }
+
+  /** Resolves with the first received message (past or future) that matches, or rejects after `ms`. */
+  async next(
+    predicate: (m: Record<string, unknown>) => boolean,
+    ms = 5000,
+  ): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + ms
+    for (;;) {
+      const found = this.messages.find(predicate)
+      if (found) {
+        this.messages.splice(this.messages.indexOf(found), 1)
+        return found
+      }
+      const left = deadline - Date.now()
+      if (left <= 0)
+        throw new Error(`no matching message within ${ms} ms; got ${JSON.stringify(this.messages)}`)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left)
+        this.#waiters.push(() => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+    }
+  }
+
+  ofType(type: string, ms?: number): Promise<Record<string, unknown>> {
+    return this.next((m) => m.type === type, ms)
+  }
+
+  close(): void {
+    this.socket.close()
+  }
+}
+
+export const envelope = (
+  type: string,
+  roomId: string,
+  data: unknown = {},
+  extra: Record<string, unknown> = {},
+) => ({
+  type,
+  call_id: roomId,
+  user_id: '',
+  data,
+  timestamp: Date.now(),
+  ...extra,
+})
