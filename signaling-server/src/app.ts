@@ -1,5 +1,5 @@
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 import { loggerOptions } from './logger.js'
@@ -30,6 +30,8 @@ export interface AppOptions {
   webRoot?: string
   /** Room and event fan-out; in-memory unless another implementation is given. */
   fanout?: Fanout
+  /** Sees every route as it is added (tests check that each one has schemas). */
+  onRoute?: (route: RouteOptions) => void
 }
 
 export const BODY_LIMIT_BYTES = 64 * 1024
@@ -44,6 +46,7 @@ export async function buildApp({
   logStream,
   webRoot,
   fanout,
+  onRoute,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel, logStream),
@@ -58,12 +61,16 @@ export async function buildApp({
     routerOptions: { maxParamLength: 128, ignoreTrailingSlash: false },
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.server.headersTimeout = 20_000
+  if (onRoute) app.addHook('onRoute', onRoute)
   // Bodies are checked as sent (unknown fields rejected, no coercion); queries are converted (F2).
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
 
   await app.register(helmetPlugin)
   await app.register(corsPlugin, { origins: config.corsOrigins })
   await app.register(rateLimitPlugin, config.rateLimit)
+  // Before any route: a route keeps the error handler in force when it is added, and the
+  // WebSocket routes' upgrade refusals (401/403/400) must use the envelope too (F10, W1).
+  installErrorHandlers(app)
   await app.register(dbPlugin, { dbPath: config.dbPath })
   await app.register(underPressurePlugin)
   await app.register(metricsPlugin)
@@ -81,7 +88,6 @@ export async function buildApp({
     ...(fanout && { fanout }),
   })
   await app.register(callServicePlugin, { ringTimeoutS: config.ringTimeoutS })
-  installErrorHandlers(app)
 
   await app.register(healthRoutes)
   await app.register(metricsRoutes, { allow: config.metricsAllow })
