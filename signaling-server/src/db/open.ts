@@ -59,6 +59,7 @@ export function migrate(
     if (migration.version <= current) continue
     raw.transaction(() => {
       raw.exec(migration.up)
+      // PRAGMA takes no bound parameters; the version is an integer from this file. sql-scan-allow
       raw.pragma(`user_version = ${Math.trunc(migration.version)}`)
     })()
   }
@@ -70,13 +71,13 @@ export function migrate(
  * never block the writer, FULL sync so a committed call survives power loss too, foreign keys on,
  * and a busy timeout instead of immediate SQLITE_BUSY errors.
  */
-export function openDatabase(path: string): Db {
+export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const raw = new Database(path)
   raw.pragma('journal_mode = WAL')
   raw.pragma('synchronous = FULL')
   raw.pragma('foreign_keys = ON')
   raw.pragma('busy_timeout = 5000')
-  migrate(raw)
+  migrate(raw, migrations)
   return new Db(raw)
 }
