@@ -215,3 +215,67 @@ export const envelope = (
   timestamp: Date.now(),
   ...extra,
 })
+
+/** Signs a JWT with the test secret; every claim and the header can be bent to test refusals (D1). */
+export async function signTestToken(
+  userId: string,
+  options: {
+    alg?: string
+    secret?: string
+    issuer?: string
+    audience?: string
+    /** Expiry in seconds since the epoch; null leaves `exp` out. */
+    exp?: number | null
+  } = {},
+): Promise<string> {
+  const { SignJWT } = await import('jose')
+  let jwt = new SignJWT({ username: 'someone' })
+    .setProtectedHeader({ alg: options.alg ?? 'HS256', typ: 'JWT' })
+    .setSubject(userId)
+    .setIssuer(options.issuer ?? 'veracall-signaling')
+    .setAudience(options.audience ?? 'veracall')
+    .setIssuedAt()
+  const exp = options.exp === undefined ? Math.floor(Date.now() / 1000) + 3600 : options.exp
+  if (exp !== null) jwt = jwt.setExpirationTime(exp)
+  return jwt.sign(new TextEncoder().encode(options.secret ?? TEST_SECRET))
+}
+
+/** An unsigned `alg: none` token for `userId` (which a server must never accept). */
+export function unsignedToken(userId: string): string {
+  const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url')
+  const now = Math.floor(Date.now() / 1000)
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part({
+    sub: userId,
+    username: 'someone',
+    iss: 'veracall-signaling',
+    aud: 'veracall',
+    iat: now,
+    exp: now + 3600,
+  })}.`
+}
+
+export type UpgradeOutcome =
+  | { upgraded: true; protocol: string | undefined; socket: WebSocket }
+  | { upgraded: false; status: number; body: string }
+
+/** Tries a WebSocket upgrade and reports whether it was refused over HTTP (and how) or completed. */
+export function tryUpgrade(
+  url: string,
+  options: WebSocket.ClientOptions & { protocols?: string[] } = {},
+): Promise<UpgradeOutcome> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, options.protocols ?? [], options)
+    socket.on('error', () => {})
+    socket.once('upgrade', (response) => {
+      const header = response.headers['sec-websocket-protocol']
+      socket.once('open', () => resolve({ upgraded: true, protocol: header, socket }))
+    })
+    socket.once('unexpected-response', (_request, response) => {
+      let body = ''
+      response.setEncoding('utf8')
+      response.on('data', (chunk: string) => (body += chunk))
+      response.on('end', () => resolve({ upgraded: false, status: response.statusCode ?? 0, body }))
+      response.on('error', reject)
+    })
+  })
+}
