@@ -36,6 +36,16 @@ describe('accounts', async () => {
     expect(login.status).toBe(401)
   })
 
+  it('says which field is wrong, in words', async () => {
+    const name = uniqueName()
+    const unknown = await register({ username: name, password: 'long enough pw', admin: true })
+    expect(unknown.body.error.message).toBe('body: unknown field "admin"')
+    const missing = await register({ username: name })
+    expect(missing.body.error.message).toBe('body: missing field "password"')
+    const short = await register({ username: name, password: 'short' })
+    expect(short.body.error.message).toMatch(/^body\.password: .*8/)
+  })
+
   it('keeps usernames unique regardless of case (409)', async () => {
     const name = uniqueName('Case')
     expect((await register({ username: name, password: 'long enough pw' })).status).toBe(201)

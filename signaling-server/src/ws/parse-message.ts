@@ -1,4 +1,5 @@
 import { Compile } from 'typebox/compile'
+import { describeValidation } from '../validation-message.js'
 import { ClientData, Envelope, type ClientMessageType, type ErrorCode } from '../protocol/index.js'
 
 const envelope = Compile(Envelope)
@@ -19,11 +20,7 @@ export type ParsedMessage =
   | { ok: false; code: ErrorCode; message: string }
 
 function firstError(validator: ReturnType<typeof Compile>, value: unknown, where: string): string {
-  const [error] = validator.Errors(value)
-  if (!error) return `${where} is invalid`
-  const path =
-    error.instancePath === '' ? where : `${where}${error.instancePath.replaceAll('/', '.')}`
-  return `${path}: ${error.message}`
+  return describeValidation(validator.Errors(value), where)
 }
 
 /** Text frame → a validated client message (envelope, then the data of its type), or why not (W5). */

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { ApiError } from '../../api-error.js'
 import { errorBody, type ErrorCode } from '../../protocol/index.js'
+import { describeValidation } from '../../validation-message.js'
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'invalid_input',
@@ -25,7 +26,10 @@ export function installErrorHandlers(fastify: FastifyInstance): void {
       return reply.code(error.statusCode).send(errorBody(error.code, error.message))
     }
     if (error.validation) {
-      return reply.code(400).send(errorBody('invalid_input', error.message))
+      const where = error.validationContext ?? 'request'
+      return reply
+        .code(400)
+        .send(errorBody('invalid_input', describeValidation(error.validation, where)))
     }
     const status = error.statusCode ?? 500
     if (status >= 500) {
