@@ -1,0 +1,97 @@
+import type {
+  DetectorStatus,
+  FrameInput,
+  RiskUpdate,
+  SecurityReport,
+} from '../shared/ipc-contract.js'
+
+/**
+ * What main needs from the detector host that the detection work exports from
+ * `./detector/host.ts` (a worker behind a {seq, request} envelope). Loaded lazily so the app
+ * starts without it and the ONNX runtime is only loaded when detection is on.
+ */
+export interface DetectorHost {
+  status(): Promise<DetectorStatus>
+  startSession(callId: number): Promise<void>
+  submitFrame(frame: FrameInput): Promise<void>
+  endSession(callId: number): Promise<SecurityReport | null>
+  onRisk(listener: (update: RiskUpdate) => void): () => void
+  stop(): Promise<void>
+}
+
+export interface DetectorHostOptions {
+  /** Folder holding the .onnx model(s): the user's custom folder or the bundled one. */
+  modelDir: string
+  /** Frames per second to analyse (settings.analysisRate). */
+  analysisRate: number
+  log(message: string): void
+}
+
+export interface DetectorModule {
+  createDetectorHost(options: DetectorHostOptions): DetectorHost
+}
+
+/** Vite turns this into a lazy import of the host when the file exists, and {} when not. */
+const hostModules = import.meta.glob<DetectorModule>('./detector/host.ts')
+
+export async function loadDetectorModule(): Promise<DetectorModule | null> {
+  const load = hostModules['./detector/host.ts']
+  if (load === undefined) return null
+  const module = await load()
+  return typeof module.createDetectorHost === 'function' ? module : null
+}
+
+/** Says plainly why detection is unavailable; never produces a score (no faked detection). */
+export function unavailableDetector(reason: string): DetectorHost {
+  return {
+    status: async () => ({ available: false, reason, model: null, fps: 0 }),
+    startSession: async () => undefined,
+    submitFrame: async () => undefined,
+    endSession: async () => null,
+    onRisk: () => () => undefined,
+    stop: async () => undefined,
+  }
+}
+
+/**
+ * Starts the host on first use, restarts it when its options change, and falls back to an
+ * "unavailable" detector if the module is missing or fails to load.
+ */
+export function createDetectorBridge(deps: {
+  load: () => Promise<DetectorModule | null>
+  options: () => DetectorHostOptions
+  enabled: () => boolean
+  onRisk(update: RiskUpdate): void
+  log(message: string): void
+}): { get(): Promise<DetectorHost>; stop(): Promise<void> } {
+  let current: Promise<DetectorHost> | null = null
+  let unsubscribe: (() => void) | null = null
+
+  const start = async (): Promise<DetectorHost> => {
+    if (!deps.enabled()) return unavailableDetector('Detection is turned off in Settings.')
+    try {
+      const module = await deps.load()
+      if (module === null) return unavailableDetector('The detector is not included in this build.')
+      const host = module.createDetectorHost(deps.options())
+      unsubscribe = host.onRisk(deps.onRisk)
+      return host
+    } catch (error) {
+      deps.log(`detector failed to load: ${String(error)}`)
+      return unavailableDetector('The detector could not be started.')
+    }
+  }
+
+  return {
+    get() {
+      current ??= start()
+      return current
+    },
+    async stop() {
+      const host = current
+      current = null
+      unsubscribe?.()
+      unsubscribe = null
+      if (host !== null) await (await host).stop()
+    },
+  }
+}

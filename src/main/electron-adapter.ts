@@ -1,0 +1,185 @@
+/**
+ * The narrow slice of Electron that main uses. Real Electron objects satisfy these shapes
+ * (see electron-bindings.ts); unit tests pass fakes, so every policy runs under plain Node.
+ */
+
+export interface Listener {
+  preventDefault(): void
+}
+
+export interface IpcSenderFrame {
+  url: string
+}
+export interface IpcInvokeEvent {
+  senderFrame: IpcSenderFrame | null
+}
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcInvokeEvent, ...args: unknown[]) => unknown): void
+  removeHandler(channel: string): void
+}
+
+export interface PermissionRequestDetails {
+  requestingUrl?: string
+  mediaTypes?: ('video' | 'audio')[]
+  isMainFrame?: boolean
+}
+export interface PermissionCheckDetails {
+  requestingUrl?: string
+  mediaType?: 'video' | 'audio' | 'unknown'
+  isMainFrame?: boolean
+}
+export type PermissionRequestHandler = (
+  webContents: unknown,
+  permission: string,
+  callback: (granted: boolean) => void,
+  details: PermissionRequestDetails,
+) => void
+export type PermissionCheckHandler = (
+  webContents: unknown,
+  permission: string,
+  requestingOrigin: string,
+  details: PermissionCheckDetails,
+) => boolean
+
+export interface ProtocolLike {
+  handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void
+}
+
+export interface SessionLike {
+  setPermissionRequestHandler(handler: PermissionRequestHandler | null): void
+  setPermissionCheckHandler(handler: PermissionCheckHandler | null): void
+  protocol: ProtocolLike
+}
+
+export interface WindowOpenDetails {
+  url: string
+}
+export interface WebContentsLike {
+  id: number
+  on(
+    event: 'will-navigate' | 'will-redirect',
+    listener: (event: Listener, url: string) => void,
+  ): void
+  on(event: 'will-attach-webview', listener: (event: Listener) => void): void
+  on(
+    event: 'render-process-gone',
+    listener: (event: unknown, details: { reason: string; exitCode: number }) => void,
+  ): void
+  on(
+    event: 'preload-error',
+    listener: (event: unknown, preloadPath: string, error: Error) => void,
+  ): void
+  setWindowOpenHandler(handler: (details: WindowOpenDetails) => { action: 'deny' }): void
+  send(channel: string, payload: unknown): void
+  reload(): void
+  isDestroyed(): boolean
+}
+
+export interface BrowserWindowLike {
+  webContents: WebContentsLike
+  loadURL(url: string): Promise<void>
+  show(): void
+  hide(): void
+  focus(): void
+  restore(): void
+  isMinimized(): boolean
+  isVisible(): boolean
+  isFocused(): boolean
+  isDestroyed(): boolean
+  flashFrame(flag: boolean): void
+  on(event: 'close', listener: (event: Listener) => void): void
+  on(event: 'closed' | 'ready-to-show' | 'focus', listener: () => void): void
+  once(event: 'ready-to-show', listener: () => void): void
+  destroy(): void
+}
+
+/** Exactly what createMainWindow hands to `new BrowserWindow(...)`. */
+export interface WindowOptions {
+  width: number
+  height: number
+  minWidth: number
+  minHeight: number
+  show: boolean
+  title: string
+  backgroundColor: string
+  icon?: string
+  webPreferences: Readonly<Record<string, unknown>>
+}
+
+export interface TrayMenuItem {
+  id: string
+  label: string
+  type?: 'normal' | 'checkbox' | 'separator'
+  checked?: boolean
+  enabled?: boolean
+  click?: () => void
+}
+export interface TrayLike {
+  setImage(iconPath: string): void
+  setToolTip(text: string): void
+  setMenu(items: TrayMenuItem[]): void
+  onClick(listener: () => void): void
+  destroy(): void
+}
+
+export interface NotificationOptions {
+  title: string
+  body: string
+  silent: boolean
+  urgency?: 'normal' | 'critical' | 'low'
+  actions: { type: 'button'; text: string }[]
+  closeButtonText?: string
+  timeoutType?: 'default' | 'never'
+}
+export interface NotificationLike {
+  show(): void
+  close(): void
+  on(event: 'action', listener: (event: unknown, index: number) => void): void
+  on(event: 'click' | 'close', listener: () => void): void
+}
+
+export interface SafeStorageLike {
+  isEncryptionAvailable(): boolean
+  encryptString(plain: string): Buffer
+  decryptString(encrypted: Buffer): string
+}
+
+export interface AppLike {
+  isPackaged: boolean
+  getVersion(): string
+  getPath(name: 'userData'): string
+  getAppPath(): string
+  enableSandbox(): void
+  requestSingleInstanceLock(): boolean
+  whenReady(): Promise<void>
+  quit(): void
+  exit(code: number): void
+  focus(options?: { steal: boolean }): void
+  setAsDefaultProtocolClient(scheme: string): boolean
+  setLoginItemSettings(settings: { openAtLogin: boolean }): void
+  on(event: 'second-instance', listener: (event: unknown, argv: string[]) => void): void
+  on(event: 'open-url', listener: (event: Listener, url: string) => void): void
+  on(
+    event: 'web-contents-created',
+    listener: (event: unknown, contents: WebContentsLike) => void,
+  ): void
+  on(event: 'before-quit' | 'will-quit', listener: (event: Listener) => void): void
+  on(event: 'window-all-closed' | 'activate', listener: () => void): void
+  dockBounce?(): void
+}
+
+/** Everything the main process touches, injected (pattern 6). */
+export interface ElectronAdapter {
+  platform: NodeJS.Platform
+  app: AppLike
+  ipcMain: IpcMainLike
+  defaultSession(): SessionLike
+  registerSchemesAsPrivileged(schemes: string[]): void
+  createWindow(options: WindowOptions): BrowserWindowLike
+  createTray(iconPath: string): TrayLike
+  notificationsSupported(): boolean
+  createNotification(options: NotificationOptions): NotificationLike
+  safeStorage: SafeStorageLike
+  openExternal(url: string): Promise<void>
+  chooseFolder(window: BrowserWindowLike | null, title: string): Promise<string | null>
+}

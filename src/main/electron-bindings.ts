@@ -1,0 +1,77 @@
+import {
+  BrowserWindow,
+  Menu,
+  Notification,
+  Tray,
+  app,
+  dialog,
+  ipcMain,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+} from 'electron'
+import type { AppLike, ElectronAdapter, TrayLike } from './electron-adapter.js'
+
+/**
+ * The real adapter: the only module besides index.ts that imports Electron. Each member is a
+ * direct pass-through so that the policies tested against fakes are the ones that run.
+ */
+export function createElectronAdapter(): ElectronAdapter {
+  const appLike: AppLike = Object.assign(app, {
+    dockBounce: () => void app.dock?.bounce('critical'),
+  })
+  return {
+    platform: process.platform,
+    app: appLike,
+    ipcMain,
+    defaultSession: () => session.defaultSession,
+    registerSchemesAsPrivileged: (schemes) =>
+      protocol.registerSchemesAsPrivileged(
+        schemes.map((scheme) => ({
+          scheme,
+          privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true },
+        })),
+      ),
+    createWindow: (options) => new BrowserWindow(options),
+    createTray: (iconPath) => wrapTray(new Tray(iconPath)),
+    notificationsSupported: () => Notification.isSupported(),
+    createNotification: (options) => new Notification(options),
+    safeStorage,
+    openExternal: (url) => shell.openExternal(url),
+    chooseFolder: async (window, title) => {
+      const options = { title, properties: ['openDirectory' as const] }
+      const result =
+        window === null
+          ? await dialog.showOpenDialog(options)
+          : await dialog.showOpenDialog(window as unknown as BrowserWindow, options)
+      return result.canceled ? null : (result.filePaths[0] ?? null)
+    },
+  }
+}
+
+function wrapTray(tray: Tray): TrayLike {
+  return {
+    setImage: (iconPath) => tray.setImage(iconPath),
+    setToolTip: (text) => tray.setToolTip(text),
+    setMenu: (items) =>
+      tray.setContextMenu(
+        Menu.buildFromTemplate(
+          items.map((item) =>
+            item.type === 'separator'
+              ? { type: 'separator' as const }
+              : {
+                  id: item.id,
+                  label: item.label,
+                  type: item.type ?? 'normal',
+                  enabled: item.enabled ?? true,
+                  ...(item.checked === undefined ? {} : { checked: item.checked }),
+                  ...(item.click === undefined ? {} : { click: item.click }),
+                },
+          ),
+        ),
+      ),
+    onClick: (listener) => void tray.on('click', listener),
+    destroy: () => tray.destroy(),
+  }
+}

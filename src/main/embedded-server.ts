@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { ServerInfo } from '../shared/ipc-contract.js'
+import type { SafeStorageLike } from './electron-adapter.js'
+
+/** The shape of `createSignalingServer` from the veracall-signaling package. */
+export interface SignalingServerHandle {
+  start(): Promise<{ url: string; host: string; port: number }>
+  stop(): Promise<void>
+}
+export type CreateSignalingServer = (options: {
+  env?: Record<string, string | undefined>
+  webRoot?: string
+}) => SignalingServerHandle
+
+export const SECRET_BYTES = 48
+/** Fixed so that the address given to someone on the LAN stays valid across restarts. */
+export const LAN_PORT = 47_800
+const ENCRYPTED_SECRET_FILE = 'server-secret.enc'
+const PLAIN_SECRET_FILE = 'server-secret.key'
+
+export interface EmbeddedServerDeps {
+  create: () => Promise<CreateSignalingServer>
+  userDataDir: string
+  safeStorage: SafeStorageLike
+  /** The renderer folder, served to LAN guests who use a browser. */
+  webRoot?: string
+  /** Origins the server must accept for CORS and WebSocket upgrades (the app's own first). */
+  appOrigins: readonly string[]
+  /** Non-internal IPv4 addresses of this machine (os.networkInterfaces()). */
+  lanAddresses(): string[]
+  log(message: string): void
+}
+
+export interface EmbeddedServer {
+  start(sharing: boolean): Promise<ServerInfo>
+  stop(): Promise<void>
+  info(): ServerInfo
+}
+
+/**
+ * The JWT secret: random, generated once, kept encrypted with safeStorage where the OS offers it
+ * (E21). Without safeStorage (e.g. Linux without a keyring) it is kept in a 0600 file instead.
+ */
+export async function loadOrCreateSecret(
+  dir: string,
+  safeStorage: SafeStorageLike,
+  log: (message: string) => void,
+): Promise<string> {
+  await mkdir(dir, { recursive: true })
+  const encryptedFile = path.join(dir, ENCRYPTED_SECRET_FILE)
+  const plainFile = path.join(dir, PLAIN_SECRET_FILE)
+  const encryption = safeStorage.isEncryptionAvailable()
+  if (encryption) {
+    try {
+      const secret = safeStorage.decryptString(await readFile(encryptedFile))
+      if (isValidSecret(secret)) return secret
+    } catch {
+      // Missing or undecryptable (keyring changed): fall through and regenerate.
+    }
+  }
+  try {
+    const secret = (await readFile(plainFile, 'utf8')).trim()
+    if (isValidSecret(secret)) {
+      if (encryption) await storeEncrypted(encryptedFile, plainFile, secret, safeStorage)
+      return secret
+    }
+  } catch {
+    // No plain file: generate below.
+  }
+  const secret = randomBytes(SECRET_BYTES).toString('base64url')
+  if (encryption) await storeEncrypted(encryptedFile, plainFile, secret, safeStorage)
+  else {
+    log('safeStorage unavailable: keeping the server secret in a file readable by this user only')
+    await writeFile(plainFile, secret, { mode: 0o600 })
+  }
+  return secret
+}
+
+async function storeEncrypted(
+  encryptedFile: string,
+  plainFile: string,
+  secret: string,
+  safeStorage: SafeStorageLike,
+): Promise<void> {
+  await writeFile(encryptedFile, safeStorage.encryptString(secret), { mode: 0o600 })
+  await rm(plainFile, { force: true })
+}
+
+function isValidSecret(secret: string): boolean {
+  return Buffer.byteLength(secret, 'utf8') >= 32 && /^[A-Za-z0-9_-]+$/.test(secret)
+}
+
+/** The environment handed to the server package (keys as in protocol.md). */
+export function serverEnv(options: {
+  sharing: boolean
+  secret: string
+  dbPath: string
+  corsOrigins: readonly string[]
+}): Record<string, string> {
+  return {
+    HOST: options.sharing ? '0.0.0.0' : '127.0.0.1',
+    PORT: String(options.sharing ? LAN_PORT : 0),
+    JWT_SECRET: options.secret,
+    DB_PATH: options.dbPath,
+    CORS_ORIGINS: options.corsOrigins.join(','),
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+  }
+}
+
+export function createEmbeddedServer(deps: EmbeddedServerDeps): EmbeddedServer {
+  let handle: SignalingServerHandle | null = null
+  let info: ServerInfo = {
+    running: false,
+    localUrl: null,
+    lanUrls: [],
+    sharing: false,
+    error: null,
+  }
+
+  return {
+    async start(sharing) {
+      if (handle !== null) await this.stop()
+      try {
+        const secret = await loadOrCreateSecret(deps.userDataDir, deps.safeStorage, deps.log)
+        const lanUrls = sharing ? deps.lanAddresses().map((ip) => `http://${ip}:${LAN_PORT}`) : []
+        const create = await deps.create()
+        const server = create({
+          env: serverEnv({
+            sharing,
+            secret,
+            dbPath: path.join(deps.userDataDir, 'signaling.db'),
+            corsOrigins: [...deps.appOrigins, ...lanUrls],
+          }),
+          ...(deps.webRoot === undefined ? {} : { webRoot: deps.webRoot }),
+        })
+        const bound = await server.start()
+        handle = server
+        info = {
+          running: true,
+          localUrl: `http://127.0.0.1:${bound.port}`,
+          lanUrls,
+          sharing,
+          error: null,
+        }
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error)
+        deps.log(`embedded server failed to start: ${message}`)
+        info = {
+          running: false,
+          localUrl: null,
+          lanUrls: [],
+          sharing,
+          error: message.slice(0, 500),
+        }
+      }
+      return { ...info }
+    },
+    async stop() {
+      const current = handle
+      handle = null
+      info = { ...info, running: false, localUrl: null, lanUrls: [] }
+      if (current !== null) await current.stop()
+    },
+    info: () => ({ ...info, lanUrls: [...info.lanUrls] }),
+  }
+}

@@ -1,0 +1,197 @@
+import path from 'node:path'
+import type { BrowserWindowLike } from './electron-adapter.js'
+import type { EventChannel, EventPayload } from '../shared/ipc-contract.js'
+import type { StartServices } from './lifecycle.js'
+import type { CreateSignalingServer } from './embedded-server.js'
+import { createEmbeddedServer } from './embedded-server.js'
+import { createDetectorBridge, loadDetectorModule } from './detector-bridge.js'
+import { createIpcHandlers } from './ipc/handlers.js'
+import { registerIpc } from './ipc/register.js'
+import { createNotifier } from './notifications/notifier.js'
+import { buildCsp } from './security/csp.js'
+import { createAppProtocolHandler } from './security/app-protocol.js'
+import { installBlockedSchemes } from './security/blocked-schemes.js'
+import { openExternalIfSafe } from './security/navigation.js'
+import { installPermissionHandlers } from './security/permissions.js'
+import { createSettingsStore } from './settings/store.js'
+import { createTrayController } from './tray/tray.js'
+import type { TrayIcon } from './tray/tray-state.js'
+import { createMainWindow, revealWindow } from './windows/main-window.js'
+
+export interface ServicePaths {
+  preload: string
+  rendererDir: string
+  iconsDir: string
+  modelsDir: string
+  devServerUrl: string | undefined
+}
+
+/** Everything that needs `ready`: session policy, settings, server, tray, IPC, the window. */
+export function servicesStarter(deps: {
+  paths: ServicePaths
+  loadSignaling: () => Promise<CreateSignalingServer>
+  lanAddresses: () => string[]
+  log(message: string): void
+}): StartServices {
+  const { paths, log } = deps
+  return async ({ adapter, allowedOrigins, isQuitting, pendingDeepLink }) => {
+    const { app } = adapter
+    const session = adapter.defaultSession()
+    installPermissionHandlers(session, allowedOrigins)
+    installBlockedSchemes(session.protocol, log)
+    const csp = buildCsp({ dev: false })
+    session.protocol.handle(
+      'app',
+      createAppProtocolHandler({ root: paths.rendererDir, csp: () => csp }),
+    )
+
+    const userData = app.getPath('userData')
+    const settings = await createSettingsStore(userData, log)
+    let window: BrowserWindowLike | null = null
+    const send = <C extends EventChannel>(channel: C, payload: EventPayload<C>): void => {
+      if (window !== null && !window.isDestroyed()) window.webContents.send(channel, payload)
+    }
+
+    const server = createEmbeddedServer({
+      create: deps.loadSignaling,
+      userDataDir: userData,
+      safeStorage: adapter.safeStorage,
+      webRoot: paths.rendererDir,
+      appOrigins: allowedOrigins,
+      lanAddresses: deps.lanAddresses,
+      log,
+    })
+    const icon = (state: TrayIcon): string => path.join(paths.iconsDir, `tray-${state}.png`)
+    const tray = createTrayController({
+      createTray: (iconPath) => adapter.createTray(iconPath),
+      iconPath: icon,
+      initial: {
+        serverOnline: false,
+        inCall: false,
+        securityAlert: false,
+        doNotDisturb: settings.get().doNotDisturb,
+        networkSharing: settings.get().networkSharing,
+        lanUrls: [],
+        missedCalls: 0,
+      },
+      onAction: (action) => {
+        const current = settings.get()
+        if (action === 'open') {
+          revealWindow(window)
+          notifier.clearMissed()
+        } else if (action === 'toggle-dnd')
+          void settings.update({ doNotDisturb: !current.doNotDisturb })
+        else if (action === 'toggle-sharing')
+          void settings.update({ networkSharing: !current.networkSharing })
+        else app.quit()
+      },
+    })
+    const notifier = createNotifier({
+      notificationsSupported: () => adapter.notificationsSupported(),
+      createNotification: (options) => adapter.createNotification(options),
+      requestAttention: (on) => {
+        if (adapter.platform === 'darwin') {
+          if (on) app.dockBounce?.()
+        } else if (window !== null && !window.isDestroyed()) window.flashFrame(on)
+      },
+      windowFocused: () => window !== null && !window.isDestroyed() && window.isFocused(),
+      doNotDisturb: () => settings.get().doNotDisturb,
+      inCall: () => tray.state().inCall,
+      onAction: (action) => {
+        if (action.action !== 'decline') revealWindow(window)
+        send('event:callAction', action)
+      },
+      onMissedChanged: (missedCalls) => tray.update({ missedCalls }),
+      onToastClick: () => revealWindow(window),
+    })
+    let token: string | null = null
+
+    const applyServer = async (sharing: boolean): Promise<void> => {
+      const info = await server.start(sharing)
+      tray.update({ serverOnline: info.running, networkSharing: sharing, lanUrls: info.lanUrls })
+      send('event:serverInfo', info)
+    }
+    await applyServer(settings.get().networkSharing)
+
+    const detector = createDetectorBridge({
+      load: loadDetectorModule,
+      enabled: () => settings.get().detectionEnabled,
+      options: () => ({
+        modelDir: settings.get().customModelFolder ?? paths.modelsDir,
+        analysisRate: settings.get().analysisRate,
+        log,
+      }),
+      onRisk: (update) => {
+        tray.update({ securityAlert: update.level === 'high' })
+        send('event:risk', update)
+      },
+      log,
+    })
+
+    settings.onChange((next, previous) => {
+      send('event:settingsChanged', next)
+      tray.update({ doNotDisturb: next.doNotDisturb })
+      if (next.startAtLogin !== previous.startAtLogin)
+        app.setLoginItemSettings({ openAtLogin: next.startAtLogin })
+      if (next.networkSharing !== previous.networkSharing) void applyServer(next.networkSharing)
+      const detectorChanged =
+        next.detectionEnabled !== previous.detectionEnabled ||
+        next.analysisRate !== previous.analysisRate ||
+        next.customModelFolder !== previous.customModelFolder
+      if (detectorChanged) void detector.stop()
+    })
+
+    const policy = { allowedOrigins, openExternal: (url: string) => adapter.openExternal(url), log }
+    registerIpc({
+      ipcMain: adapter.ipcMain,
+      allowedOrigins,
+      log,
+      handlers: createIpcHandlers({
+        appInfo: () => ({
+          version: app.getVersion(),
+          platform: adapter.platform,
+          isPackaged: app.isPackaged,
+        }),
+        settings,
+        server,
+        notifier,
+        detector: () => detector.get(),
+        openExternal: (url) => openExternalIfSafe(policy, url),
+        chooseFolder: () => adapter.chooseFolder(window, 'Choose a folder with a detector model'),
+        setInCall: (inCall) => tray.update(inCall ? { inCall } : { inCall, securityAlert: false }),
+        notify: (toast) => notifier.toast(toast),
+        token: {
+          get: () => token,
+          set: (next) => {
+            token = next
+          },
+        },
+      }),
+    })
+
+    window = createMainWindow({
+      adapter,
+      isPackaged: app.isPackaged,
+      preloadPath: paths.preload,
+      url: paths.devServerUrl ?? 'app://veracall/index.html',
+      iconPath: path.join(paths.iconsDir, 'icon.png'),
+      closeToTray: () => settings.get().closeToTray,
+      isQuitting,
+      log,
+    })
+    let pending = pendingDeepLink
+    window.once('ready-to-show', () => {
+      if (pending !== null) send('event:deepLink', pending)
+      pending = null
+    })
+
+    return {
+      window: () => window,
+      deliverDeepLink: (link) => send('event:deepLink', link),
+      async stop() {
+        tray.destroy()
+        await Promise.allSettled([server.stop(), detector.stop()])
+      },
+    }
+  }
+}

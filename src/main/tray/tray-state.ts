@@ -1,0 +1,87 @@
+/**
+ * The tray as a pure function of the app's state: which icon, which tooltip, which menu.
+ * The adapter (tray.ts) only draws what this returns.
+ */
+export type TrayIcon = 'online' | 'offline' | 'in-call' | 'alert'
+
+export interface TrayInput {
+  serverOnline: boolean
+  inCall: boolean
+  /** The detector's latest level for the current call was high. */
+  securityAlert: boolean
+  doNotDisturb: boolean
+  networkSharing: boolean
+  /** Addresses to give to the other person when sharing. */
+  lanUrls: readonly string[]
+  missedCalls: number
+}
+
+export type TrayAction = 'open' | 'toggle-dnd' | 'toggle-sharing' | 'quit'
+
+export interface TrayMenuEntry {
+  id: TrayAction | 'lan-address' | 'separator'
+  label: string
+  type: 'normal' | 'checkbox' | 'separator'
+  checked?: boolean
+  enabled: boolean
+}
+
+export interface TrayView {
+  icon: TrayIcon
+  tooltip: string
+  menu: TrayMenuEntry[]
+}
+
+export function trayIconFor(input: TrayInput): TrayIcon {
+  // A security alert outranks everything: it is the one thing the user must not miss.
+  if (input.inCall && input.securityAlert) return 'alert'
+  if (input.inCall) return 'in-call'
+  return input.serverOnline ? 'online' : 'offline'
+}
+
+export function trayView(input: TrayInput): TrayView {
+  const icon = trayIconFor(input)
+  const status: Record<TrayIcon, string> = {
+    online: 'Online',
+    offline: 'Offline',
+    'in-call': 'In a call',
+    alert: 'In a call: possible deepfake detected',
+  }
+  const parts = [`Veracall: ${status[icon]}`]
+  if (input.doNotDisturb) parts.push('Do not disturb')
+  if (input.missedCalls > 0) {
+    parts.push(`${input.missedCalls} missed call${input.missedCalls === 1 ? '' : 's'}`)
+  }
+  const menu: TrayMenuEntry[] = [
+    { id: 'open', label: 'Open Veracall', type: 'normal', enabled: true },
+    { id: 'separator', label: '', type: 'separator', enabled: true },
+    {
+      id: 'toggle-dnd',
+      label: 'Do not disturb',
+      type: 'checkbox',
+      checked: input.doNotDisturb,
+      enabled: true,
+    },
+    {
+      id: 'toggle-sharing',
+      label: 'Share on my network',
+      type: 'checkbox',
+      checked: input.networkSharing,
+      enabled: true,
+    },
+  ]
+  if (input.networkSharing) {
+    const address = input.lanUrls[0]
+    menu.push({
+      id: 'lan-address',
+      label: address === undefined ? 'No network address found' : `Address: ${address}`,
+      type: 'normal',
+      enabled: false,
+    })
+  }
+  menu.push(
+    { id: 'separator', label: '', type: 'separator', enabled: true },
+    { id: 'quit', label: 'Quit Veracall', type: 'normal', enabled: true },
+  )
+  return { icon, tooltip: parts.join(' · '), menu }
+}

@@ -1,0 +1,324 @@
+/**
+ * THE map of every IPC message between the renderer (through the preload) and main: one entry per
+ * channel with its argument and result schemas. Main validates every argument against it, the
+ * preload exposes exactly one function per entry, and the types below are derived from it.
+ * Isomorphic: no Node, Electron or DOM imports.
+ */
+import Type from 'typebox'
+import { CallId, CallType, Username } from 'veracall-signaling/protocol'
+
+const strict = { additionalProperties: false } as const
+
+/** The app's own origin: the privileged `app://` scheme the renderer is served from. */
+export const APP_SCHEME = 'app'
+export const APP_HOST = 'veracall'
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`
+/** The OS-level scheme for deep links (`veracall://call/<username>`, `veracall://server?url=`). */
+export const DEEP_LINK_SCHEME = 'veracall'
+
+/** Largest frame main accepts: RGBA, long side ≤ 640 px (see shared/detection.ts). */
+export const MAX_FRAME_SIDE = 640
+export const MAX_FRAME_BYTES = MAX_FRAME_SIDE * MAX_FRAME_SIDE * 4
+
+const NullableString = (maxLength: number) => Type.Union([Type.String({ maxLength }), Type.Null()])
+
+/** http(s) URL of a remote signaling server, or '' for the embedded one. */
+export const ServerUrl = Type.Union([
+  Type.Literal(''),
+  Type.Refine(Type.String({ maxLength: 2048, pattern: '^https?://' }), (value) =>
+    URL.canParse(value),
+  ),
+])
+
+export const Devices = Type.Object(
+  {
+    audioInput: NullableString(512),
+    videoInput: NullableString(512),
+    audioOutput: NullableString(512),
+  },
+  strict,
+)
+
+export const Settings = Type.Object(
+  {
+    serverUrl: ServerUrl,
+    devices: Devices,
+    doNotDisturb: Type.Boolean(),
+    startAtLogin: Type.Boolean(),
+    /** Binds the embedded server to the LAN (plain http/ws: a documented, visible choice, E22). */
+    networkSharing: Type.Boolean(),
+    /** Keep running in the tray when the window is closed. */
+    closeToTray: Type.Boolean(),
+    language: Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', maxLength: 5 }),
+    detectionEnabled: Type.Boolean(),
+    /** Frames analysed per second. */
+    analysisRate: Type.Integer({ minimum: 1, maximum: 10 }),
+    /** Chosen through a native dialog in main; the renderer may only clear it. */
+    customModelFolder: NullableString(4096),
+  },
+  strict,
+)
+export type Settings = Type.Static<typeof Settings>
+
+/** What the renderer may change directly (a model folder is picked by main's dialog). */
+export const SettingsPatch = Type.Object(
+  {
+    serverUrl: Type.Optional(ServerUrl),
+    devices: Type.Optional(Devices),
+    doNotDisturb: Type.Optional(Type.Boolean()),
+    startAtLogin: Type.Optional(Type.Boolean()),
+    networkSharing: Type.Optional(Type.Boolean()),
+    closeToTray: Type.Optional(Type.Boolean()),
+    language: Type.Optional(Settings.properties.language),
+    detectionEnabled: Type.Optional(Type.Boolean()),
+    analysisRate: Type.Optional(Settings.properties.analysisRate),
+    customModelFolder: Type.Optional(Type.Null()),
+  },
+  strict,
+)
+export type SettingsPatch = Type.Static<typeof SettingsPatch>
+
+export const ServerInfo = Type.Object(
+  {
+    running: Type.Boolean(),
+    /** URL this app uses for the embedded server (loopback), null when stopped. */
+    localUrl: NullableString(256),
+    /** Addresses to give to someone on the same network, empty unless sharing is on. */
+    lanUrls: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 16 }),
+    sharing: Type.Boolean(),
+    error: NullableString(512),
+  },
+  strict,
+)
+export type ServerInfo = Type.Static<typeof ServerInfo>
+
+export const AppInfo = Type.Object(
+  {
+    version: Type.String({ maxLength: 64 }),
+    platform: Type.String({ maxLength: 32 }),
+    isPackaged: Type.Boolean(),
+  },
+  strict,
+)
+export type AppInfo = Type.Static<typeof AppInfo>
+
+export const Toast = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: 128 }),
+    body: Type.String({ maxLength: 512 }),
+    /** One notification per tag: a newer one replaces it. */
+    tag: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  strict,
+)
+export type Toast = Type.Static<typeof Toast>
+
+/** A session token: a JWT is three base64url parts. */
+const Token = Type.Union([
+  Type.String({
+    minLength: 1,
+    maxLength: 4096,
+    pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*$',
+  }),
+  Type.Null(),
+])
+
+export const IncomingCall = Type.Object(
+  { callId: CallId, callerName: Type.String({ minLength: 1, maxLength: 64 }), callType: CallType },
+  strict,
+)
+export type IncomingCall = Type.Static<typeof IncomingCall>
+
+export const RingDecision = Type.Object(
+  {
+    /** Whether the renderer should play the ringtone. */
+    ring: Type.Boolean(),
+    reason: Type.Union([
+      Type.Literal('ring'),
+      Type.Literal('do_not_disturb'),
+      Type.Literal('busy'),
+      Type.Literal('duplicate'),
+    ]),
+  },
+  strict,
+)
+export type RingDecision = Type.Static<typeof RingDecision>
+
+const ModelInfo = Type.Union([
+  Type.Object(
+    { name: Type.String({ maxLength: 128 }), version: Type.String({ maxLength: 64 }) },
+    strict,
+  ),
+  Type.Null(),
+])
+export const RiskLevel = Type.Union([
+  Type.Literal('off'),
+  Type.Literal('unavailable'),
+  Type.Literal('analysing'),
+  Type.Literal('no_face'),
+  Type.Literal('insufficient_quality'),
+  Type.Literal('low'),
+  Type.Literal('elevated'),
+  Type.Literal('high'),
+])
+const Score = Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()])
+
+export const DetectorStatus = Type.Object(
+  {
+    available: Type.Boolean(),
+    reason: Type.Optional(Type.String({ maxLength: 512 })),
+    model: ModelInfo,
+    fps: Type.Number({ minimum: 0 }),
+  },
+  strict,
+)
+export const RiskUpdate = Type.Object(
+  {
+    callId: CallId,
+    level: RiskLevel,
+    score: Score,
+    history: Type.Array(Score, { maxItems: 1024 }),
+    model: ModelInfo,
+  },
+  strict,
+)
+export const SecurityReport = Type.Object(
+  {
+    callId: CallId,
+    model: ModelInfo,
+    startedAt: Type.Number(),
+    endedAt: Type.Number(),
+    peakLevel: RiskLevel,
+    peakScore: Score,
+    shareByLevel: Type.Record(
+      Type.String({ maxLength: 32 }),
+      Type.Number({ minimum: 0, maximum: 1 }),
+    ),
+    timeline: Type.Array(
+      Type.Object({ t: Type.Number(), level: RiskLevel, score: Score }, strict),
+      { maxItems: 100_000 },
+    ),
+  },
+  strict,
+)
+
+export type DetectorStatus = Type.Static<typeof DetectorStatus>
+export type RiskUpdate = Type.Static<typeof RiskUpdate>
+export type SecurityReport = Type.Static<typeof SecurityReport>
+
+/** The pixels of one frame: an ArrayBuffer (structured-cloned or transferred), size-bounded. */
+const FrameData = Type.Refine(
+  Type.Unsafe<ArrayBuffer>({}),
+  (value) =>
+    value instanceof ArrayBuffer && value.byteLength > 0 && value.byteLength <= MAX_FRAME_BYTES,
+)
+const FrameSide = Type.Integer({ minimum: 1, maximum: MAX_FRAME_SIDE })
+export const FrameInput = Type.Refine(
+  Type.Object(
+    {
+      callId: CallId,
+      width: FrameSide,
+      height: FrameSide,
+      timestampMs: Type.Number({ minimum: 0 }),
+      data: FrameData,
+    },
+    strict,
+  ),
+  (f) => f.data.byteLength === f.width * f.height * 4,
+)
+export type FrameInput = Type.Static<typeof FrameInput>
+
+export const DeepLink = Type.Union([
+  Type.Object({ kind: Type.Literal('call'), username: Username }, strict),
+  Type.Object({ kind: Type.Literal('server'), url: Type.String({ maxLength: 2048 }) }, strict),
+])
+export type DeepLink = Type.Static<typeof DeepLink>
+
+export const CallAction = Type.Object(
+  {
+    callId: CallId,
+    /** `show`: the notification was clicked, bring up the ringing screen. */
+    action: Type.Union([Type.Literal('accept'), Type.Literal('decline'), Type.Literal('show')]),
+  },
+  strict,
+)
+export type CallAction = Type.Static<typeof CallAction>
+
+/** Renderer → main requests (`ipcRenderer.invoke` / `ipcMain.handle`). Args are a tuple. */
+export const invokeContract = {
+  'app:getInfo': { args: Type.Tuple([]), result: AppInfo },
+  'settings:get': { args: Type.Tuple([]), result: Settings },
+  'settings:update': { args: Type.Tuple([SettingsPatch]), result: Settings },
+  /** Opens a folder picker in main; resolves to the new settings (unchanged if cancelled). */
+  'settings:chooseModelFolder': { args: Type.Tuple([]), result: Settings },
+  'server:getInfo': { args: Type.Tuple([]), result: ServerInfo },
+  /** The session token lives in main's memory, never in renderer storage (R3). */
+  'auth:getToken': { args: Type.Tuple([]), result: Token },
+  'auth:setToken': { args: Type.Tuple([Token]), result: Type.Null() },
+  /** A plain OS notification; false when not shown (unsupported, do-not-disturb). */
+  'app:notify': { args: Type.Tuple([Toast]), result: Type.Boolean() },
+  /** Opens an https (or http) link in the system browser, after main's own check. */
+  'shell:openExternal': {
+    args: Type.Tuple([Type.String({ minLength: 1, maxLength: 2048 })]),
+    result: Type.Null(),
+  },
+  /** An incoming call arrived on the events socket: main notifies and says whether to ring. */
+  'call:incoming': { args: Type.Tuple([IncomingCall]), result: RingDecision },
+  /** The ringing ended (answered elsewhere, declined, missed): withdraw the notification. */
+  'call:ringEnded': { args: Type.Tuple([CallId]), result: Type.Null() },
+  /** The user is in a call or not (busy policy, tray state). */
+  'call:setActive': { args: Type.Tuple([Type.Boolean()]), result: Type.Null() },
+  'detector:status': { args: Type.Tuple([]), result: DetectorStatus },
+  'detector:startSession': { args: Type.Tuple([CallId]), result: Type.Null() },
+  'detector:submitFrame': { args: Type.Tuple([FrameInput]), result: Type.Null() },
+  'detector:endSession': {
+    args: Type.Tuple([CallId]),
+    result: Type.Union([SecurityReport, Type.Null()]),
+  },
+} as const
+
+/** Main → renderer events (`webContents.send`); the preload gives listeners the payload only. */
+export const eventContract = {
+  'event:settingsChanged': Settings,
+  'event:serverInfo': ServerInfo,
+  'event:deepLink': DeepLink,
+  'event:callAction': CallAction,
+  'event:risk': RiskUpdate,
+} as const
+
+export type InvokeChannel = keyof typeof invokeContract
+export type EventChannel = keyof typeof eventContract
+export const INVOKE_CHANNELS = Object.keys(invokeContract) as InvokeChannel[]
+export const EVENT_CHANNELS = Object.keys(eventContract) as EventChannel[]
+
+export type InvokeArgs<C extends InvokeChannel> = Type.Static<(typeof invokeContract)[C]['args']>
+export type InvokeResult<C extends InvokeChannel> = Type.Static<
+  (typeof invokeContract)[C]['result']
+>
+export type EventPayload<C extends EventChannel> = Type.Static<(typeof eventContract)[C]>
+
+export type IpcErrorCode =
+  'invalid_argument' | 'forbidden_origin' | 'not_allowed' | 'unavailable' | 'internal_error'
+
+/** Every invoke answers with this: failures are values, not exceptions (pattern 10). */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: { code: IpcErrorCode } }
+
+/** Preload API method names: `settings:update` → `settingsUpdate`, `event:risk` → `onRisk`. */
+type Camel<S extends string> = S extends `${infer A}:${infer B}` ? `${A}${Capitalize<B>}` : S
+type EventName<S extends string> = S extends `event:${infer B}` ? `on${Capitalize<B>}` : never
+
+export function invokeMethodName<C extends InvokeChannel>(channel: C): Camel<C> {
+  const [a = '', b = ''] = channel.split(':')
+  return `${a}${b.charAt(0).toUpperCase()}${b.slice(1)}` as Camel<C>
+}
+export function eventMethodName<C extends EventChannel>(channel: C): EventName<C> {
+  const name = channel.slice('event:'.length)
+  return `on${name.charAt(0).toUpperCase()}${name.slice(1)}` as EventName<C>
+}
+
+/** The API the preload exposes as `window.veracall`: one function per contract channel. */
+export type VeracallApi = {
+  [C in InvokeChannel as Camel<C>]: (...args: InvokeArgs<C>) => Promise<IpcResult<InvokeResult<C>>>
+} & {
+  [C in EventChannel as EventName<C>]: (listener: (payload: EventPayload<C>) => void) => () => void
+}

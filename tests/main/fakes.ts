@@ -1,0 +1,325 @@
+/** Fakes of the Electron adapter: they record what main asked for, so tests can assert it. */
+import type {
+  AppLike,
+  BrowserWindowLike,
+  ElectronAdapter,
+  IpcInvokeEvent,
+  IpcMainLike,
+  Listener,
+  NotificationLike,
+  NotificationOptions,
+  PermissionCheckHandler,
+  PermissionRequestHandler,
+  ProtocolLike,
+  SafeStorageLike,
+  SessionLike,
+  TrayLike,
+  TrayMenuItem,
+  WebContentsLike,
+  WindowOptions,
+} from '../../src/main/electron-adapter.js'
+
+type AnyListener = (...args: never[]) => unknown
+
+export class Emitter {
+  readonly listeners = new Map<string, AnyListener[]>()
+  on(event: string, listener: AnyListener): void {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener])
+  }
+  once(event: string, listener: AnyListener): void {
+    this.on(event, listener)
+  }
+  emit(event: string, ...args: unknown[]): void {
+    for (const listener of this.listeners.get(event) ?? []) {
+      ;(listener as (...a: unknown[]) => unknown)(...args)
+    }
+  }
+  count(event: string): number {
+    return this.listeners.get(event)?.length ?? 0
+  }
+}
+
+export function fakeEvent(): Listener & { prevented: boolean } {
+  const event = {
+    prevented: false,
+    preventDefault() {
+      event.prevented = true
+    },
+  }
+  return event
+}
+
+let nextId = 1
+export class FakeWebContents extends Emitter implements WebContentsLike {
+  id = nextId++
+  openHandler: ((details: { url: string }) => { action: 'deny' }) | null = null
+  sent: { channel: string; payload: unknown }[] = []
+  reloads = 0
+  destroyed = false
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void {
+    this.openHandler = handler
+  }
+  send(channel: string, payload: unknown): void {
+    this.sent.push({ channel, payload })
+  }
+  reload(): void {
+    this.reloads += 1
+  }
+  isDestroyed(): boolean {
+    return this.destroyed
+  }
+}
+
+export class FakeWindow extends Emitter implements BrowserWindowLike {
+  webContents = new FakeWebContents()
+  loaded: string[] = []
+  visible = false
+  focused = false
+  minimized = false
+  destroyed = false
+  flashing: boolean[] = []
+  constructor(readonly options: WindowOptions) {
+    super()
+  }
+  async loadURL(url: string): Promise<void> {
+    this.loaded.push(url)
+  }
+  show(): void {
+    this.visible = true
+  }
+  hide(): void {
+    this.visible = false
+  }
+  focus(): void {
+    this.focused = true
+  }
+  restore(): void {
+    this.minimized = false
+  }
+  isMinimized(): boolean {
+    return this.minimized
+  }
+  isVisible(): boolean {
+    return this.visible
+  }
+  isFocused(): boolean {
+    return this.focused
+  }
+  isDestroyed(): boolean {
+    return this.destroyed
+  }
+  flashFrame(flag: boolean): void {
+    this.flashing.push(flag)
+  }
+  destroy(): void {
+    this.destroyed = true
+  }
+}
+
+export class FakeIpcMain implements IpcMainLike {
+  handlers = new Map<string, (event: IpcInvokeEvent, ...args: unknown[]) => unknown>()
+  handleCalls: string[] = []
+  handle(channel: string, listener: (event: IpcInvokeEvent, ...args: unknown[]) => unknown): void {
+    if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`)
+    this.handleCalls.push(channel)
+    this.handlers.set(channel, listener)
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel)
+  }
+  /** Calls a channel the way a renderer frame at `url` would. */
+  async invoke(url: string | null, channel: string, ...args: unknown[]): Promise<unknown> {
+    const handler = this.handlers.get(channel)
+    if (handler === undefined) throw new Error(`no handler for ${channel}`)
+    return handler({ senderFrame: url === null ? null : { url } }, ...args)
+  }
+}
+
+export class FakeProtocol implements ProtocolLike {
+  handled = new Map<string, (request: Request) => Response | Promise<Response>>()
+  refuse = new Set<string>()
+  handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void {
+    if (this.refuse.has(scheme)) throw new Error(`cannot intercept ${scheme}`)
+    this.handled.set(scheme, handler)
+  }
+}
+
+export class FakeSession implements SessionLike {
+  protocol = new FakeProtocol()
+  calls: string[] = []
+  requestHandler: PermissionRequestHandler | null = null
+  checkHandler: PermissionCheckHandler | null = null
+  setPermissionRequestHandler(handler: PermissionRequestHandler | null): void {
+    this.calls.push(handler === null ? 'request:null' : 'request:set')
+    this.requestHandler = handler
+  }
+  setPermissionCheckHandler(handler: PermissionCheckHandler | null): void {
+    this.calls.push(handler === null ? 'check:null' : 'check:set')
+    this.checkHandler = handler
+  }
+}
+
+export class FakeTray implements TrayLike {
+  images: string[] = []
+  tooltip = ''
+  menu: TrayMenuItem[] = []
+  clickListener: (() => void) | null = null
+  destroyed = false
+  constructor(image: string) {
+    this.images.push(image)
+  }
+  setImage(iconPath: string): void {
+    this.images.push(iconPath)
+  }
+  setToolTip(text: string): void {
+    this.tooltip = text
+  }
+  setMenu(items: TrayMenuItem[]): void {
+    this.menu = items
+  }
+  onClick(listener: () => void): void {
+    this.clickListener = listener
+  }
+  destroy(): void {
+    this.destroyed = true
+  }
+  clickItem(id: string): void {
+    const item = this.menu.find((i) => i.id === id)
+    if (item?.click === undefined) throw new Error(`no clickable item ${id}`)
+    item.click()
+  }
+}
+
+export class FakeNotification extends Emitter implements NotificationLike {
+  shown = false
+  closed = false
+  constructor(readonly options: NotificationOptions) {
+    super()
+  }
+  show(): void {
+    this.shown = true
+  }
+  close(): void {
+    this.closed = true
+    this.emit('close')
+  }
+}
+
+/** Reversible "encryption" that still proves the stored bytes aren't the plain secret. */
+export class FakeSafeStorage implements SafeStorageLike {
+  constructor(public available = true) {}
+  isEncryptionAvailable(): boolean {
+    return this.available
+  }
+  encryptString(plain: string): Buffer {
+    return Buffer.from('enc:' + Buffer.from(plain).toString('hex'))
+  }
+  decryptString(encrypted: Buffer): string {
+    const text = encrypted.toString()
+    if (!text.startsWith('enc:')) throw new Error('not encrypted by us')
+    return Buffer.from(text.slice(4), 'hex').toString()
+  }
+}
+
+export class FakeApp extends Emitter implements AppLike {
+  isPackaged = false
+  calls: string[] = []
+  lock = true
+  readyResolve: () => void = () => undefined
+  private ready = new Promise<void>((resolve) => (this.readyResolve = resolve))
+  constructor(readonly userData = '/tmp/veracall-test') {
+    super()
+  }
+  getVersion(): string {
+    return '0.1.0'
+  }
+  getPath(): string {
+    return this.userData
+  }
+  getAppPath(): string {
+    return '/app'
+  }
+  enableSandbox(): void {
+    this.calls.push('enableSandbox')
+  }
+  requestSingleInstanceLock(): boolean {
+    this.calls.push('requestSingleInstanceLock')
+    return this.lock
+  }
+  whenReady(): Promise<void> {
+    this.calls.push('whenReady')
+    return this.ready
+  }
+  quit(): void {
+    this.calls.push('quit')
+    const event = fakeEvent()
+    this.emit('before-quit', event)
+    if (!event.prevented) this.calls.push('quit:done')
+  }
+  exit(code: number): void {
+    this.calls.push(`exit:${code}`)
+  }
+  focus(): void {
+    this.calls.push('focus')
+  }
+  setAsDefaultProtocolClient(scheme: string): boolean {
+    this.calls.push(`protocolClient:${scheme}`)
+    return true
+  }
+  setLoginItemSettings(settings: { openAtLogin: boolean }): void {
+    this.calls.push(`login:${settings.openAtLogin}`)
+  }
+  dockBounce(): void {
+    this.calls.push('dockBounce')
+  }
+}
+
+export class FakeAdapter implements ElectronAdapter {
+  platform: NodeJS.Platform = 'linux'
+  app: FakeApp
+  ipcMain = new FakeIpcMain()
+  session = new FakeSession()
+  safeStorage = new FakeSafeStorage()
+  windows: FakeWindow[] = []
+  trays: FakeTray[] = []
+  notifications: FakeNotification[] = []
+  privileged: string[][] = []
+  opened: string[] = []
+  supported = true
+  folder: string | null = null
+  constructor(userData?: string) {
+    this.app = new FakeApp(userData)
+  }
+  defaultSession(): SessionLike {
+    return this.session
+  }
+  registerSchemesAsPrivileged(schemes: string[]): void {
+    this.app.calls.push('registerSchemesAsPrivileged')
+    this.privileged.push(schemes)
+  }
+  createWindow(options: WindowOptions): FakeWindow {
+    const window = new FakeWindow(options)
+    this.windows.push(window)
+    this.app.emit('web-contents-created', {}, window.webContents)
+    return window
+  }
+  createTray(iconPath: string): FakeTray {
+    const tray = new FakeTray(iconPath)
+    this.trays.push(tray)
+    return tray
+  }
+  notificationsSupported(): boolean {
+    return this.supported
+  }
+  createNotification(options: NotificationOptions): FakeNotification {
+    const notification = new FakeNotification(options)
+    this.notifications.push(notification)
+    return notification
+  }
+  async openExternal(url: string): Promise<void> {
+    this.opened.push(url)
+  }
+  async chooseFolder(): Promise<string | null> {
+    return this.folder
+  }
+}
