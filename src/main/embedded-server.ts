@@ -37,6 +37,8 @@ export interface EmbeddedServer {
   start(sharing: boolean): Promise<ServerInfo>
   stop(): Promise<void>
   info(): ServerInfo
+  /** The address the server actually bound (E21), null when stopped. */
+  address(): { host: string; port: number } | null
 }
 
 /**
@@ -112,6 +114,7 @@ export function serverEnv(options: {
 
 export function createEmbeddedServer(deps: EmbeddedServerDeps): EmbeddedServer {
   let handle: SignalingServerHandle | null = null
+  let bound: { host: string; port: number } | null = null
   let info: ServerInfo = {
     running: false,
     localUrl: null,
@@ -136,11 +139,12 @@ export function createEmbeddedServer(deps: EmbeddedServerDeps): EmbeddedServer {
           }),
           ...(deps.webRoot === undefined ? {} : { webRoot: deps.webRoot }),
         })
-        const bound = await server.start()
+        const address = await server.start()
         handle = server
+        bound = { host: address.host, port: address.port }
         info = {
           running: true,
-          localUrl: `http://127.0.0.1:${bound.port}`,
+          localUrl: `http://127.0.0.1:${address.port}`,
           lanUrls,
           sharing,
           error: null,
@@ -161,9 +165,11 @@ export function createEmbeddedServer(deps: EmbeddedServerDeps): EmbeddedServer {
     async stop() {
       const current = handle
       handle = null
+      bound = null
       info = { ...info, running: false, localUrl: null, lanUrls: [] }
       if (current !== null) await current.stop()
     },
     info: () => ({ ...info, lanUrls: [...info.lanUrls] }),
+    address: () => (bound === null ? null : { ...bound }),
   }
 }

@@ -1,0 +1,140 @@
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  LAN_PORT,
+  createEmbeddedServer,
+  loadOrCreateSecret,
+  serverEnv,
+  type CreateSignalingServer,
+} from '../../src/main/embedded-server.js'
+import { FakeSafeStorage } from './fakes.js'
+
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'veracall-server-'))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('JWT secret (E21)', () => {
+  it('is random, ≥ 32 bytes, generated once and kept encrypted with safeStorage', async () => {
+    const storage = new FakeSafeStorage(true)
+    const secret = await loadOrCreateSecret(dir, storage, () => undefined)
+    expect(Buffer.byteLength(secret)).toBeGreaterThanOrEqual(32)
+    expect(Buffer.from(secret, 'base64url').length).toBeGreaterThanOrEqual(32)
+    expect(await loadOrCreateSecret(dir, storage, () => undefined)).toBe(secret)
+    const files = await readdir(dir)
+    expect(files).toEqual(['server-secret.enc'])
+    const stored = await readFile(path.join(dir, 'server-secret.enc'), 'utf8')
+    expect(stored).not.toContain(secret)
+    const other = await mkdtemp(path.join(tmpdir(), 'veracall-server-'))
+    expect(await loadOrCreateSecret(other, storage, () => undefined)).not.toBe(secret)
+    await rm(other, { recursive: true, force: true })
+  })
+
+  it('falls back to a 0600 file without safeStorage, and moves it into safeStorage later', async () => {
+    const logs: string[] = []
+    const secret = await loadOrCreateSecret(dir, new FakeSafeStorage(false), (m) => logs.push(m))
+    expect(logs.join()).toContain('safeStorage unavailable')
+    const plain = path.join(dir, 'server-secret.key')
+    if (process.platform !== 'win32') expect((await stat(plain)).mode & 0o777).toBe(0o600)
+    expect(await loadOrCreateSecret(dir, new FakeSafeStorage(true), () => undefined)).toBe(secret)
+    expect(await readdir(dir)).toEqual(['server-secret.enc'])
+  })
+
+  it('regenerates when the stored secret is unreadable or too short', async () => {
+    await writeFile(path.join(dir, 'server-secret.enc'), 'garbage')
+    await writeFile(path.join(dir, 'server-secret.key'), 'short')
+    const secret = await loadOrCreateSecret(dir, new FakeSafeStorage(true), () => undefined)
+    expect(Buffer.byteLength(secret)).toBeGreaterThanOrEqual(32)
+    expect(secret).not.toBe('short')
+  })
+})
+
+describe('server environment', () => {
+  it('binds loopback unless sharing, on the LAN port when sharing', () => {
+    const base = {
+      secret: 's'.repeat(64),
+      dbPath: '/u/signaling.db',
+      corsOrigins: ['app://veracall'],
+    }
+    expect(serverEnv({ ...base, sharing: false })).toMatchObject({
+      HOST: '127.0.0.1',
+      PORT: '0',
+      CORS_ORIGINS: 'app://veracall',
+    })
+    expect(serverEnv({ ...base, sharing: true })).toMatchObject({
+      HOST: '0.0.0.0',
+      PORT: String(LAN_PORT),
+    })
+  })
+
+  it('passes DB path in userData, the origin allowlist and reports a failed start', async () => {
+    const seen: Record<string, string | undefined>[] = []
+    const create: CreateSignalingServer = ({ env }) => ({
+      start: async () => {
+        seen.push(env ?? {})
+        if (env?.['HOST'] === '0.0.0.0') throw new Error('EADDRINUSE')
+        return { url: 'http://127.0.0.1:5000', host: '127.0.0.1', port: 5000 }
+      },
+      stop: async () => undefined,
+    })
+    const server = createEmbeddedServer({
+      create: async () => create,
+      userDataDir: dir,
+      safeStorage: new FakeSafeStorage(),
+      appOrigins: ['app://veracall'],
+      lanAddresses: () => ['192.168.1.5'],
+      log: () => undefined,
+    })
+    expect(await server.start(false)).toEqual({
+      running: true,
+      localUrl: 'http://127.0.0.1:5000',
+      lanUrls: [],
+      sharing: false,
+      error: null,
+    })
+    expect(seen[0]?.['DB_PATH']).toBe(path.join(dir, 'signaling.db'))
+    expect(seen[0]?.['CORS_ORIGINS']).toBe('app://veracall')
+    const failed = await server.start(true)
+    expect(failed).toMatchObject({ running: false, error: 'EADDRINUSE', sharing: true })
+    expect(seen[1]?.['CORS_ORIGINS']).toBe(`app://veracall,http://192.168.1.5:${LAN_PORT}`)
+  })
+})
+
+describe('embedded veracall-signaling, started for real (E21)', () => {
+  it('binds 127.0.0.1 on a free port, answers /health, and stops', async () => {
+    const server = createEmbeddedServer({
+      create: async () => (await import('veracall-signaling')).createSignalingServer,
+      userDataDir: dir,
+      safeStorage: new FakeSafeStorage(),
+      appOrigins: ['app://veracall'],
+      lanAddresses: () => [],
+      log: () => undefined,
+    })
+    const info = await server.start(false)
+    try {
+      expect(info.error).toBeNull()
+      expect(info.running).toBe(true)
+      const url = new URL(info.localUrl ?? '')
+      expect(url.hostname).toBe('127.0.0.1')
+      expect(server.address()).toEqual({ host: '127.0.0.1', port: Number(url.port) })
+      expect(Number(url.port)).toBeGreaterThan(0)
+      const health = await fetch(new URL('/health', url))
+      expect(health.status).toBe(200)
+      const preflight = await fetch(new URL('/api/v1/auth/login', url), {
+        method: 'OPTIONS',
+        headers: { origin: 'app://veracall', 'access-control-request-method': 'POST' },
+      })
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('app://veracall')
+    } finally {
+      await server.stop()
+    }
+    expect(server.info().running).toBe(false)
+    expect(server.address()).toBeNull()
+    expect((await readdir(dir)).some((f) => f.startsWith('signaling.db'))).toBe(true)
+  })
+})
