@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { WebSocket } from 'ws'
+import type { RawData, WebSocket } from 'ws'
 import {
   CloseCode,
   RoomId,
@@ -88,14 +88,22 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
           await fastify.fanout.publish(topic, peerMessage('peer_left', roomId, userId))
       }
 
-      socket.on('message', (raw, isBinary) => {
-        const admitted = peer.admit()
-        if (admitted !== 'ok') {
-          fastify.metrics.rejected.inc({ reason: 'rate_limited' })
-          if (admitted === 'close')
-            return peer.close(CloseCode.policyViolation, 'message rate exceeded')
-          return sendError(socket, roomId, userId, 'rate_limited', 'Too many messages: slow down')
-        }
+      // One socket's messages take effect in the order they arrive. A join or leave awaits the
+      // fanout (remote in a multi-node setup), so while one is in flight the frames behind it,
+      // and the leave on close, wait their turn: otherwise an offer sent right after "join" is
+      // refused as not_in_room, and a socket closed mid-join stays subscribed.
+      let pending: Promise<void> | undefined
+      const inOrder = (task: () => void | Promise<void>): void => {
+        const run: Promise<void> = (pending ?? Promise.resolve())
+          .then(task)
+          .catch(fail)
+          .finally(() => {
+            if (pending === run) pending = undefined
+          })
+        pending = run
+      }
+
+      const handle = (raw: RawData, isBinary: boolean): void => {
         if (isBinary) {
           fastify.metrics.rejected.inc({ reason: 'invalid_input' })
           return sendError(
@@ -121,8 +129,8 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
             "call_id must be this room's id",
           )
         }
-        if (message.type === 'join') return void join().catch(fail)
-        if (message.type === 'leave') return void leave().catch(fail)
+        if (message.type === 'join') return inOrder(join)
+        if (message.type === 'leave') return inOrder(leave)
         if (!joined) {
           fastify.metrics.rejected.inc({ reason: 'not_in_room' })
           return sendError(socket, roomId, userId, 'not_in_room', 'Send "join" before signaling')
@@ -139,14 +147,31 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
           .publish(topic, relayed, peer.id)
           .then((n) => fastify.metrics.relayed.inc(n))
           .catch(fail)
+      }
+
+      socket.on('message', (raw, isBinary) => {
+        // The budget is spent on arrival, even by frames that wait behind a join.
+        const admitted = peer.admit()
+        if (admitted !== 'ok') {
+          fastify.metrics.rejected.inc({ reason: 'rate_limited' })
+          if (admitted === 'close')
+            return peer.close(CloseCode.policyViolation, 'message rate exceeded')
+          return sendError(socket, roomId, userId, 'rate_limited', 'Too many messages: slow down')
+        }
+        if (pending) inOrder(() => handle(raw, isBinary))
+        else handle(raw, isBinary)
       })
 
       socket.on('close', () => {
         cancelExpiry()
         ctx.caps.release(userId)
-        leave()
-          .catch(fail)
-          .finally(() => ctx.replaced.delete(peer.id))
+        inOrder(async () => {
+          try {
+            await leave()
+          } finally {
+            ctx.replaced.delete(peer.id)
+          }
+        })
       })
     },
   )
