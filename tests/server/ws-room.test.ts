@@ -99,6 +99,32 @@ describe('call room signaling', async () => {
     b.close()
   })
 
+  it('handles frames in arrival order: an offer right behind "join" is relayed', async () => {
+    const { alice, bob, call, a, b } = await room(t)
+    b.send(envelope('join', call.room_id))
+    // Written in one go, so the server reads both frames in one chunk, while the join is in flight.
+    a.socket.send(JSON.stringify(envelope('join', call.room_id)))
+    a.socket.send(JSON.stringify(offer(call.room_id, 'right behind join')))
+    a.socket.send('bad')
+    expect((await a.ofType('error')).data).toMatchObject({ code: 'invalid_json' })
+    expect(a.messages).toEqual([
+      expect.objectContaining({ type: 'peer_joined', user_id: bob.user.id }),
+    ])
+    expect(await b.ofType('peer_joined')).toMatchObject({ user_id: alice.user.id })
+    expect((await b.ofType('offer')).data).toMatchObject({ sdp: 'right behind join' })
+    // Join, leave and close back to back leave nobody subscribed: Bob hears both arrivals and departures.
+    a.socket.send(JSON.stringify(envelope('leave', call.room_id)))
+    a.socket.send(JSON.stringify(envelope('join', call.room_id)))
+    a.close()
+    expect((await b.ofType('peer_left')).user_id).toBe(alice.user.id)
+    expect((await b.ofType('peer_joined')).user_id).toBe(alice.user.id)
+    expect((await b.ofType('peer_left')).user_id).toBe(alice.user.id)
+    await vi.waitFor(() =>
+      expect(t.server.app?.fanout.localSubscribers(`room:${call.room_id}`).length).toBe(1),
+    )
+    b.close()
+  })
+
   it('answers each malformed message with an error and keeps the socket open (W5)', async () => {
     const { alice, call, a, b } = await room(t)
     a.send(offer(call.room_id))
