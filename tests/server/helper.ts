@@ -1,7 +1,10 @@
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { Writable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
 import { afterAll } from 'vitest'
 import WebSocket from 'ws'
 import {
@@ -278,4 +281,60 @@ export function tryUpgrade(
       response.on('error', reject)
     })
   })
+}
+
+/** A fixture script in a child process (tsx, workspace sources), its stdout as JSON lines. */
+export interface Fixture {
+  child: ChildProcess
+  /** Every JSON line printed so far. */
+  lines: Record<string, unknown>[]
+  /** Resolves with the first line (past or future) that matches. */
+  line(predicate: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+export function spawnFixture(script: string, env: Record<string, string>): Fixture {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--conditions=source',
+      fileURLToPath(new URL(`fixtures/${script}`, import.meta.url)),
+    ],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  const lines: Record<string, unknown>[] = []
+  const waiters: (() => void)[] = []
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (text) => {
+    try {
+      lines.push(JSON.parse(text) as Record<string, unknown>)
+    } catch {
+      return // a log line, not an ack
+    }
+    for (const wake of waiters.splice(0)) wake()
+  })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      resolve({ code, signal })
+      for (const wake of waiters.splice(0)) wake()
+    }),
+  )
+  afterAll(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  })
+  const line: Fixture['line'] = async (predicate) => {
+    for (;;) {
+      const found = lines.find(predicate)
+      if (found) return found
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(
+          `fixture ${script} exited (${child.exitCode ?? child.signalCode}): ${stderr}`,
+        )
+      await new Promise<void>((resolve) => waiters.push(resolve))
+    }
+  }
+  return { child, lines, line, exited }
 }
