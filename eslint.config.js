@@ -29,5 +29,23 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The renderer runs in a browser (or a sandboxed Electron renderer): DOM only, no Node.
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'electron', 'fs', 'path'],
+              message: 'renderer code: no Node or Electron',
+            },
+          ],
+        },
+      ],
+    },
+  },
   prettier,
 )

@@ -1,0 +1,75 @@
+/**
+ * `npm start`: the Electron app where its binary is present; otherwise (CI, servers, machines
+ * where the download was skipped) the embedded signaling server serving the built web client on
+ * localhost, with the URL printed.
+ */
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+/**
+ * The Electron binary, if installed. Read the way electron's own index.js does, but without
+ * requiring it: since Electron 3x, `require('electron')` tries to download a missing binary.
+ */
+export function electronBinary(): string | null {
+  try {
+    const pkg = dirname(createRequire(import.meta.url).resolve('electron/package.json'))
+    const pathFile = join(pkg, 'path.txt')
+    if (!existsSync(pathFile)) return null
+    const rel = readFileSync(pathFile, 'utf8').trim()
+    const override = process.env.ELECTRON_OVERRIDE_DIST_PATH
+    const binary = override ? join(override, rel) : join(pkg, 'dist', rel)
+    return existsSync(binary) ? binary : null
+  } catch {
+    return null
+  }
+}
+
+async function startElectron(): Promise<void> {
+  const child = spawn('npx', ['electron-vite', 'dev'], { cwd: root, stdio: 'inherit' })
+  child.on('exit', (code) => process.exit(code ?? 0))
+}
+
+async function startWeb(): Promise<void> {
+  const { build } = await import('vite')
+  const outDir = join(root, 'dist', 'web')
+  console.log('Electron is not available here: starting the web client instead.')
+  await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir } })
+  const { createSignalingServer } = await import('veracall-signaling')
+  const dataDir = join(root, 'data')
+  mkdirSync(dataDir, { recursive: true })
+  const port = process.env.PORT ?? '8000'
+  const server = createSignalingServer({
+    env: {
+      ...process.env,
+      HOST: process.env.HOST ?? '127.0.0.1',
+      PORT: port,
+      DB_PATH: process.env.DB_PATH ?? join(dataDir, 'veracall.db'),
+      // A fresh secret each run signs everyone out on restart, which is fine for a local app.
+      JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    },
+    webRoot: outDir,
+  })
+  const address = await server.start()
+  // localhost, not 127.0.0.1, so the page is a secure context that may use the camera.
+  const url = `http://localhost:${address.port}/`
+  console.log(
+    `\nVeracall is running at ${url}\nOpen it in two browser windows (or two profiles) to call yourself. Ctrl+C stops it.\n`,
+  )
+  const stop = (): void => {
+    void server.stop().then(() => process.exit(0))
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const binary = process.env.VERACALL_WEB === '1' ? null : electronBinary()
+  await (binary ? startElectron() : startWeb())
+}

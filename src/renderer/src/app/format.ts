@@ -1,0 +1,26 @@
+import type { TFunction } from 'i18next'
+
+/** 0:07, 12:34, 1:02:03 — the running call timer. */
+export function formatClock(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds))
+  const h = Math.floor(s / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const sec = String(s % 60).padStart(2, '0')
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`
+}
+
+/** A duration in words ("2 min 5 s" / "2 分 5 秒"). */
+export function formatDuration(t: TFunction, totalSeconds: number): string {
+  const s = Math.max(0, Math.round(totalSeconds))
+  const h = Math.floor(s / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  if (h > 0) return t('duration.hms', { h, m })
+  if (m > 0) return t('duration.ms', { m, s: s % 60 })
+  return t('duration.s', { s })
+}
+
+export function formatDateTime(iso: string, language: string): string {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return iso
+  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(date)
+}

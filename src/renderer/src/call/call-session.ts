@@ -1,0 +1,274 @@
+import type { ClientDataOf, Envelope } from 'veracall-signaling/protocol'
+import Value from 'typebox/value'
+import { ClientData, PeerData } from 'veracall-signaling/protocol'
+import { Negotiator, type NegotiationError } from './negotiation.js'
+
+export type RelayType = 'offer' | 'answer' | 'ice_candidate' | 'media_state'
+
+/** The call room as CallSession sees it: send relayed messages, receive everything. */
+export interface RoomTransport {
+  send<T extends RelayType>(type: T, data: ClientDataOf<T>): void
+  onMessage(listener: (message: Envelope) => void): () => void
+}
+
+export interface MediaState {
+  audio: boolean
+  video: boolean
+}
+
+export interface CallSessionEvents {
+  remoteStream: MediaStream
+  connectionState: RTCPeerConnectionState
+  remoteMedia: MediaState
+  peerPresent: boolean
+  iceRestart: number
+  error: { code: string; message: string }
+}
+
+export interface CallSessionOptions {
+  selfId: string
+  /** The callee is polite: it yields when both sides offer at once. */
+  polite: boolean
+  iceServers: RTCIceServer[]
+  transport: RoomTransport
+  localStream: MediaStream
+  createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection
+  createMediaStream?: (tracks: MediaStreamTrack[]) => MediaStream
+  /** How long `disconnected` may last before an ICE restart. */
+  disconnectedRestartMs?: number
+  log?: (message: string) => void
+}
+
+type Listener<T> = (value: T) => void
+
+/**
+ * One call's WebRTC side, free of any framework: owns the RTCPeerConnection, runs perfect
+ * negotiation over the room transport, holds outgoing messages until the peer is in the room,
+ * restarts ICE when the path fails, and stops every track on close.
+ */
+export class CallSession {
+  readonly pc: RTCPeerConnection
+  private readonly negotiator: Negotiator
+  private readonly listeners = new Map<keyof CallSessionEvents, Set<Listener<never>>>()
+  private readonly outbox: { type: RelayType; data: unknown }[] = []
+  private unsubscribe: () => void
+  private disconnectTimer: ReturnType<typeof setTimeout> | null = null
+  private remote: MediaStream | null = null
+  private peerPresent = false
+  private closed = false
+  private media: MediaState
+  iceRestarts = 0
+
+  constructor(private readonly options: CallSessionOptions) {
+    const create =
+      options.createPeerConnection ?? ((config: RTCConfiguration) => new RTCPeerConnection(config))
+    this.pc = create({ iceServers: options.iceServers, bundlePolicy: 'max-bundle' })
+    this.media = {
+      audio: options.localStream.getAudioTracks().some((t) => t.enabled),
+      video: options.localStream.getVideoTracks().some((t) => t.enabled),
+    }
+    this.negotiator = new Negotiator(this.pc, {
+      polite: options.polite,
+      log: options.log,
+      onError: (error: NegotiationError) =>
+        this.emit('error', { code: error.code, message: error.message }),
+      signals: {
+        sendDescription: (d) => this.relay(d.type, { type: d.type, sdp: d.sdp }),
+        sendCandidate: (c) =>
+          this.relay('ice_candidate', {
+            candidate: c.candidate ?? '',
+            sdpMid: c.sdpMid ?? null,
+            sdpMLineIndex: c.sdpMLineIndex ?? null,
+            usernameFragment: c.usernameFragment ?? null,
+          }),
+      },
+    })
+    this.pc.addEventListener('track', this.onTrack)
+    this.pc.addEventListener('connectionstatechange', this.onConnectionState)
+    this.unsubscribe = options.transport.onMessage((m) => this.onMessage(m))
+  }
+
+  /** Adds the local tracks, which starts negotiation. */
+  start(): void {
+    for (const track of this.options.localStream.getTracks()) {
+      this.pc.addTrack(track, this.options.localStream)
+    }
+  }
+
+  on<K extends keyof CallSessionEvents>(
+    event: K,
+    listener: Listener<CallSessionEvents[K]>,
+  ): () => void {
+    let set = this.listeners.get(event)
+    if (!set) {
+      set = new Set()
+      this.listeners.set(event, set)
+    }
+    set.add(listener as Listener<never>)
+    return () => set.delete(listener as Listener<never>)
+  }
+
+  get localStream(): MediaStream {
+    return this.options.localStream
+  }
+  get remoteStream(): MediaStream | null {
+    return this.remote
+  }
+  get mediaState(): MediaState {
+    return { ...this.media }
+  }
+
+  /** Mutes or unmutes the microphone without renegotiation, and tells the other side. */
+  setMicrophoneEnabled(enabled: boolean): void {
+    for (const track of this.options.localStream.getAudioTracks()) track.enabled = enabled
+    this.media = { ...this.media, audio: enabled }
+    this.relay('media_state', this.media)
+  }
+
+  /**
+   * Swaps the outgoing track of one kind (device switch, camera off with `null`) with
+   * `replaceTrack`, so no renegotiation happens; the old track is stopped (camera light off).
+   */
+  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    const sender = this.pc
+      .getTransceivers()
+      .find((t) => (t.sender.track?.kind ?? t.receiver.track.kind) === kind)?.sender
+    const stream = this.options.localStream
+    const old = kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks()
+    if (sender) await sender.replaceTrack(track)
+    for (const t of old) {
+      if (t === track) continue
+      stream.removeTrack(t)
+      t.stop()
+    }
+    if (track) {
+      if (kind === 'audio') track.enabled = this.media.audio
+      stream.addTrack(track)
+    }
+    if (kind === 'video') {
+      this.media = { ...this.media, video: track !== null }
+      this.relay('media_state', this.media)
+    }
+  }
+
+  getStats(): Promise<RTCStatsReport> {
+    return this.pc.getStats()
+  }
+
+  /** Stops every local track and closes the connection. Idempotent. */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    if (this.disconnectTimer) clearTimeout(this.disconnectTimer)
+    this.unsubscribe()
+    this.negotiator.close()
+    this.pc.removeEventListener('track', this.onTrack)
+    this.pc.removeEventListener('connectionstatechange', this.onConnectionState)
+    for (const track of this.options.localStream.getTracks()) track.stop()
+    for (const sender of this.pc.getSenders()) sender.track?.stop()
+    this.pc.close()
+    this.outbox.length = 0
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  private relay(type: RelayType, data: unknown): void {
+    if (this.closed) return
+    if (!this.peerPresent) {
+      // The server relays only to who is in the room: hold until the peer arrives.
+      this.outbox.push({ type, data })
+      return
+    }
+    this.options.transport.send(type, data as never)
+  }
+
+  private flush(): void {
+    const pending = this.outbox.splice(0)
+    for (const { type, data } of pending) this.options.transport.send(type, data as never)
+  }
+
+  private onMessage(message: Envelope): void {
+    if (this.closed) return
+    const { type, data } = message
+    switch (type) {
+      case 'peer_joined': {
+        if (!Value.Check(PeerData, data) || data.user_id === this.options.selfId) return
+        this.peerPresent = true
+        this.emit('peerPresent', true)
+        this.flush()
+        this.options.transport.send('media_state', this.media)
+        // The peer came back after a drop: if media broke meanwhile, find a new path.
+        const state = this.pc.connectionState
+        if (state === 'failed' || state === 'disconnected') this.restartIce()
+        return
+      }
+      case 'peer_left':
+        if (!Value.Check(PeerData, data) || data.user_id === this.options.selfId) return
+        this.peerPresent = false
+        this.emit('peerPresent', false)
+        return
+      case 'offer':
+      case 'answer':
+        if (!Value.Check(ClientData[type], data)) return
+        void this.negotiator.receive({ description: { type, sdp: data.sdp } })
+        return
+      case 'ice_candidate':
+        if (!Value.Check(ClientData.ice_candidate, data)) return
+        void this.negotiator.receive({ candidate: data })
+        return
+      case 'media_state':
+        if (!Value.Check(ClientData.media_state, data)) return
+        this.emit('remoteMedia', { audio: data.audio, video: data.video })
+        return
+      case 'error':
+        this.options.log?.(`server error: ${JSON.stringify(data)}`)
+        return
+      default:
+        return
+    }
+  }
+
+  private readonly onTrack = (event: RTCTrackEvent): void => {
+    const stream =
+      event.streams[0] ??
+      this.remote ??
+      (this.options.createMediaStream ?? ((t) => new MediaStream(t)))([])
+    if (!stream.getTracks().includes(event.track)) stream.addTrack(event.track)
+    if (stream !== this.remote) {
+      this.remote = stream
+      this.emit('remoteStream', stream)
+    }
+  }
+
+  private readonly onConnectionState = (): void => {
+    const state = this.pc.connectionState
+    this.emit('connectionState', state)
+    if (this.disconnectTimer) {
+      clearTimeout(this.disconnectTimer)
+      this.disconnectTimer = null
+    }
+    if (state === 'failed') this.restartIce()
+    if (state === 'disconnected') {
+      this.disconnectTimer = setTimeout(
+        () => this.restartIce(),
+        this.options.disconnectedRestartMs ?? 4000,
+      )
+    }
+  }
+
+  private restartIce(): void {
+    if (this.closed) return
+    this.iceRestarts += 1
+    this.options.log?.(`restarting ICE (#${this.iceRestarts})`)
+    this.emit('iceRestart', this.iceRestarts)
+    this.pc.restartIce()
+  }
+
+  private emit<K extends keyof CallSessionEvents>(event: K, value: CallSessionEvents[K]): void {
+    const set = this.listeners.get(event)
+    if (!set) return
+    for (const listener of set) (listener as Listener<CallSessionEvents[K]>)(value)
+  }
+}

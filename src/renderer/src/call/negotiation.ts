@@ -1,0 +1,200 @@
+/**
+ * W3C "perfect negotiation" (webrtc/samples perfect-negotiation, MDN) as a module with the
+ * transport injected: both sides may offer at any time; on a collision the polite peer (the
+ * callee) rolls back and answers, the impolite one ignores the offer. Remote messages are
+ * handled one at a time, and ICE candidates that arrive before a remote description are queued.
+ */
+export type Description = { type: 'offer' | 'answer'; sdp: string }
+export type Candidate = RTCIceCandidateInit
+
+export interface NegotiationSignals {
+  sendDescription(description: Description): void
+  sendCandidate(candidate: Candidate): void
+}
+
+export type NegotiationErrorCode =
+  | 'offer_failed'
+  | 'remote_description_failed'
+  | 'answer_failed'
+  | 'add_candidate_failed'
+  | 'invariant_violated'
+
+export class NegotiationError extends Error {
+  constructor(
+    readonly code: NegotiationErrorCode,
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message)
+    this.name = 'NegotiationError'
+  }
+}
+
+export interface NegotiatorOptions {
+  polite: boolean
+  signals: NegotiationSignals
+  onError?: (error: NegotiationError) => void
+  log?: (message: string) => void
+}
+
+/** The subset of RTCPeerConnection negotiation needs (a fake implements it in tests). */
+export type NegotiablePeer = Pick<
+  RTCPeerConnection,
+  | 'signalingState'
+  | 'remoteDescription'
+  | 'localDescription'
+  | 'setLocalDescription'
+  | 'setRemoteDescription'
+  | 'addIceCandidate'
+  | 'addEventListener'
+  | 'removeEventListener'
+>
+
+export class Negotiator {
+  private makingOffer = false
+  private ignoreOffer = false
+  private pendingCandidates: Candidate[] = []
+  private chain: Promise<void> = Promise.resolve()
+  private closed = false
+  readonly role: 'polite' | 'impolite'
+  /** Offers this side ignored because of a collision (for tests and diagnostics). */
+  ignoredOffers = 0
+
+  constructor(
+    private readonly pc: NegotiablePeer,
+    private readonly options: NegotiatorOptions,
+  ) {
+    this.role = options.polite ? 'polite' : 'impolite'
+    pc.addEventListener('negotiationneeded', this.onNegotiationNeeded)
+    pc.addEventListener('icecandidate', this.onIceCandidate)
+  }
+
+  /** Feeds a remote description or candidate; resolves once it has been applied (or dropped). */
+  receive(message: { description: Description } | { candidate: Candidate }): Promise<void> {
+    this.chain = this.chain.then(() => this.apply(message)).catch((err: unknown) => this.fail(err))
+    return this.chain
+  }
+
+  close(): void {
+    this.closed = true
+    this.pc.removeEventListener('negotiationneeded', this.onNegotiationNeeded)
+    this.pc.removeEventListener('icecandidate', this.onIceCandidate)
+    this.pendingCandidates = []
+  }
+
+  private readonly onNegotiationNeeded = async (): Promise<void> => {
+    if (this.closed) return
+    try {
+      this.makingOffer = true
+      await this.pc.setLocalDescription()
+      const local = this.pc.localDescription
+      // Another offer may have been applied meanwhile: only send what is still an offer.
+      if (local && local.type === 'offer' && !this.closed) {
+        this.log(`sending offer (${this.pc.signalingState})`)
+        this.options.signals.sendDescription({ type: 'offer', sdp: local.sdp })
+      }
+    } catch (err) {
+      this.fail(new NegotiationError('offer_failed', 'Could not create an offer', err))
+    } finally {
+      this.makingOffer = false
+    }
+  }
+
+  private readonly onIceCandidate = (event: RTCPeerConnectionIceEvent): void => {
+    if (this.closed || !event.candidate) return
+    this.options.signals.sendCandidate(event.candidate.toJSON())
+  }
+
+  private async apply(
+    message: { description: Description } | { candidate: Candidate },
+  ): Promise<void> {
+    if (this.closed) return
+    if ('candidate' in message) {
+      if (!this.pc.remoteDescription) {
+        this.pendingCandidates.push(message.candidate)
+        return
+      }
+      await this.addCandidate(message.candidate)
+      return
+    }
+    const { description } = message
+    const offerCollision =
+      description.type === 'offer' && (this.makingOffer || this.pc.signalingState !== 'stable')
+    this.ignoreOffer = !this.options.polite && offerCollision
+    if (this.ignoreOffer) {
+      this.ignoredOffers += 1
+      this.log('ignoring colliding offer')
+      return
+    }
+    if (description.type === 'answer' && this.pc.signalingState !== 'have-local-offer') {
+      // A late answer to an offer we rolled back: nothing to apply.
+      this.log(`dropping answer in ${this.pc.signalingState}`)
+      return
+    }
+    try {
+      await this.pc.setRemoteDescription(description)
+    } catch (err) {
+      throw new NegotiationError(
+        'remote_description_failed',
+        `setRemoteDescription(${description.type}) failed`,
+        err,
+      )
+    }
+    if (description.type === 'offer') {
+      this.assertState('have-remote-offer')
+      try {
+        await this.pc.setLocalDescription()
+      } catch (err) {
+        throw new NegotiationError('answer_failed', 'Could not create an answer', err)
+      }
+      const local = this.pc.localDescription
+      if (local && local.type === 'answer') {
+        this.log('sending answer')
+        this.options.signals.sendDescription({ type: 'answer', sdp: local.sdp })
+      }
+    }
+    this.assertState('stable')
+    const queued = this.pendingCandidates
+    this.pendingCandidates = []
+    for (const candidate of queued) await this.addCandidate(candidate)
+  }
+
+  private async addCandidate(candidate: Candidate): Promise<void> {
+    try {
+      await this.pc.addIceCandidate(candidate)
+    } catch (err) {
+      // Candidates of an offer we ignored are expected to fail.
+      if (!this.ignoreOffer) {
+        throw new NegotiationError('add_candidate_failed', 'Could not add an ICE candidate', err)
+      }
+    }
+  }
+
+  private assertState(expected: RTCSignalingState): void {
+    // A newer local offer may legitimately have started meanwhile.
+    if (this.pc.signalingState !== expected && this.pc.signalingState !== 'have-local-offer') {
+      throw new NegotiationError(
+        'invariant_violated',
+        `expected signalingState ${expected}, got ${this.pc.signalingState}`,
+      )
+    }
+  }
+
+  private fail(err: unknown): void {
+    const error =
+      err instanceof NegotiationError
+        ? err
+        : new NegotiationError('invariant_violated', String(err), err)
+    this.log(`error ${error.code}: ${error.message}`)
+    this.options.onError?.(error)
+  }
+
+  private log(message: string): void {
+    this.options.log?.(`[${this.role}] ${message}`)
+  }
+
+  /** Number of candidates waiting for a remote description (for tests). */
+  get queuedCandidates(): number {
+    return this.pendingCandidates.length
+  }
+}

@@ -1,0 +1,596 @@
+import Value from 'typebox/value'
+import {
+  CallEventData,
+  ROUTES,
+  type Call,
+  type CallType,
+  type Envelope,
+  type User,
+} from 'veracall-signaling/protocol'
+import type { Platform } from '../platform/platform.js'
+import type { AppStore } from '../store/index.js'
+import { HISTORY_PAGE_SIZE } from '../store/slices/history.js'
+import type { CallNotice, CallSummary } from '../store/slices/call.js'
+import { otherParty, nameOf } from '../store/selectors.js'
+import { ApiClient, ApiError, normaliseServerUrl } from '../signaling/api-client.js'
+import { WsClient, socketUrl, type SocketFactory } from '../signaling/ws-client.js'
+import { CallSession, type RoomTransport } from '../call/call-session.js'
+import { buildIceServers } from '../call/ice-servers.js'
+import { canChooseSpeaker, listDevices, openLocalMedia, openTrack } from '../call/media.js'
+import { startRingtone } from '../call/ringtone.js'
+import { summariseStats, type StatsCounters } from '../call/stats.js'
+import { loadPrefs, savePrefs, type Prefs } from './prefs.js'
+
+export interface ControllerDeps {
+  store: AppStore
+  platform: Platform
+  /** Plain-text strings for notifications (the UI itself renders through react-i18next). */
+  t: (key: string, vars?: Record<string, string>) => string
+  storage?: Storage | null
+  createSocket?: SocketFactory
+}
+
+const STATS_INTERVAL_MS = 2000
+
+/**
+ * The app's actions, outside React (zustand "no store actions" practice): components call these;
+ * this is where REST, sockets, media and the CallSession meet the store.
+ */
+export class AppController {
+  private readonly store: AppStore
+  private readonly platform: Platform
+  private readonly storage: Storage | null
+  private api: ApiClient | null = null
+  private token: string | null = null
+  private events: WsClient | null = null
+  private room: WsClient | null = null
+  private session: CallSession | null = null
+  private stopRing: (() => void) | null = null
+  private statsTimer: ReturnType<typeof setInterval> | null = null
+  private statsCounters: StatsCounters | null = null
+  private searchSeq = 0
+  private prefs: Prefs
+  private turnCredential = ''
+
+  constructor(private readonly deps: ControllerDeps) {
+    this.store = deps.store
+    this.platform = deps.platform
+    this.storage = deps.storage === undefined ? safeLocalStorage() : deps.storage
+    this.prefs = loadPrefs(this.storage)
+  }
+
+  /** The room socket of the current call (exposed for diagnostics and fault tests). */
+  get roomSocket(): WsClient | null {
+    return this.room
+  }
+
+  async init(): Promise<void> {
+    const s = this.store.getState()
+    s.setLanguage(this.prefs.language)
+    s.setTheme(this.prefs.theme)
+    s.setIce(this.prefs.stunUrls, null)
+    s.setServerUrl(this.prefs.serverUrl ?? (await this.platform.defaultServerUrl()))
+    s.setCanChooseSpeaker(canChooseSpeaker())
+    void this.refreshDevices()
+    navigator.mediaDevices?.addEventListener('devicechange', () => void this.refreshDevices())
+    // Desktop: main may still hold a token from this run.
+    const token = await this.platform.tokens.get()
+    if (token) {
+      this.token = token
+      this.api = this.makeApi(this.store.getState().serverUrl)
+      try {
+        const user = await this.api.me()
+        this.afterSignIn(user, this.api.baseUrl)
+      } catch {
+        await this.platform.tokens.set(null)
+        this.token = null
+      }
+    }
+  }
+
+  get lastUsername(): string {
+    return this.prefs.lastUsername
+  }
+
+  // ---- session -----------------------------------------------------------------------------
+
+  async signIn(input: {
+    mode: 'login' | 'register'
+    serverUrl: string
+    username: string
+    password: string
+    displayName?: string
+  }): Promise<void> {
+    const s = this.store.getState()
+    s.authStarted()
+    try {
+      const base = normaliseServerUrl(input.serverUrl)
+      const api = this.makeApi(base)
+      await api.probe()
+      const res =
+        input.mode === 'register'
+          ? await api.register({
+              username: input.username,
+              password: input.password,
+              ...(input.displayName ? { display_name: input.displayName } : {}),
+            })
+          : await api.login(input.username, input.password)
+      this.token = res.token
+      await this.platform.tokens.set(res.token)
+      this.api = api
+      this.updatePrefs({ serverUrl: base, lastUsername: res.user.username })
+      this.afterSignIn(res.user, base)
+    } catch (err) {
+      s.authFailed(toAppError(err))
+    }
+  }
+
+  async signOut(): Promise<void> {
+    await this.hangUp()
+    this.events?.close()
+    this.events = null
+    this.token = null
+    this.api = null
+    await this.platform.tokens.set(null)
+    this.store.getState().signedOut()
+  }
+
+  private afterSignIn(user: User, base: string): void {
+    this.store.getState().signedIn(user, base)
+    this.openEvents(base)
+    void this.loadHistory(1)
+  }
+
+  private openEvents(base: string): void {
+    this.events?.close()
+    const events = new WsClient({
+      url: socketUrl(base, ROUTES.eventsSocket),
+      getToken: () => this.token,
+      createSocket: this.deps.createSocket,
+    })
+    events.on('state', (state) => this.store.getState().setEventsState(state))
+    events.on('message', (m) => void this.onEvent(m))
+    events.on('fatal', (code) => {
+      if (code === 4401) void this.signOut()
+    })
+    events.connect()
+    this.events = events
+  }
+
+  // ---- contacts and history ----------------------------------------------------------------
+
+  async search(query: string): Promise<void> {
+    const s = this.store.getState()
+    s.setQuery(query)
+    if (!this.api) return
+    const seq = ++this.searchSeq
+    s.searchStarted()
+    try {
+      const users = await this.api.searchUsers(query.trim())
+      if (seq !== this.searchSeq) return
+      const self = s.user?.id
+      this.store.getState().searchDone(
+        query,
+        users.filter((u) => u.id !== self),
+      )
+    } catch (err) {
+      this.store.getState().searchFailed(toAppError(err).message)
+    }
+  }
+
+  async loadHistory(page: number): Promise<void> {
+    if (!this.api) return
+    const s = this.store.getState()
+    s.historyStarted(page)
+    try {
+      const res = await this.api.history(page, HISTORY_PAGE_SIZE)
+      this.store.getState().historyLoaded(res.page, res.calls, res.total, res.stats)
+    } catch (err) {
+      this.store.getState().historyFailed(toAppError(err).message)
+    }
+  }
+
+  // ---- calls -------------------------------------------------------------------------------
+
+  async startCall(peer: User, callType: CallType): Promise<void> {
+    const s = this.store.getState()
+    if (!this.api || !s.user || (s.phase !== 'idle' && s.phase !== 'ended')) return
+    s.callOutgoing(peer, callType)
+    let stream: MediaStream
+    try {
+      stream = await openLocalMedia(callType, s)
+    } catch (err) {
+      this.fail('media', err)
+      return
+    }
+    this.store.getState().setLocalStream(stream)
+    void this.refreshDevices()
+    let call: Call
+    try {
+      call = await this.api.startCall(peer.id, callType)
+    } catch (err) {
+      stopStream(stream)
+      this.fail(err instanceof ApiError && err.code === 'busy' ? 'busy' : 'start', err)
+      return
+    }
+    // Cancelled while the request was in flight.
+    if (this.store.getState().phase !== 'outgoing') {
+      stopStream(stream)
+      void this.api.endCall(call.id).catch(() => undefined)
+      return
+    }
+    this.store.getState().callCreated(call)
+    this.openRoom(call, stream, false)
+  }
+
+  async accept(): Promise<void> {
+    const s = this.store.getState()
+    const call = s.call
+    if (!this.api || !call || s.phase !== 'incoming') return
+    this.stopRinging()
+    let stream: MediaStream
+    try {
+      stream = await openLocalMedia(call.call_type, s)
+    } catch (err) {
+      void this.api.declineCall(call.id).catch(() => undefined)
+      this.fail('media', err)
+      return
+    }
+    this.store.getState().setLocalStream(stream)
+    void this.refreshDevices()
+    try {
+      const accepted = await this.api.acceptCall(call.id)
+      this.store.getState().callAccepted(accepted)
+      this.openRoom(accepted, stream, true)
+    } catch (err) {
+      stopStream(stream)
+      this.fail('accept', err)
+    }
+  }
+
+  async decline(): Promise<void> {
+    const { call, phase } = this.store.getState()
+    if (!this.api || !call || phase !== 'incoming') return
+    this.stopRinging()
+    this.store.getState().callFinished(null, null)
+    await this.api.declineCall(call.id).catch(() => undefined)
+    void this.loadHistory(1)
+  }
+
+  /** Cancels a ringing outgoing call or ends an answered one. */
+  async hangUp(): Promise<void> {
+    const { call, phase } = this.store.getState()
+    if (phase === 'idle' || phase === 'ended') return
+    if (phase === 'incoming') return this.decline()
+    let ended: Call | null = null
+    if (this.api && call) ended = await this.api.endCall(call.id).catch(() => null)
+    this.finish(ended ?? call, phase === 'outgoing' ? 'cancelled' : 'completed')
+  }
+
+  toggleMicrophone(): void {
+    const { micEnabled, localStream } = this.store.getState()
+    const next = !micEnabled
+    if (this.session) this.session.setMicrophoneEnabled(next)
+    else localStream?.getAudioTracks().forEach((t) => (t.enabled = next))
+    this.store.getState().setMicEnabled(next)
+  }
+
+  async toggleCamera(): Promise<void> {
+    const s = this.store.getState()
+    if (s.callType !== 'video' || !this.session) return
+    if (s.cameraEnabled) {
+      await this.session.replaceTrack('video', null)
+      s.setCameraEnabled(false)
+    } else {
+      try {
+        const track = await openTrack('video', s.cameraId)
+        await this.session.replaceTrack('video', track)
+        s.setCameraEnabled(true)
+      } catch (err) {
+        s.setCallError(toAppError(err).message)
+        return
+      }
+    }
+    this.store.getState().setLocalStream(new MediaStream(this.session.localStream.getTracks()))
+  }
+
+  /** Switches camera or microphone mid-call with replaceTrack (no renegotiation). */
+  async switchDevice(kind: 'camera' | 'microphone' | 'speaker', deviceId: string): Promise<void> {
+    const s = this.store.getState()
+    s.selectDevice(kind, deviceId)
+    if (kind === 'speaker' || !this.session) return
+    if (kind === 'camera' && !s.cameraEnabled) return
+    try {
+      const track = await openTrack(kind === 'camera' ? 'video' : 'audio', deviceId)
+      await this.session.replaceTrack(kind === 'camera' ? 'video' : 'audio', track)
+      this.store.getState().setLocalStream(new MediaStream(this.session.localStream.getTracks()))
+    } catch (err) {
+      s.setCallError(toAppError(err).message)
+    }
+  }
+
+  dismissSummary(): void {
+    this.store.getState().dismissSummary()
+  }
+
+  dismissNotice(): void {
+    this.store.getState().dismissNotice()
+    this.store.getState().setCallError(null)
+  }
+
+  // ---- settings ----------------------------------------------------------------------------
+
+  setLanguage(language: Prefs['language']): void {
+    this.store.getState().setLanguage(language)
+    this.updatePrefs({ language })
+  }
+
+  setTheme(theme: Prefs['theme']): void {
+    this.store.getState().setTheme(theme)
+    this.updatePrefs({ theme })
+  }
+
+  /** STUN list (null = defaults) and TURN; the TURN credential stays in memory only. */
+  setIce(
+    stunUrls: string[] | null,
+    turn: { urls: string[]; username: string; credential: string } | null,
+  ): void {
+    this.turnCredential = turn?.credential ?? ''
+    this.store.getState().setIce(stunUrls, turn)
+    this.updatePrefs({ stunUrls, turnUrls: turn?.urls ?? [], turnUsername: turn?.username ?? '' })
+  }
+
+  get turnSettings(): { urls: string[]; username: string; hasCredential: boolean } {
+    return {
+      urls: this.prefs.turnUrls,
+      username: this.prefs.turnUsername,
+      hasCredential: this.turnCredential.length > 0,
+    }
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private makeApi(base: string): ApiClient {
+    return new ApiClient({ baseUrl: base, getToken: () => this.token })
+  }
+
+  private updatePrefs(patch: Partial<Prefs>): void {
+    this.prefs = { ...this.prefs, ...patch }
+    savePrefs(this.storage, this.prefs)
+  }
+
+  private async refreshDevices(): Promise<void> {
+    if (!navigator.mediaDevices?.enumerateDevices) return
+    try {
+      const lists = await listDevices()
+      const plain = (d: MediaDeviceInfo): { deviceId: string; label: string } => ({
+        deviceId: d.deviceId,
+        label: d.label,
+      })
+      this.store.getState().setDevices({
+        cameras: lists.cameras.map(plain),
+        microphones: lists.microphones.map(plain),
+        speakers: lists.speakers.map(plain),
+      })
+    } catch {
+      // No device access yet: the pickers stay empty until the first call.
+    }
+  }
+
+  private async onEvent(message: Envelope): Promise<void> {
+    if (!Value.Check(CallEventData, message.data)) return
+    const call = message.data.call
+    const s = this.store.getState()
+    const self = s.user?.id
+    if (!self) return
+    const current = s.call
+    switch (message.type) {
+      case 'incoming_call': {
+        if (call.callee_id !== self) return
+        if (s.phase !== 'idle' && s.phase !== 'ended') {
+          // Already in a call: say no rather than ring over it.
+          await this.api?.declineCall(call.id).catch(() => undefined)
+          return
+        }
+        const caller = call.caller ?? otherParty(call, self)
+        if (!caller) return
+        s.callIncoming(call, caller)
+        this.stopRinging()
+        this.stopRing = startRingtone()
+        void this.platform.notify({
+          title: this.deps.t('notify.incomingTitle'),
+          body: this.deps.t(
+            call.call_type === 'video' ? 'notify.incomingVideo' : 'notify.incomingAudio',
+            { name: nameOf(caller) },
+          ),
+          tag: `call-${call.id}`,
+        })
+        return
+      }
+      case 'call_accepted':
+        if (current?.id === call.id && s.phase === 'outgoing') s.callAccepted(call)
+        return
+      case 'call_declined':
+        if (current?.id === call.id) this.finish(call, 'declined')
+        return
+      case 'call_ended':
+        if (current?.id === call.id) this.finish(call, call.end_reason ?? 'completed')
+        return
+      default:
+        return
+    }
+  }
+
+  private openRoom(call: Call, stream: MediaStream, polite: boolean): void {
+    const s = this.store.getState()
+    const self = s.user?.id ?? ''
+    const base = s.serverUrl
+    const room = new WsClient({
+      url: socketUrl(base, ROUTES.callSocket(call.room_id)),
+      getToken: () => this.token,
+      createSocket: this.deps.createSocket,
+      greeting: () => ({
+        type: 'join',
+        call_id: call.room_id,
+        user_id: self,
+        data: {},
+        timestamp: Date.now(),
+      }),
+    })
+    const transport: RoomTransport = {
+      send: (type, data) =>
+        room.send({ type, call_id: call.room_id, user_id: self, data, timestamp: Date.now() }),
+      onMessage: (listener) => room.on('message', listener),
+    }
+    const session = new CallSession({
+      selfId: self,
+      polite,
+      iceServers: buildIceServers({
+        stunUrls: s.stunUrls,
+        turn: s.turn ? { ...s.turn, credential: this.turnCredential } : null,
+      }),
+      transport,
+      localStream: stream,
+      log: (m) => console.debug(`[call ${call.id}] ${m}`),
+    })
+    session.on('remoteStream', (remote) => this.store.getState().setRemoteStream(remote))
+    session.on('connectionState', (state) => this.store.getState().setConnectionState(state))
+    session.on('remoteMedia', (media) => this.store.getState().setRemoteMedia(media))
+    session.on('error', (e) => console.warn(`[call ${call.id}] ${e.code}: ${e.message}`))
+    room.on('state', (state) => this.store.getState().setSignalingState(state))
+    room.on('fatal', (code) => {
+      // 4410: the call is over on the server; the events socket normally says so first.
+      if (code === 4410 && this.store.getState().call?.id === call.id)
+        this.finish(call, 'completed')
+    })
+    this.room = room
+    this.session = session
+    session.start()
+    room.connect()
+    this.startStats()
+  }
+
+  private startStats(): void {
+    this.stopStats()
+    this.statsTimer = setInterval(() => void this.sampleStats(), STATS_INTERVAL_MS)
+  }
+
+  private async sampleStats(): Promise<void> {
+    const session = this.session
+    if (!session) return
+    try {
+      const report = await session.getStats()
+      const values: { type: string; id: string }[] = []
+      report.forEach((v: { type: string; id: string }) => values.push(v))
+      const { sample, counters } = summariseStats(
+        values as Iterable<Record<string, unknown> & { type: string; id: string }>,
+        this.statsCounters,
+        Date.now(),
+      )
+      this.statsCounters = counters
+      if (this.session === session) this.store.getState().setQuality(sample)
+    } catch {
+      // The connection closed between two samples.
+    }
+  }
+
+  private stopStats(): void {
+    if (this.statsTimer) clearInterval(this.statsTimer)
+    this.statsTimer = null
+    this.statsCounters = null
+  }
+
+  private stopRinging(): void {
+    this.stopRing?.()
+    this.stopRing = null
+  }
+
+  private teardown(): void {
+    this.stopRinging()
+    this.stopStats()
+    this.session?.close()
+    this.session = null
+    this.room?.close()
+    this.room = null
+    stopStream(this.store.getState().localStream)
+  }
+
+  /** Ends the local side of a call and shows either a summary or a notice. */
+  private finish(call: Call | null, reason: CallSummary['reason']): void {
+    const s = this.store.getState()
+    if (s.phase === 'idle' || s.phase === 'ended') return
+    const peer = s.peer
+    const wasIncoming = s.phase === 'incoming'
+    const answered = s.connectedAt !== null || s.phase === 'active' || s.phase === 'connecting'
+    this.teardown()
+    let summary: CallSummary | null = null
+    let notice: CallNotice | null = null
+    if (answered && peer && call) {
+      const local = s.connectedAt ? Math.round((Date.now() - s.connectedAt) / 1000) : 0
+      summary = {
+        callId: call.id,
+        peer,
+        callType: s.callType,
+        direction: s.direction,
+        reason,
+        durationS: call.duration_s ?? local,
+        quality: s.quality,
+      }
+    } else if (peer) {
+      const kind: CallNotice['kind'] = wasIncoming
+        ? 'missed'
+        : reason === 'declined'
+          ? 'declined'
+          : reason === 'missed'
+            ? 'unanswered'
+            : reason === 'cancelled'
+              ? 'cancelled'
+              : 'failed'
+      notice = { kind, peerName: nameOf(peer), at: Date.now() }
+      if (wasIncoming) {
+        void this.platform.notify({
+          title: this.deps.t('notify.missedTitle'),
+          body: this.deps.t('notify.missedBody', { name: nameOf(peer) }),
+          tag: `call-${call?.id ?? 0}`,
+        })
+      }
+    }
+    this.store.getState().callFinished(summary, notice)
+    void this.loadHistory(1)
+  }
+
+  private fail(kind: 'media' | 'start' | 'accept' | 'busy', err: unknown): void {
+    const s = this.store.getState()
+    const peer = s.peer
+    const call = s.call
+    if (call && this.api && kind !== 'start' && kind !== 'busy') {
+      void this.api.endCall(call.id).catch(() => undefined)
+    }
+    this.teardown()
+    s.callFinished(
+      null,
+      peer
+        ? { kind: kind === 'busy' ? 'busy' : 'failed', peerName: nameOf(peer), at: Date.now() }
+        : null,
+    )
+    this.store.getState().setCallError(kind === 'media' ? 'media' : toAppError(err).message)
+  }
+}
+
+function stopStream(stream: MediaStream | null): void {
+  stream?.getTracks().forEach((t) => t.stop())
+}
+
+function safeLocalStorage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null
+  } catch {
+    return null
+  }
+}
+
+export function toAppError(err: unknown): { code: string; message: string } {
+  if (err instanceof ApiError) return { code: err.code, message: err.message }
+  if (err instanceof Error) return { code: err.name, message: err.message }
+  return { code: 'unknown', message: String(err) }
+}

@@ -1,0 +1,44 @@
+import type { DetectionPort } from '../../../shared/detection.js'
+
+/** A notification shown outside the page (system tray / OS notification centre). */
+export interface PlatformNotification {
+  title: string
+  body: string
+  /** Replaces an earlier notification with the same tag (one per call). */
+  tag?: string
+}
+
+/**
+ * Where the session token lives. Never localStorage (checklist R3): the web build keeps it in
+ * memory, the desktop build hands it to the main process over IPC.
+ */
+export interface TokenStore {
+  get(): Promise<string | null>
+  set(token: string | null): Promise<void>
+}
+
+/** Everything that differs between the Electron renderer and the plain web build. */
+export interface Platform {
+  readonly kind: 'electron' | 'web'
+  /** The signaling server offered by default: the embedded server, or the page's own origin. */
+  defaultServerUrl(): Promise<string>
+  readonly tokens: TokenStore
+  /** Shows a notification, when permitted; resolves false when it could not be shown. */
+  notify(notification: PlatformNotification): Promise<boolean>
+  /** The deepfake detector, or null when this build has none. */
+  readonly detection: DetectionPort | null
+  /** Opens an http(s) link in the system browser (never inside the app window). */
+  openExternal(url: string): void
+  /** The operating system's preferred languages, most preferred first (BCP 47). */
+  languages(): readonly string[]
+}
+
+/** True for http(s) URLs only: the one check before handing a link to the OS. */
+export function isSafeExternalUrl(url: string): boolean {
+  try {
+    const { protocol } = new URL(url)
+    return protocol === 'https:' || protocol === 'http:'
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,273 @@
+import { useCallback, useEffect, useId, useState, type ReactElement } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useApp, useController, usePlatform } from '../app/context.js'
+import { Avatar } from '../components/Avatar.js'
+import { DevicePicker } from '../components/DevicePicker.js'
+import { Icon } from '../components/Icon.js'
+import { MediaView } from '../components/MediaView.js'
+import { QualityPanel } from '../components/QualityPanel.js'
+import { SecuritySlot } from '../components/SecuritySlot.js'
+import { formatClock } from '../app/format.js'
+import { selectPeerName } from '../store/selectors.js'
+
+function CallTimer({ since }: { since: number | null }): ReactElement {
+  const { t } = useTranslation()
+  const [now, setNow] = useState(Date.now())
+  useEffect(() => {
+    const h = setInterval(() => setNow(Date.now()), 1000)
+    return () => clearInterval(h)
+  }, [])
+  return (
+    <span className="timer" role="timer" aria-label={t('call.timer')} data-testid="call-timer">
+      {formatClock(since ? (now - since) / 1000 : 0)}
+    </span>
+  )
+}
+
+function DevicesMenu({ onClose }: { onClose: () => void }): ReactElement {
+  const { t } = useTranslation()
+  const controller = useController()
+  const cameras = useApp((s) => s.cameras)
+  const microphones = useApp((s) => s.microphones)
+  const speakers = useApp((s) => s.speakers)
+  const cameraId = useApp((s) => s.cameraId)
+  const microphoneId = useApp((s) => s.microphoneId)
+  const speakerId = useApp((s) => s.speakerId)
+  const canChooseSpeaker = useApp((s) => s.canChooseSpeaker)
+  const callType = useApp((s) => s.callType)
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') onClose()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [onClose])
+  return (
+    <div className="devices-menu" role="dialog" aria-label={t('call.devices')}>
+      {callType === 'video' && (
+        <DevicePicker
+          label={t('call.camera')}
+          devices={cameras}
+          value={cameraId}
+          onChange={(id) => void controller.switchDevice('camera', id)}
+        />
+      )}
+      <DevicePicker
+        label={t('call.microphone')}
+        devices={microphones}
+        value={microphoneId}
+        onChange={(id) => void controller.switchDevice('microphone', id)}
+      />
+      {canChooseSpeaker ? (
+        <DevicePicker
+          label={t('call.speaker')}
+          devices={speakers}
+          value={speakerId}
+          onChange={(id) => void controller.switchDevice('speaker', id)}
+        />
+      ) : (
+        <p className="muted small">{t('call.speakerUnsupported')}</p>
+      )}
+      <button type="button" className="btn btn-ghost btn-block" onClick={onClose}>
+        {t('common.close')}
+      </button>
+    </div>
+  )
+}
+
+/** Outgoing ringing, connecting and the call itself share one layout. */
+export function CallScreen(): ReactElement {
+  const { t } = useTranslation()
+  const controller = useController()
+  const platform = usePlatform()
+  const name = useApp(selectPeerName)
+  const peerId = useApp((s) => s.peer?.id ?? '')
+  const phase = useApp((s) => s.phase)
+  const callId = useApp((s) => s.call?.id ?? null)
+  const callType = useApp((s) => s.callType)
+  const localStream = useApp((s) => s.localStream)
+  const remoteStream = useApp((s) => s.remoteStream)
+  const micEnabled = useApp((s) => s.micEnabled)
+  const cameraEnabled = useApp((s) => s.cameraEnabled)
+  const remoteMedia = useApp((s) => s.remoteMedia)
+  const connectionState = useApp((s) => s.connectionState)
+  const signalingState = useApp((s) => s.signalingState)
+  const connectedAt = useApp((s) => s.connectedAt)
+  const quality = useApp((s) => s.quality)
+  const speakerId = useApp((s) => s.speakerId)
+  const [showStats, setShowStats] = useState(false)
+  const [showDevices, setShowDevices] = useState(false)
+  const [remoteVideo, setRemoteVideo] = useState<HTMLVideoElement | null>(null)
+  const onRemoteElement = useCallback((el: HTMLVideoElement | null) => setRemoteVideo(el), [])
+  const closeDevices = useCallback(() => setShowDevices(false), [])
+  const statsId = useId()
+
+  const ringing = phase === 'outgoing'
+  const showRemoteVideo =
+    callType === 'video' && remoteMedia.video && remoteStream !== null && !ringing
+  const level = quality?.level ?? 'unknown'
+  const signalingDown =
+    !ringing &&
+    (signalingState === 'reconnecting' || signalingState === 'connecting') &&
+    connectedAt !== null
+
+  return (
+    <main
+      className={`call call-${phase}`}
+      aria-label={t('call.region', { name })}
+      data-phase={phase}
+      data-connection={connectionState}
+      data-signaling={signalingState}
+    >
+      <section className="stage">
+        <MediaView
+          stream={remoteStream}
+          label={t('call.remoteVideo', { name })}
+          className={`remote ${showRemoteVideo ? '' : 'hidden-video'}`}
+          sinkId={speakerId}
+          onElement={onRemoteElement}
+          testId="remote-video"
+        />
+        {!showRemoteVideo && (
+          <div className="stage-placeholder">
+            <div className={ringing ? 'pulse' : ''}>
+              <Avatar name={name} id={peerId} size="xl" />
+            </div>
+            {ringing ? (
+              <>
+                <h1>{t('outgoing.calling', { name })}</h1>
+                <p className="muted-on-dark">{t('outgoing.ringing')}</p>
+              </>
+            ) : (
+              <>
+                <h1>{name}</h1>
+                {callType === 'video' && !remoteMedia.video && (
+                  <p className="muted-on-dark" data-testid="remote-camera-off">
+                    {t('call.cameraOffRemote', { name })}
+                  </p>
+                )}
+                {callType === 'audio' && <p className="muted-on-dark">{t('call.audioOnly')}</p>}
+              </>
+            )}
+          </div>
+        )}
+
+        <header className="call-top">
+          <div className="call-who">
+            <strong>{name}</strong>
+            {!ringing && (
+              <span className="call-meta">
+                <CallTimer since={connectedAt} />
+                <span className="dot-sep" aria-hidden="true">
+                  ·
+                </span>
+                <span role="status" data-testid="connection-state">
+                  {phase === 'connecting' && connectionState !== 'connected'
+                    ? t('outgoing.connecting')
+                    : t(`call.state.${connectionState}`)}
+                </span>
+              </span>
+            )}
+          </div>
+          {!ringing && (
+            <button
+              type="button"
+              className={`quality-chip q-${level}`}
+              aria-expanded={showStats}
+              aria-controls={statsId}
+              aria-label={showStats ? t('quality.hide') : t('quality.show')}
+              onClick={() => setShowStats((v) => !v)}
+            >
+              <Icon name="signal" size={16} />
+              <span data-testid="quality-level">{t(`quality.${level}`)}</span>
+            </button>
+          )}
+        </header>
+
+        {!remoteMedia.audio && !ringing && (
+          <div className="badge badge-muted" role="status" data-testid="remote-muted">
+            <Icon name="micOff" size={16} />
+            {t('call.micOffRemote', { name })}
+          </div>
+        )}
+        {signalingDown && (
+          <div className="banner" role="status">
+            {t('call.signalingLost')}
+          </div>
+        )}
+        {showStats && !ringing && <QualityPanel sample={quality} id={statsId} />}
+
+        {callType === 'video' && (
+          <div className="pip">
+            {cameraEnabled ? (
+              <MediaView
+                stream={localStream}
+                muted
+                mirrored
+                label={t('call.localVideo')}
+                testId="local-video"
+              />
+            ) : (
+              <div className="pip-off">
+                <Icon name="videoOff" />
+                <span className="sr-only">{t('call.cameraOffLocal')}</span>
+              </div>
+            )}
+          </div>
+        )}
+
+        {showDevices && <DevicesMenu onClose={closeDevices} />}
+
+        <nav className="controls" aria-label={t('call.region', { name })}>
+          <button
+            type="button"
+            className={`btn btn-round ${micEnabled ? 'btn-glass' : 'btn-off'}`}
+            aria-pressed={!micEnabled}
+            aria-label={micEnabled ? t('call.mute') : t('call.unmute')}
+            title={micEnabled ? t('call.mute') : t('call.unmute')}
+            onClick={() => controller.toggleMicrophone()}
+          >
+            <Icon name={micEnabled ? 'mic' : 'micOff'} size={24} />
+          </button>
+          {callType === 'video' && (
+            <button
+              type="button"
+              className={`btn btn-round ${cameraEnabled ? 'btn-glass' : 'btn-off'}`}
+              aria-pressed={!cameraEnabled}
+              aria-label={cameraEnabled ? t('call.cameraOff') : t('call.cameraOn')}
+              title={cameraEnabled ? t('call.cameraOff') : t('call.cameraOn')}
+              disabled={ringing}
+              onClick={() => void controller.toggleCamera()}
+            >
+              <Icon name={cameraEnabled ? 'video' : 'videoOff'} size={24} />
+            </button>
+          )}
+          <button
+            type="button"
+            className="btn btn-round btn-glass"
+            aria-label={t('call.devices')}
+            aria-expanded={showDevices}
+            title={t('call.devices')}
+            onClick={() => setShowDevices((v) => !v)}
+          >
+            <Icon name="settings" size={24} />
+          </button>
+          <button
+            type="button"
+            className="btn btn-round btn-danger btn-wide"
+            aria-label={ringing ? t('outgoing.cancel') : t('call.hangUp')}
+            title={ringing ? t('outgoing.cancel') : t('call.hangUp')}
+            onClick={() => void controller.hangUp()}
+          >
+            <Icon name="phoneOff" size={26} />
+          </button>
+        </nav>
+      </section>
+      {!ringing && (
+        <aside className="security-slot" aria-label={t('call.security')}>
+          <SecuritySlot callId={callId} remoteVideo={remoteVideo} port={platform.detection} />
+        </aside>
+      )}
+    </main>
+  )
+}

@@ -1,0 +1,137 @@
+import { useEffect, useId, useState, type ReactElement } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { User } from 'veracall-signaling/protocol'
+import { useShallow } from 'zustand/react/shallow'
+import { useApp, useController } from '../app/context.js'
+import { Avatar } from '../components/Avatar.js'
+import { Icon } from '../components/Icon.js'
+import { nameOf, selectRecentPeople } from '../store/selectors.js'
+
+function PersonRow({ user }: { user: User }): ReactElement {
+  const { t } = useTranslation()
+  const controller = useController()
+  const name = nameOf(user)
+  return (
+    <li className="person" data-username={user.username}>
+      <Avatar name={name} id={user.id} />
+      <span className="person-text">
+        <span className="person-name">{name}</span>
+        <span className="person-handle">@{user.username}</span>
+      </span>
+      <span className="person-actions">
+        <button
+          type="button"
+          className="btn btn-icon btn-soft"
+          onClick={() => void controller.startCall(user, 'audio')}
+          aria-label={t('home.audioCallWith', { name })}
+          title={t('home.audioCall')}
+        >
+          <Icon name="phone" />
+        </button>
+        <button
+          type="button"
+          className="btn btn-icon btn-accent"
+          onClick={() => void controller.startCall(user, 'video')}
+          aria-label={t('home.videoCallWith', { name })}
+          title={t('home.videoCall')}
+        >
+          <Icon name="video" />
+        </button>
+      </span>
+    </li>
+  )
+}
+
+export function HomeScreen(): ReactElement {
+  const { t } = useTranslation()
+  const controller = useController()
+  const user = useApp((s) => s.user)
+  const query = useApp((s) => s.query)
+  const results = useApp((s) => s.results)
+  const searching = useApp((s) => s.searching)
+  const searchError = useApp((s) => s.searchError)
+  const recent = useApp(useShallow(selectRecentPeople))
+  const notice = useApp((s) => s.notice)
+  const callError = useApp((s) => s.callError)
+  const [text, setText] = useState(query)
+  const id = useId()
+
+  // Debounced search as the person types.
+  useEffect(() => {
+    const handle = setTimeout(() => void controller.search(text), 250)
+    return () => clearTimeout(handle)
+  }, [text, controller])
+
+  return (
+    <div className="page home">
+      <header className="page-head">
+        <h1>{t('home.greeting', { name: nameOf(user) })}</h1>
+        <p className="muted">{t('home.subtitle')}</p>
+      </header>
+      {notice && (
+        <div className={`notice notice-${notice.kind}`} role="status" data-notice={notice.kind}>
+          <Icon name={notice.kind === 'missed' ? 'incoming' : 'phoneOff'} />
+          <span>
+            {callError === 'media'
+              ? t('notice.media')
+              : t(`notice.${notice.kind}`, { name: notice.peerName })}
+          </span>
+          <button
+            type="button"
+            className="btn btn-icon btn-ghost"
+            onClick={() => controller.dismissNotice()}
+            aria-label={t('home.dismiss')}
+          >
+            <Icon name="close" size={18} />
+          </button>
+        </div>
+      )}
+      <section className="card" aria-labelledby={`${id}-people`}>
+        <div className="search">
+          <Icon name="search" />
+          <label htmlFor={`${id}-q`} className="sr-only">
+            {t('home.searchLabel')}
+          </label>
+          <input
+            id={`${id}-q`}
+            type="search"
+            placeholder={t('home.searchPlaceholder')}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            autoComplete="off"
+          />
+        </div>
+        <h2 id={`${id}-people`} className="section-title">
+          {t('home.results')}
+        </h2>
+        <div aria-live="polite" className="sr-status">
+          {searching ? t('home.searching') : ''}
+        </div>
+        {searchError && <p className="form-error">{searchError}</p>}
+        {results.length === 0 && !searching && text.trim() !== '' ? (
+          <p className="empty">{t('home.noResults', { query: text.trim() })}</p>
+        ) : (
+          <ul className="people" aria-label={t('home.results')}>
+            {results.map((u) => (
+              <PersonRow key={u.id} user={u} />
+            ))}
+          </ul>
+        )}
+      </section>
+      <section className="card" aria-labelledby={`${id}-recent`}>
+        <h2 id={`${id}-recent`} className="section-title">
+          {t('home.recent')}
+        </h2>
+        {recent.length === 0 ? (
+          <p className="empty">{t('home.noRecent')}</p>
+        ) : (
+          <ul className="people">
+            {recent.map((u) => (
+              <PersonRow key={u.id} user={u} />
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  )
+}

@@ -1,0 +1,154 @@
+import Value from 'typebox/value'
+import type { TSchema } from 'typebox'
+import type Type from 'typebox'
+import {
+  AuthResponse,
+  CallListResponse,
+  CallResponse,
+  ErrorBody,
+  HealthResponse,
+  HistoryResponse,
+  MeResponse,
+  ROUTES,
+  UserListResponse,
+  type Call,
+  type CallType,
+  type HistoryResponse as History,
+  type RegisterBody,
+  type User,
+} from 'veracall-signaling/protocol'
+
+/** Client-side failure codes, next to the server's own `error.code` values. */
+export type ClientErrorCode = 'unreachable' | 'not_veracall' | 'bad_response' | 'invalid_url'
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 0,
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+/** Normalises what a person typed into an origin (`https://host:port`), or throws `invalid_url`. */
+export function normaliseServerUrl(input: string): string {
+  const trimmed = input.trim()
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`
+  let url: URL
+  try {
+    url = new URL(withScheme)
+  } catch {
+    throw new ApiError('invalid_url', 'Not a valid address')
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ApiError('invalid_url', 'Only http and https addresses are supported')
+  }
+  return url.origin
+}
+
+export interface ApiClientOptions {
+  baseUrl: string
+  getToken: () => string | null
+  fetch?: typeof fetch
+}
+
+/** The REST half of the wire contract, typed and checked against the server's own schemas. */
+export class ApiClient {
+  readonly baseUrl: string
+  private readonly getToken: () => string | null
+  private readonly fetchImpl: typeof fetch
+
+  constructor(options: ApiClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '')
+    this.getToken = options.getToken
+    this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis)
+  }
+
+  /** Confirms that the URL answers and is a Veracall signaling server. */
+  async probe(): Promise<Type.Static<typeof HealthResponse>> {
+    let res: Response
+    try {
+      res = await this.fetchImpl(`${this.baseUrl}${ROUTES.health}`, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(5000),
+      })
+    } catch {
+      throw new ApiError('unreachable', `Cannot reach ${this.baseUrl}`)
+    }
+    const body: unknown = await res.json().catch(() => null)
+    if (!Value.Check(HealthResponse, body)) {
+      throw new ApiError('not_veracall', `${this.baseUrl} is not a Veracall server`, res.status)
+    }
+    return body
+  }
+
+  register(body: RegisterBody): Promise<AuthResponse> {
+    return this.request('POST', ROUTES.register, AuthResponse, body, false)
+  }
+  login(username: string, password: string): Promise<AuthResponse> {
+    return this.request('POST', ROUTES.login, AuthResponse, { username, password }, false)
+  }
+  async me(): Promise<User> {
+    return (await this.request('GET', ROUTES.me, MeResponse)).user
+  }
+  async searchUsers(query: string): Promise<User[]> {
+    const qs = new URLSearchParams({ query })
+    return (await this.request('GET', `${ROUTES.users}?${qs}`, UserListResponse)).users
+  }
+  async startCall(calleeId: string, callType: CallType): Promise<Call> {
+    const body = { callee_id: calleeId, call_type: callType }
+    return (await this.request('POST', ROUTES.startCall, CallResponse, body)).call
+  }
+  async acceptCall(callId: number): Promise<Call> {
+    return (await this.request('POST', ROUTES.acceptCall, CallResponse, { call_id: callId })).call
+  }
+  async declineCall(callId: number): Promise<Call> {
+    return (await this.request('POST', ROUTES.declineCall, CallResponse, { call_id: callId })).call
+  }
+  async endCall(callId: number): Promise<Call> {
+    return (await this.request('POST', ROUTES.endCall, CallResponse, { call_id: callId })).call
+  }
+  async activeCalls(): Promise<Call[]> {
+    return (await this.request('GET', ROUTES.activeCalls, CallListResponse)).calls
+  }
+  history(page: number, limit: number): Promise<History> {
+    const qs = new URLSearchParams({ page: String(page), limit: String(limit) })
+    return this.request('GET', `${ROUTES.history}?${qs}`, HistoryResponse)
+  }
+
+  private async request<S extends TSchema>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    body?: unknown,
+    auth = true,
+  ): Promise<Type.Static<S>> {
+    const headers: Record<string, string> = { accept: 'application/json' }
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    const token = auth ? this.getToken() : null
+    if (token) headers.authorization = `Bearer ${token}`
+    let res: Response
+    try {
+      res = await this.fetchImpl(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    } catch {
+      throw new ApiError('unreachable', `Cannot reach ${this.baseUrl}`)
+    }
+    const json: unknown = await res.json().catch(() => null)
+    if (!res.ok) {
+      if (Value.Check(ErrorBody, json)) {
+        throw new ApiError(json.error.code, json.error.message, res.status)
+      }
+      throw new ApiError('bad_response', `Unexpected response (${res.status})`, res.status)
+    }
+    if (!Value.Check(schema, json)) {
+      throw new ApiError('bad_response', `Unexpected response from ${path}`, res.status)
+    }
+    return json as Type.Static<S>
+  }
+}

@@ -1,0 +1,40 @@
+import type { AppState } from './types.js'
+import type { Call, User } from 'veracall-signaling/protocol'
+import { HISTORY_PAGE_SIZE } from './slices/history.js'
+
+export const selectUser = (s: AppState): User | null => s.user
+export const selectIsSignedIn = (s: AppState): boolean => s.authStatus === 'signed_in'
+export const selectPhase = (s: AppState): AppState['phase'] => s.phase
+export const selectPeerName = (s: AppState): string =>
+  s.peer ? s.peer.display_name || s.peer.username : ''
+export const selectInCall = (s: AppState): boolean =>
+  s.phase === 'connecting' || s.phase === 'active'
+export const selectQualityLevel = (s: AppState): string => s.quality?.level ?? 'unknown'
+export const selectHistoryPages = (s: AppState): number =>
+  Math.max(1, Math.ceil(s.historyTotal / HISTORY_PAGE_SIZE))
+
+/** The other participant of a call, from the viewer's side. */
+export function otherParty(call: Call, selfId: string): User | null {
+  const other = call.caller_id === selfId ? call.callee : call.caller
+  return other ?? null
+}
+
+/** Display name with the username as fallback. */
+export const nameOf = (user: User | null | undefined): string =>
+  user ? user.display_name || user.username : ''
+
+/** Recent distinct people from history, newest first, for one-click redial. */
+export function selectRecentPeople(s: AppState): User[] {
+  const self = s.user?.id
+  if (!self) return []
+  const seen = new Set<string>()
+  const people: User[] = []
+  for (const call of s.historyCalls) {
+    const other = otherParty(call, self)
+    if (other && !seen.has(other.id)) {
+      seen.add(other.id)
+      people.push(other)
+    }
+  }
+  return people.slice(0, 6)
+}

@@ -1,0 +1,135 @@
+import type { StateCreator } from 'zustand'
+import type { Call, CallType, EndReason, User } from 'veracall-signaling/protocol'
+import type { AppState } from '../types.js'
+import type { QualitySample } from '../../call/stats.js'
+import type { MediaState } from '../../call/call-session.js'
+import type { WsState } from '../../signaling/ws-client.js'
+
+export type CallPhase = 'idle' | 'outgoing' | 'incoming' | 'connecting' | 'active' | 'ended'
+export type Direction = 'outgoing' | 'incoming'
+
+export interface CallSummary {
+  callId: number
+  peer: User
+  callType: CallType
+  direction: Direction
+  reason: EndReason | 'failed'
+  durationS: number
+  quality: QualitySample | null
+}
+
+export interface CallNotice {
+  kind: 'declined' | 'missed' | 'cancelled' | 'busy' | 'failed' | 'unanswered'
+  peerName: string
+  at: number
+}
+
+export interface CallSlice {
+  phase: CallPhase
+  call: Call | null
+  peer: User | null
+  callType: CallType
+  direction: Direction
+  localStream: MediaStream | null
+  remoteStream: MediaStream | null
+  micEnabled: boolean
+  cameraEnabled: boolean
+  remoteMedia: MediaState
+  connectionState: RTCPeerConnectionState | 'new'
+  signalingState: WsState
+  connectedAt: number | null
+  quality: QualitySample | null
+  summary: CallSummary | null
+  notice: CallNotice | null
+  callError: string | null
+  callOutgoing: (peer: User, callType: CallType) => void
+  callCreated: (call: Call) => void
+  callIncoming: (call: Call, peer: User) => void
+  callAccepted: (call: Call) => void
+  setLocalStream: (stream: MediaStream | null) => void
+  setRemoteStream: (stream: MediaStream | null) => void
+  setMicEnabled: (enabled: boolean) => void
+  setCameraEnabled: (enabled: boolean) => void
+  setRemoteMedia: (media: MediaState) => void
+  setConnectionState: (state: RTCPeerConnectionState) => void
+  setSignalingState: (state: WsState) => void
+  setQuality: (sample: QualitySample) => void
+  callFinished: (summary: CallSummary | null, notice: CallNotice | null) => void
+  dismissSummary: () => void
+  dismissNotice: () => void
+  setCallError: (message: string | null) => void
+}
+
+const idle = {
+  phase: 'idle' as CallPhase,
+  call: null,
+  peer: null,
+  localStream: null,
+  remoteStream: null,
+  micEnabled: true,
+  cameraEnabled: true,
+  remoteMedia: { audio: true, video: true },
+  connectionState: 'new' as const,
+  signalingState: 'idle' as WsState,
+  connectedAt: null,
+  quality: null,
+}
+
+export const createCallSlice: StateCreator<AppState, [], [], CallSlice> = (set, get) => ({
+  ...idle,
+  callType: 'video',
+  direction: 'outgoing',
+  summary: null,
+  notice: null,
+  callError: null,
+  callOutgoing: (peer, callType) =>
+    set({
+      ...idle,
+      phase: 'outgoing',
+      peer,
+      callType,
+      direction: 'outgoing',
+      cameraEnabled: callType === 'video',
+      remoteMedia: { audio: true, video: callType === 'video' },
+      summary: null,
+      notice: null,
+      callError: null,
+    }),
+  callCreated: (call) => set({ call }),
+  callIncoming: (call, peer) =>
+    set({
+      ...idle,
+      phase: 'incoming',
+      call,
+      peer,
+      callType: call.call_type,
+      direction: 'incoming',
+      cameraEnabled: call.call_type === 'video',
+      remoteMedia: { audio: true, video: call.call_type === 'video' },
+      summary: null,
+      notice: null,
+      callError: null,
+    }),
+  callAccepted: (call) => set({ call, phase: 'connecting' }),
+  setLocalStream: (localStream) => set({ localStream }),
+  setRemoteStream: (remoteStream) => set({ remoteStream }),
+  setMicEnabled: (micEnabled) => set({ micEnabled }),
+  setCameraEnabled: (cameraEnabled) => set({ cameraEnabled }),
+  setRemoteMedia: (remoteMedia) => set({ remoteMedia }),
+  setConnectionState: (connectionState) => {
+    const { phase, connectedAt } = get()
+    // The timer starts at the first connection and survives reconnects.
+    if (connectionState === 'connected' && (phase === 'connecting' || phase === 'outgoing')) {
+      set({ connectionState, phase: 'active', connectedAt: connectedAt ?? Date.now() })
+    } else {
+      set({ connectionState })
+    }
+  },
+  setSignalingState: (signalingState) => set({ signalingState }),
+  setQuality: (quality) => set({ quality }),
+  callFinished: (summary, notice) =>
+    set({ ...idle, phase: summary ? 'ended' : 'idle', summary, notice }),
+  dismissSummary: () => set({ phase: 'idle', summary: null }),
+  dismissNotice: () => set({ notice: null }),
+  setCallError: (callError) => set({ callError }),
+})

@@ -1,0 +1,13 @@
+import type { SessionSlice } from './slices/session.js'
+import type { ContactsSlice } from './slices/contacts.js'
+import type { CallSlice } from './slices/call.js'
+import type { DevicesSlice } from './slices/devices.js'
+import type { HistorySlice } from './slices/history.js'
+import type { SettingsSlice } from './slices/settings.js'
+
+export type AppState = SessionSlice &
+  ContactsSlice &
+  CallSlice &
+  DevicesSlice &
+  HistorySlice &
+  SettingsSlice

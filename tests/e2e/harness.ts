@@ -1,0 +1,276 @@
+/// <reference lib="dom" />
+/**
+ * Shared by the e2e suite and bench/call.ts: build the web client once, run the real signaling
+ * server on 127.0.0.1 (temp SQLite) behind a small TCP proxy that can cut the call sockets, and
+ * drive Debian Chromium with a fake camera and microphone.
+ */
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer, connect, type Server, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { createSignalingServer, type SignalingServer } from 'veracall-signaling'
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)))
+export const CHROMIUM = '/usr/bin/chromium'
+export const chromiumAvailable = (): boolean => existsSync(CHROMIUM)
+
+let built: Promise<string> | null = null
+/** Builds the production web client once per process into a temp dir. */
+export function buildWebClient(): Promise<string> {
+  built ??= (async () => {
+    const { build } = await import('vite')
+    const outDir = mkdtempSync(join(tmpdir(), 'veracall-web-'))
+    await build({
+      configFile: join(root, 'vite.config.ts'),
+      logLevel: 'error',
+      build: { outDir, emptyOutDir: true },
+    })
+    return outDir
+  })()
+  return built
+}
+
+/** Forwards TCP to the server and can drop the connections whose request matches a path. */
+class CuttingProxy {
+  private readonly server: Server
+  private readonly conns = new Map<Socket, string>()
+  /** How many connections opened whose first request line contained each path prefix. */
+  readonly opened = new Map<string, number>()
+
+  constructor(private readonly targetPort: number) {
+    this.server = createServer((client) => {
+      const upstream = connect(this.targetPort, '127.0.0.1')
+      let first = true
+      client.on('data', (chunk: Buffer) => {
+        if (first) {
+          first = false
+          const line =
+            chunk.toString('latin1', 0, Math.min(chunk.length, 200)).split('\r\n')[0] ?? ''
+          this.conns.set(client, line)
+          const path = line.split(' ')[1] ?? ''
+          const key = path.startsWith('/ws/call/') ? '/ws/call/' : (path.split('?')[0] ?? path)
+          this.opened.set(key, (this.opened.get(key) ?? 0) + 1)
+        }
+        upstream.write(chunk)
+      })
+      upstream.on('data', (chunk: Buffer) => client.write(chunk))
+      const end = (): void => {
+        this.conns.delete(client)
+        client.destroy()
+        upstream.destroy()
+      }
+      client.on('close', end)
+      upstream.on('close', end)
+      client.on('error', end)
+      upstream.on('error', end)
+    })
+  }
+
+  listen(): Promise<number> {
+    return new Promise((res) => {
+      this.server.listen(0, '127.0.0.1', () => {
+        const address = this.server.address()
+        res(typeof address === 'object' && address ? address.port : 0)
+      })
+    })
+  }
+
+  /** Destroys live connections whose request line contains `fragment` (a network failure). */
+  cut(fragment: string): number {
+    let n = 0
+    for (const [socket, line] of this.conns) {
+      if (line.includes(fragment)) {
+        socket.destroy()
+        n += 1
+      }
+    }
+    return n
+  }
+
+  close(): Promise<void> {
+    for (const socket of this.conns.keys()) socket.destroy()
+    return new Promise((res) => this.server.close(() => res()))
+  }
+}
+
+export interface Stack {
+  /** http://localhost:<proxy port>, a secure context for getUserMedia. */
+  url: string
+  proxy: CuttingProxy
+  server: SignalingServer
+  stop(): Promise<void>
+}
+
+export async function startStack(options: { ringTimeoutS?: number } = {}): Promise<Stack> {
+  const webRoot = await buildWebClient()
+  const dir = mkdtempSync(join(tmpdir(), 'veracall-e2e-'))
+  const server = createSignalingServer({
+    env: {
+      JWT_SECRET: randomBytes(40).toString('hex'),
+      DB_PATH: join(dir, 'signaling.db'),
+      RING_TIMEOUT_S: String(options.ringTimeoutS ?? 45),
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+    },
+    // Many registrations and calls from one IP in a short run.
+    config: { rateLimit: { global: 10_000, auth: 1000, callStart: 1000 }, scryptN: 2 ** 10 },
+    webRoot,
+  })
+  const address = await server.start()
+  const proxy = new CuttingProxy(address.port)
+  const port = await proxy.listen()
+  return {
+    url: `http://localhost:${port}`,
+    proxy,
+    server,
+    async stop() {
+      await proxy.close()
+      await server.stop()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--autoplay-policy=no-user-gesture-required',
+]
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
+}
+
+export interface Person {
+  context: BrowserContext
+  page: Page
+  username: string
+  displayName: string
+  cspViolations: string[]
+  consoleErrors: string[]
+}
+
+const LABELS = {
+  en: {
+    tab: 'Create account',
+    submit: 'Create account',
+    username: 'Username',
+    displayName: 'Display name',
+    password: 'Password',
+    hello: (n: string) => `Hello, ${n}`,
+  },
+  zh: {
+    tab: '注册',
+    submit: '创建账号',
+    username: '用户名',
+    displayName: '显示名称',
+    password: '密码',
+    hello: (n: string) => `你好，${n}`,
+  },
+}
+
+/** A browser context with no STUN servers (media stays on loopback), registered as a new user. */
+export async function registerPerson(
+  browser: Browser,
+  url: string,
+  displayName: string,
+  options: { language?: string; colorScheme?: 'light' | 'dark' } = {},
+): Promise<Person> {
+  const context = await browser.newContext({
+    viewport: { width: 1200, height: 760 },
+    locale: options.language ?? 'en-US',
+    colorScheme: options.colorScheme ?? 'light',
+    permissions: ['camera', 'microphone'],
+  })
+  await context.addInitScript(() => {
+    localStorage.setItem('veracall.prefs', JSON.stringify({ stunUrls: [] }))
+    document.addEventListener('securitypolicyviolation', (e) => {
+      ;(window as unknown as { __csp: string[] }).__csp ??= []
+      ;(window as unknown as { __csp: string[] }).__csp.push(
+        `${e.violatedDirective} ${e.blockedURI}`,
+      )
+    })
+  })
+  const page = await context.newPage()
+  const person: Person = {
+    context,
+    page,
+    username: `${displayName.toLowerCase().replace(/[^a-z0-9]/g, '')}_${randomBytes(3).toString('hex')}`,
+    displayName,
+    cspViolations: [],
+    consoleErrors: [],
+  }
+  page.on('console', (m) => {
+    if (m.type() === 'error') person.consoleErrors.push(m.text())
+  })
+  const zh = options.language?.startsWith('zh') ?? false
+  const l = zh ? LABELS.zh : LABELS.en
+  await page.goto(url)
+  await page.getByRole('tab', { name: l.tab }).click()
+  await page.getByLabel(l.username).fill(person.username)
+  await page.getByLabel(l.displayName).fill(displayName)
+  await page.getByLabel(l.password).fill('correct horse battery')
+  await page.getByRole('button', { name: l.submit, exact: true }).click()
+  await page.getByRole('heading', { name: l.hello(displayName) }).waitFor()
+  return person
+}
+
+/** Frames decoded by a <video> so far (0 when it has none). */
+export function decodedFrames(page: Page, testId: string): Promise<number> {
+  return page.evaluate((id) => {
+    const v = document.querySelector<HTMLVideoElement>(`[data-testid="${id}"]`)
+    return v ? v.getVideoPlaybackQuality().totalVideoFrames : 0
+  }, testId)
+}
+
+/** Waits until the remote video has a size and its decoded frame count keeps rising. */
+export async function expectVideoPlaying(page: Page, testId = 'remote-video'): Promise<void> {
+  await page.waitForFunction(
+    (id) => {
+      const v = document.querySelector<HTMLVideoElement>(`[data-testid="${id}"]`)
+      return !!v && v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > 0
+    },
+    testId,
+    { timeout: 20_000 },
+  )
+  const before = await decodedFrames(page, testId)
+  await page.waitForFunction(
+    ({ id, n }) => {
+      const v = document.querySelector<HTMLVideoElement>(`[data-testid="${id}"]`)
+      return !!v && v.getVideoPlaybackQuality().totalVideoFrames > n + 5
+    },
+    { id: testId, n: before },
+    { timeout: 10_000 },
+  )
+}
+
+export async function searchAndCall(
+  caller: Person,
+  callee: Person,
+  kind: 'video' | 'audio',
+): Promise<void> {
+  const { page } = caller
+  await page.getByLabel('Search people').fill(callee.username)
+  const label = kind === 'video' ? 'Video call with' : 'Audio call with'
+  const button = page
+    .getByRole('list', { name: 'People' })
+    .getByRole('button', { name: `${label} ${callee.displayName}` })
+  await button.waitFor()
+  await button.click()
+}
+
+export async function closePerson(person: Person): Promise<void> {
+  await person.context.close()
+}
