@@ -1,0 +1,25 @@
+import type { Config } from 'veracall-signaling'
+
+/** What a target child runs. */
+export type TargetSpec =
+  | {
+      kind: 'veracall'
+      /** The server's environment, as protocol.md names it (printed by the bench). */
+      env: Record<string, string>
+      /** WebSocket limits that have no environment variable. */
+      ws: Partial<Config['ws']>
+    }
+  | { kind: 'bare-ws' }
+  | { kind: 'bare-fastify' }
+
+export interface MemorySample {
+  rss: number
+  heapUsed: number
+  external: number
+  arrayBuffers: number
+}
+
+export type ParentMessage = { type: 'memory'; id: number; gc: boolean } | { type: 'stop' }
+
+export type TargetMessage =
+  { type: 'ready'; url: string; config?: Config } | ({ type: 'memory'; id: number } & MemorySample)
