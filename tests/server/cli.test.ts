@@ -1,0 +1,167 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import type { AuthResponse } from 'veracall-signaling/protocol'
+
+// The real `npx veracall-signaling`: the package's bin running the tsc build (F12 subprocess part, F14).
+const ROOT = resolve(import.meta.dirname, '../..')
+const PACKAGE = join(ROOT, 'signaling-server')
+const BIN = join(PACKAGE, 'bin/veracall-signaling.js')
+const GOOD_SECRET = 'cli-test-secret-that-is-long-enough-0123456789'
+/** close-with-grace's delay in server.ts: the process must be gone by then. */
+const GRACE_MS = 10_000
+
+const work = mkdtempSync(join(tmpdir(), 'veracall-cli-'))
+const children: ChildProcess[] = []
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
+  rmSync(work, { recursive: true, force: true })
+})
+
+beforeAll(() => {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
+  const build = spawnSync(process.execPath, [tsc, '-p', join(PACKAGE, 'tsconfig.build.json')], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  })
+  expect(build.status, `build failed:\n${build.stdout}${build.stderr}`).toBe(0)
+  expect(existsSync(join(PACKAGE, 'dist/server.js'))).toBe(true)
+}, 130_000)
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+  const address = server.address()
+  await new Promise((done) => server.close(done))
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  return address.port
+}
+
+interface Run {
+  child: ChildProcess
+  output: () => string
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+let dbCount = 0
+/** The bin with only the variables given (and PATH), its working directory a temp dir. */
+function runBin(env: Record<string, string>): Run {
+  const child = spawn(process.execPath, [BIN], {
+    cwd: work,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      DB_PATH: join(work, `cli-${++dbCount}.db`),
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.push(child)
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal })),
+  )
+  return { child, output: () => output, exited }
+}
+
+/** Resolves once /health answers 200, or rejects if the process exits first or after `ms`. */
+async function healthy(run: Run, port: number, ms = 20_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + ms
+  while (Date.now() < deadline) {
+    if (run.child.exitCode !== null) throw new Error(`exited early:\n${run.output()}`)
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/health`)
+      if (response.status === 200) return (await response.json()) as Record<string, unknown>
+    } catch {
+      // not listening yet
+    }
+    await new Promise((done) => setTimeout(done, 100))
+  }
+  throw new Error(`no /health within ${ms} ms:\n${run.output()}`)
+}
+
+/** Exit status, or a failure if the process outlives the grace delay. */
+async function exitWithinGrace(run: Run): Promise<{ code: number | null; signal: string | null }> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`still running after ${GRACE_MS} ms:\n${run.output()}`)),
+      GRACE_MS + 2000,
+    )
+  })
+  try {
+    return await Promise.race([run.exited, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+describe('veracall-signaling bin', () => {
+  it('keeps the build output out of git', () => {
+    const ignored = spawnSync('git', ['check-ignore', '-q', 'signaling-server/dist/server.js'], {
+      cwd: ROOT,
+    })
+    expect(ignored.status).toBe(0)
+  })
+
+  it.each([
+    ['without JWT_SECRET', {}],
+    ['with a JWT_SECRET shorter than 32 bytes', { JWT_SECRET: 'too-short-secret' }],
+  ])('refuses to start %s and says what to do (F14)', async (_case, env) => {
+    const run = runBin({ ...env, PORT: String(await freePort()) })
+    const { code } = await exitWithinGrace(run)
+    expect(code).not.toBe(0)
+    expect(code).not.toBeNull()
+    const output = run.output()
+    expect(output).toContain('JWT_SECRET must be set to at least 32 bytes')
+    // It tells how to make a secret and the development escape hatch.
+    expect(output).toContain('randomBytes')
+    expect(output).toContain('NODE_ENV=development')
+    // A plain message, not a stack trace.
+    expect(output).not.toMatch(/\n\s+at /)
+  })
+
+  it('starts without a secret when NODE_ENV=development', async () => {
+    const port = await freePort()
+    const run = runBin({ NODE_ENV: 'development', PORT: String(port) })
+    const health = await healthy(run, port)
+    expect(health).toMatchObject({ status: 'ok', database: 'ok' })
+    run.child.kill('SIGTERM')
+    expect(await exitWithinGrace(run)).toEqual({ code: 0, signal: null })
+  })
+
+  it('answers /health, and on SIGTERM closes sockets with 1001 and exits 0 (F12)', async () => {
+    const port = await freePort()
+    const run = runBin({ JWT_SECRET: GOOD_SECRET, PORT: String(port), SCRYPT_LOG2_N: '10' })
+    const health = await healthy(run, port)
+    expect(health).toMatchObject({ status: 'ok', service: 'veracall-signaling', database: 'ok' })
+
+    const register = await fetch(`http://127.0.0.1:${port}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'cli_user', password: 'a long password' }),
+    })
+    expect(register.status).toBe(201)
+    const { token } = (await register.json()) as AuthResponse
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/ws/events?token=${token}`)
+    const closed = new Promise<number>((done) => socket.once('close', (code) => done(code)))
+    socket.on('error', () => {})
+    await new Promise<void>((done, fail) => {
+      socket.once('open', () => done())
+      socket.once('error', fail)
+    })
+
+    run.child.kill('SIGTERM')
+    expect(await closed).toBe(1001)
+    expect(await exitWithinGrace(run)).toEqual({ code: 0, signal: null })
+    expect(run.output()).toContain('shutting down')
+  })
+})
