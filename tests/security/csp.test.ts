@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { buildCsp, buildMetaCsp, cspDirectives } from '../../src/main/security/csp.js'
+
+const root = path.resolve(import.meta.dirname, '../..')
+
+describe('renderer CSP (E3)', () => {
+  it('production policy snapshot', () => {
+    expect(buildCsp({ dev: false })).toMatchInlineSnapshot(
+      `"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; media-src 'self' blob: mediastream:; font-src 'self'; connect-src 'self' https: wss: http://127.0.0.1:* ws://127.0.0.1:* http://localhost:* ws://localhost:*; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'none'; frame-ancestors 'none'"`,
+    )
+  })
+
+  it('production has default-src none, script-src self only, no unsafe-*, no wildcard source', () => {
+    const d = cspDirectives({ dev: false })
+    expect(d['default-src']).toEqual(["'none'"])
+    expect(d['script-src']).toEqual(["'self'"])
+    const policy = buildCsp({ dev: false })
+    expect(policy).not.toContain("'unsafe-eval'")
+    expect(policy).not.toContain("'unsafe-inline'")
+    expect(policy).not.toContain('data:')
+    for (const values of Object.values(d)) {
+      // Port wildcards on loopback are fine; a bare * (any host) is not.
+      expect(values.filter((v) => v === '*' || v.startsWith('*.') || v.includes('://*'))).toEqual(
+        [],
+      )
+    }
+  })
+
+  it('dev relaxations exist only in dev and still never allow eval', () => {
+    const dev = buildCsp({ dev: true, devServerOrigin: 'http://localhost:5173' })
+    expect(dev).toContain("'unsafe-inline'")
+    expect(dev).toContain('ws://localhost:5173')
+    expect(dev).not.toContain("'unsafe-eval'")
+  })
+
+  it('the meta policy is the header policy minus frame-ancestors', () => {
+    expect(buildMetaCsp({ dev: false })).toBe(
+      buildCsp({ dev: false }).replace("; frame-ancestors 'none'", ''),
+    )
+  })
+
+  const built = path.join(root, 'out/renderer/index.html')
+  it.skipIf(!existsSync(built))(
+    'the built index.html carries exactly the production meta policy',
+    () => {
+      const html = readFileSync(built, 'utf8')
+      const metas = [
+        ...html.matchAll(/<meta http-equiv="Content-Security-Policy" content="([^"]*)"/gi),
+      ]
+      expect(metas).toHaveLength(1)
+      expect(metas[0]?.[1]?.replaceAll('&#39;', "'")).toBe(buildMetaCsp({ dev: false }))
+    },
+  )
+})
