@@ -6,7 +6,7 @@ import { loggerOptions } from './logger.js'
 import authPlugin from './plugins/app/auth.js'
 import callServicePlugin from './plugins/app/call-service.js'
 import dbPlugin from './plugins/app/db.js'
-import { installErrorHandlers } from './plugins/app/error-handler.js'
+import { installErrorHandler, installNotFoundHandler } from './plugins/app/error-handler.js'
 import metricsPlugin from './plugins/app/metrics.js'
 import webRootPlugin from './plugins/app/web-root.js'
 import corsPlugin from './plugins/external/cors.js'
@@ -65,12 +65,13 @@ export async function buildApp({
   // Bodies are checked as sent (unknown fields rejected, no coercion); queries are converted (F2).
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
 
+  // Before any route, plugins' own included (cors adds OPTIONS *): a route keeps the error handler
+  // in force when it is added, and every error, WebSocket upgrade refusals too, uses the envelope.
+  installErrorHandler(app)
   await app.register(helmetPlugin)
   await app.register(corsPlugin, { origins: config.corsOrigins })
   await app.register(rateLimitPlugin, config.rateLimit)
-  // Before any route: a route keeps the error handler in force when it is added, and the
-  // WebSocket routes' upgrade refusals (401/403/400) must use the envelope too (F10, W1).
-  installErrorHandlers(app)
+  installNotFoundHandler(app)
   await app.register(dbPlugin, { dbPath: config.dbPath })
   await app.register(underPressurePlugin)
   await app.register(metricsPlugin)

@@ -18,9 +18,10 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 /**
  * One place turns every failure into the protocol's `{error: {code, message}}` (F10). Client
  * errors say what was wrong; server errors are logged and answered with a generic message, never a
- * stack or an internal detail.
+ * stack or an internal detail. Must run before any route is added, plugins' own routes included
+ * (@fastify/cors adds `OPTIONS *`): a route keeps the error handler in force when it is added.
  */
-export function installErrorHandlers(fastify: FastifyInstance): void {
+export function installErrorHandler(fastify: FastifyInstance): void {
   fastify.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) {
       return reply.code(error.statusCode).send(errorBody(error.code, error.message))
@@ -49,7 +50,10 @@ export function installErrorHandlers(fastify: FastifyInstance): void {
         : (CODE_BY_STATUS[status] ?? 'invalid_input')
     return reply.code(status).send(errorBody(code, error.message))
   })
+}
 
+/** Needs @fastify/rate-limit registered first. */
+export function installNotFoundHandler(fastify: FastifyInstance): void {
   fastify.setNotFoundHandler(
     // Unknown URLs are rate limited too, so probing them is not free (F6).
     { preHandler: fastify.rateLimit() },
