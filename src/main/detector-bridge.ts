@@ -25,6 +25,8 @@ export interface DetectorHostOptions {
   /** Frames per second to analyse (settings.analysisRate). */
   analysisRate: number
   log(message: string): void
+  /** The bundled worker entry (out/main/detector-worker.js); the host's default otherwise. */
+  workerUrl?: URL
 }
 
 export interface DetectorModule {

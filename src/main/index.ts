@@ -3,6 +3,7 @@
  * lifecycle. Everything with logic lives in plain modules that are tested under Node.
  */
 import { networkInterfaces } from 'node:os'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createElectronAdapter } from './electron-bindings.js'
@@ -16,6 +17,9 @@ const log = (message: string): void => console.warn(`[veracall] ${message}`)
 // Bundled layout (electron-vite): out/main/index.js, out/preload/index.cjs, out/renderer/.
 const appRoot = adapter.app.getAppPath()
 const resources = path.join(appRoot, 'resources')
+const worker = path
+  .join(here, 'detector-worker.js')
+  .replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`)
 const devServerUrl = adapter.app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL']
 
 function lanAddresses(): string[] {
@@ -37,6 +41,8 @@ runApp(
       modelsDir: path
         .join(resources, 'models')
         .replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`),
+      // Unpacked from the asar (electron-builder.yml) so worker_threads can load it.
+      detectorWorker: existsSync(worker) ? worker : null,
       devServerUrl,
     },
     loadSignaling: async () => (await import('veracall-signaling')).createSignalingServer,

@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { BrowserWindowLike } from './electron-adapter.js'
 import type { EventChannel, EventPayload } from '../shared/ipc-contract.js'
 import type { StartServices } from './lifecycle.js'
@@ -23,6 +24,8 @@ export interface ServicePaths {
   rendererDir: string
   iconsDir: string
   modelsDir: string
+  /** The detector worker bundle, when the build has one. */
+  detectorWorker: string | null
   devServerUrl: string | undefined
 }
 
@@ -120,6 +123,9 @@ export function servicesStarter(deps: {
         modelDir: settings.get().customModelFolder ?? paths.modelsDir,
         analysisRate: settings.get().analysisRate,
         log,
+        ...(paths.detectorWorker === null
+          ? {}
+          : { workerUrl: pathToFileURL(paths.detectorWorker) }),
       }),
       onRisk: (update) => {
         tray.update({ securityAlert: update.level === 'high' })
