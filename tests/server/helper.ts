@@ -317,7 +317,8 @@ export function spawnFixture(script: string, env: Record<string, string>): Fixtu
     for (const wake of waiters.splice(0)) wake()
   })
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': every line the child printed has been read by then.
+    child.once('close', (code, signal) => {
       resolve({ code, signal })
       for (const wake of waiters.splice(0)) wake()
     }),
