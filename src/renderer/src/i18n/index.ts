@@ -2,24 +2,10 @@ import i18next, { type i18n as I18n } from 'i18next'
 import { initReactI18next } from 'react-i18next'
 import en from './locales/en.js'
 import zhCN from './locales/zh-CN.js'
-import type { LanguagePref } from '../store/slices/settings.js'
 
-export const SUPPORTED_LANGUAGES = ['en', 'zh-CN'] as const
-export type Language = (typeof SUPPORTED_LANGUAGES)[number]
+import { SUPPORTED_LANGUAGES, type Language } from './language.js'
 
-/** The OS languages mapped onto what we ship: any Chinese variant → zh-CN, else English. */
-export function systemLanguage(languages: readonly string[]): Language {
-  for (const lang of languages) {
-    const lower = lang.toLowerCase()
-    if (lower.startsWith('zh')) return 'zh-CN'
-    if (lower.startsWith('en')) return 'en'
-  }
-  return 'en'
-}
-
-export function resolveLanguage(pref: LanguagePref, languages: readonly string[]): Language {
-  return pref === 'system' ? systemLanguage(languages) : pref
-}
+export { resolveLanguage, systemLanguage, type Language } from './language.js'
 
 type Resources = Record<string, unknown>
 /**

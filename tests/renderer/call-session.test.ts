@@ -1,0 +1,234 @@
+/// <reference lib="dom" />
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { Envelope } from 'veracall-signaling/protocol'
+import { CallSession, type RoomTransport } from '../../src/renderer/src/call/call-session.js'
+import { FakePeerConnection, FakeStream, FakeTrack, settle } from './fakes/fake-peer.js'
+
+const ROOM = 'room_abcdefgh'
+const CALLER = '00000000-0000-4000-8000-00000000000a'
+const CALLEE = '00000000-0000-4000-8000-00000000000b'
+
+/** A room like the server's: relays to the other member only, announces joins both ways. */
+class FakeRoom {
+  private members = new Map<string, (m: Envelope) => void>()
+  readonly relayed: { from: string; type: string; data: unknown }[] = []
+  dropped = 0
+
+  transport(userId: string): RoomTransport & { join(): void; leave(): void } {
+    return FakeRoom.member(this, userId)
+  }
+
+  private static member(
+    room: FakeRoom,
+    userId: string,
+  ): RoomTransport & { join(): void; leave(): void } {
+    let listener: ((m: Envelope) => void) | null = null
+    return {
+      send(type, data) {
+        room.relayed.push({ from: userId, type, data })
+        const others = [...room.members].filter(([id]) => id !== userId)
+        if (others.length === 0) room.dropped += 1
+        for (const [, deliver] of others) {
+          setTimeout(() => deliver({ type, call_id: ROOM, user_id: userId, data, timestamp: 0 }), 0)
+        }
+      },
+      onMessage(l) {
+        listener = l
+        return () => {
+          listener = null
+        }
+      },
+      join() {
+        const deliver = (m: Envelope): void => listener?.(m)
+        const present = [...room.members]
+        room.members.set(userId, deliver)
+        for (const [id, other] of present) {
+          other({
+            type: 'peer_joined',
+            call_id: ROOM,
+            user_id: userId,
+            data: { user_id: userId },
+            timestamp: 0,
+          })
+          deliver({
+            type: 'peer_joined',
+            call_id: ROOM,
+            user_id: id,
+            data: { user_id: id },
+            timestamp: 0,
+          })
+        }
+      },
+      leave() {
+        room.members.delete(userId)
+        for (const [, other] of room.members) {
+          other({
+            type: 'peer_left',
+            call_id: ROOM,
+            user_id: userId,
+            data: { user_id: userId },
+            timestamp: 0,
+          })
+        }
+      },
+    }
+  }
+}
+
+function makeSession(
+  room: FakeRoom,
+  userId: string,
+  polite: boolean,
+  tracks: FakeTrack[] = [new FakeTrack('audio'), new FakeTrack('video')],
+) {
+  const transport = room.transport(userId)
+  const stream = new FakeStream(tracks)
+  let pc: FakePeerConnection | null = null
+  const session = new CallSession({
+    selfId: userId,
+    polite,
+    iceServers: [],
+    transport,
+    localStream: stream as unknown as MediaStream,
+    disconnectedRestartMs: 20,
+    createPeerConnection: (config) => {
+      pc = new FakePeerConnection(polite ? 'callee' : 'caller', config)
+      return pc as unknown as RTCPeerConnection
+    },
+  })
+  const events: { type: string; value: unknown }[] = []
+  for (const type of [
+    'connectionState',
+    'remoteMedia',
+    'peerPresent',
+    'iceRestart',
+    'error',
+  ] as const) {
+    session.on(type, (value) => events.push({ type, value }))
+  }
+  return { session, transport, stream, pc: pc as unknown as FakePeerConnection, events }
+}
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('CallSession', () => {
+  it('holds its offer until the callee joins, then both sides connect', async () => {
+    const room = new FakeRoom()
+    const caller = makeSession(room, CALLER, false)
+    caller.transport.join()
+    caller.session.start()
+    await settle()
+    // Nobody to talk to yet: nothing was sent into the void.
+    expect(room.relayed).toEqual([])
+    expect(caller.pc.signalingState).toBe('have-local-offer')
+
+    const callee = makeSession(room, CALLEE, true)
+    callee.transport.join()
+    callee.session.start()
+    await settle(60)
+    expect(room.dropped).toBe(0)
+    expect(caller.pc.signalingState).toBe('stable')
+    expect(callee.pc.signalingState).toBe('stable')
+    expect(caller.events).toContainEqual({ type: 'connectionState', value: 'connected' })
+    expect(callee.events).toContainEqual({ type: 'connectionState', value: 'connected' })
+    expect(caller.events.filter((e) => e.type === 'error')).toEqual([])
+    expect(callee.events.filter((e) => e.type === 'error')).toEqual([])
+    // Each side told the other its media state when the peer arrived.
+    expect(callee.events).toContainEqual({
+      type: 'remoteMedia',
+      value: { audio: true, video: true },
+    })
+    expect(caller.pc.config.iceServers).toEqual([])
+  })
+
+  it('relays mute and camera-off as media_state, and stops the camera track', async () => {
+    const room = new FakeRoom()
+    const a = makeSession(room, CALLER, false)
+    const b = makeSession(room, CALLEE, true)
+    a.transport.join()
+    b.transport.join()
+    a.session.start()
+    b.session.start()
+    await settle(60)
+    a.session.setMicrophoneEnabled(false)
+    expect(a.stream.getAudioTracks()[0]?.enabled).toBe(false)
+    await settle()
+    expect(b.events.at(-1)).toEqual({ type: 'remoteMedia', value: { audio: false, video: true } })
+
+    const camera = b.stream.getVideoTracks()[0] as FakeTrack
+    await b.session.replaceTrack('video', null)
+    expect(camera.readyState).toBe('ended')
+    expect(b.stream.getVideoTracks()).toEqual([])
+    expect(b.pc.senders.find((s) => s.track === camera)).toBeUndefined()
+    await settle()
+    expect(a.events.at(-1)).toEqual({ type: 'remoteMedia', value: { audio: true, video: false } })
+
+    // Camera back on with a new device: replaceTrack, no new offer.
+    const offersBefore = room.relayed.filter((m) => m.type === 'offer').length
+    const next = new FakeTrack('video')
+    await b.session.replaceTrack('video', next as unknown as MediaStreamTrack)
+    await settle()
+    expect(b.stream.getVideoTracks()).toEqual([next])
+    expect(room.relayed.filter((m) => m.type === 'offer').length).toBe(offersBefore)
+    expect(a.events.at(-1)).toEqual({ type: 'remoteMedia', value: { audio: true, video: true } })
+  })
+
+  it('restarts ICE when the connection fails or stays disconnected', async () => {
+    const room = new FakeRoom()
+    const a = makeSession(room, CALLER, false)
+    a.transport.join()
+    a.pc.setConnectionState('failed')
+    expect(a.pc.restartIceCalls).toBe(1)
+    a.pc.setConnectionState('disconnected')
+    await new Promise((r) => setTimeout(r, 40))
+    expect(a.pc.restartIceCalls).toBe(2)
+    // A brief disconnection that recovers does not restart.
+    a.pc.setConnectionState('disconnected')
+    a.pc.setConnectionState('connected')
+    await new Promise((r) => setTimeout(r, 40))
+    expect(a.pc.restartIceCalls).toBe(2)
+    expect(a.events.filter((e) => e.type === 'iceRestart').map((e) => e.value)).toEqual([1, 2])
+  })
+
+  it('restarts ICE when the peer re-joins after a drop and media had failed', async () => {
+    const room = new FakeRoom()
+    const a = makeSession(room, CALLER, false)
+    const b = makeSession(room, CALLEE, true)
+    a.transport.join()
+    b.transport.join()
+    a.session.start()
+    b.session.start()
+    await settle(60)
+    b.transport.leave()
+    expect(a.events.at(-1)).toEqual({ type: 'peerPresent', value: false })
+    a.pc.connectionState = 'failed'
+    b.transport.join()
+    expect(a.pc.restartIceCalls).toBe(1)
+  })
+
+  it('stops every track and closes the connection on close, once', () => {
+    const room = new FakeRoom()
+    const a = makeSession(room, CALLER, false)
+    a.session.start()
+    const tracks = a.stream.getTracks()
+    a.session.close()
+    a.session.close()
+    expect(tracks.every((t) => t.readyState === 'ended')).toBe(true)
+    expect(a.pc.closed).toBe(true)
+    expect(a.session.isClosed).toBe(true)
+  })
+
+  it('ignores malformed room messages', async () => {
+    const room = new FakeRoom()
+    const a = makeSession(room, CALLER, false)
+    const bogus = room.transport(CALLEE)
+    a.transport.join()
+    bogus.join()
+    bogus.send('media_state', { audio: 'loud' } as never)
+    bogus.send('offer', { nope: 1 } as never)
+    await settle()
+    expect(a.events.filter((e) => e.type === 'remoteMedia' || e.type === 'error')).toEqual([])
+  })
+})

@@ -1,0 +1,192 @@
+/// <reference lib="dom" />
+import { describe, expect, it } from 'vitest'
+import { classifyQuality, summariseStats } from '../../src/renderer/src/call/stats.js'
+import {
+  buildIceServers,
+  DEFAULT_STUN_URLS,
+  parseIceUrls,
+} from '../../src/renderer/src/call/ice-servers.js'
+import {
+  DEFAULT_PREFS,
+  loadPrefs,
+  PREFS_KEY,
+  savePrefs,
+} from '../../src/renderer/src/controller/prefs.js'
+import {
+  ApiClient,
+  ApiError,
+  normaliseServerUrl,
+} from '../../src/renderer/src/signaling/api-client.js'
+import { resolveLanguage, systemLanguage } from '../../src/renderer/src/i18n/language.js'
+import en from '../../src/renderer/src/i18n/locales/en.js'
+import zhCN from '../../src/renderer/src/i18n/locales/zh-CN.js'
+
+describe('call quality from getStats()', () => {
+  const report = (bytes: number, received: number, lost: number, rtt: number) => [
+    { id: 'T', type: 'transport', selectedCandidatePairId: 'P' },
+    { id: 'P', type: 'candidate-pair', currentRoundTripTime: rtt },
+    {
+      id: 'A',
+      type: 'inbound-rtp',
+      kind: 'audio',
+      bytesReceived: bytes / 4,
+      packetsReceived: received / 2,
+      packetsLost: lost / 2,
+    },
+    {
+      id: 'V',
+      type: 'inbound-rtp',
+      kind: 'video',
+      bytesReceived: (bytes * 3) / 4,
+      packetsReceived: received / 2,
+      packetsLost: lost / 2,
+      frameWidth: 640,
+      frameHeight: 360,
+      framesPerSecond: 29.7,
+    },
+  ]
+
+  it('turns counters into rates between two samples', () => {
+    const first = summariseStats(report(100_000, 1000, 0, 0.02), null, 1000)
+    expect(first.sample).toMatchObject({
+      rttMs: 20,
+      bitrateKbps: null,
+      lossPct: null,
+      width: 640,
+      height: 360,
+      level: 'good',
+    })
+    const second = summariseStats(report(350_000, 1950, 50, 0.02), first.counters, 3000)
+    // 250 kB in 2 s = 1000 kbit/s; 50 lost of 1000 → 5 %.
+    expect(second.sample).toMatchObject({ bitrateKbps: 1000, lossPct: 5, level: 'fair' })
+  })
+
+  it('classifies good / fair / poor', () => {
+    expect(classifyQuality(null, null)).toBe('unknown')
+    expect(classifyQuality(40, 0)).toBe('good')
+    expect(classifyQuality(250, 1)).toBe('fair')
+    expect(classifyQuality(40, 12)).toBe('poor')
+    expect(classifyQuality(900, 0)).toBe('poor')
+  })
+})
+
+describe('ICE servers', () => {
+  it('uses the public STUN list by default, none when emptied, TURN with credentials', () => {
+    expect(buildIceServers({ stunUrls: null, turn: null })).toEqual([
+      { urls: [...DEFAULT_STUN_URLS] },
+    ])
+    expect(buildIceServers({ stunUrls: [], turn: null })).toEqual([])
+    expect(
+      buildIceServers({
+        stunUrls: [],
+        turn: { urls: ['turn:t.example.org:3478', 'http://x'], username: 'u', credential: 'p' },
+      }),
+    ).toEqual([{ urls: ['turn:t.example.org:3478'], username: 'u', credential: 'p' }])
+    expect(parseIceUrls('stun:a:1, stun:b:2\nhttp://nope  turns:c:5349')).toEqual([
+      'stun:a:1',
+      'stun:b:2',
+      'turns:c:5349',
+    ])
+  })
+})
+
+describe('preferences (R3: nothing secret is stored)', () => {
+  it('round-trips and has no field for a token, password or TURN credential', () => {
+    const mem = new Map<string, string>()
+    const storage = {
+      getItem: (k: string) => mem.get(k) ?? null,
+      setItem: (k: string, v: string) => void mem.set(k, v),
+    }
+    savePrefs(storage, { ...DEFAULT_PREFS, language: 'zh-CN', turnUsername: 'u' })
+    expect(loadPrefs(storage)).toMatchObject({ language: 'zh-CN', turnUsername: 'u' })
+    expect(Object.keys(JSON.parse(mem.get(PREFS_KEY) ?? '{}')).sort()).toEqual([
+      'language',
+      'lastUsername',
+      'serverUrl',
+      'stunUrls',
+      'theme',
+      'turnUrls',
+      'turnUsername',
+    ])
+  })
+  it('falls back to defaults on a corrupt entry', () => {
+    expect(loadPrefs({ getItem: () => '{not json' })).toEqual(DEFAULT_PREFS)
+    expect(loadPrefs({ getItem: () => JSON.stringify({ language: 'fr', stunUrls: [1] }) })).toEqual(
+      DEFAULT_PREFS,
+    )
+  })
+})
+
+describe('server URL and REST client', () => {
+  it('normalises what a person types', () => {
+    expect(normaliseServerUrl(' calls.example.org:8000/ ')).toBe('http://calls.example.org:8000')
+    expect(normaliseServerUrl('https://calls.example.org/app')).toBe('https://calls.example.org')
+    expect(() => normaliseServerUrl('ftp://x')).toThrow(ApiError)
+    expect(() => normaliseServerUrl('http://')).toThrow(ApiError)
+  })
+
+  const client = (handler: (url: string, init?: RequestInit) => Response | Promise<Response>) =>
+    new ApiClient({
+      baseUrl: 'http://localhost:8000/',
+      getToken: () => 'tkn',
+      fetch: (async (url: string, init?: RequestInit) => handler(url, init)) as typeof fetch,
+    })
+  const json = (body: unknown, status = 200) =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+  it('tells an unreachable server from one that is not Veracall', async () => {
+    await expect(
+      client(() => Promise.reject(new TypeError('fetch failed'))).probe(),
+    ).rejects.toMatchObject({ code: 'unreachable' })
+    await expect(client(() => json({ status: 'ok' })).probe()).rejects.toMatchObject({
+      code: 'not_veracall',
+    })
+    const health = {
+      status: 'ok',
+      service: 'veracall-signaling',
+      version: '1',
+      database: 'ok',
+      uptime_s: 1,
+    }
+    await expect(client(() => json(health)).probe()).resolves.toEqual(health)
+  })
+
+  it('sends the bearer token and surfaces the server error code', async () => {
+    let auth: string | null = null
+    const c = client((_url, init) => {
+      auth = new Headers(init?.headers).get('authorization')
+      return json({ error: { code: 'busy', message: 'in another call' } }, 409)
+    })
+    await expect(
+      c.startCall('00000000-0000-4000-8000-00000000000b', 'video'),
+    ).rejects.toMatchObject({ code: 'busy', status: 409 })
+    expect(auth).toBe('Bearer tkn')
+  })
+
+  it('rejects a response that does not match the protocol schema', async () => {
+    await expect(client(() => json({ users: [{ id: 1 }] })).searchUsers('x')).rejects.toMatchObject(
+      { code: 'bad_response' },
+    )
+  })
+})
+
+describe('languages', () => {
+  it('follows the OS: any Chinese → zh-CN, else English; an explicit choice wins', () => {
+    expect(systemLanguage(['zh-TW', 'en'])).toBe('zh-CN')
+    expect(systemLanguage(['de-DE', 'en-GB'])).toBe('en')
+    expect(systemLanguage(['fr'])).toBe('en')
+    expect(resolveLanguage('system', ['zh-CN'])).toBe('zh-CN')
+    expect(resolveLanguage('en', ['zh-CN'])).toBe('en')
+  })
+
+  it('has every English string in Simplified Chinese, and no empty one', () => {
+    const keys = (o: object, prefix = ''): string[] =>
+      Object.entries(o).flatMap(([k, v]) =>
+        typeof v === 'object' && v !== null ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`],
+      )
+    expect(keys(zhCN).sort()).toEqual(keys(en).sort())
+    const values = (o: object): unknown[] =>
+      Object.values(o).flatMap((v) => (typeof v === 'object' && v !== null ? values(v) : [v]))
+    expect(values(zhCN).every((v) => typeof v === 'string' && v.length > 0)).toBe(true)
+  })
+})
