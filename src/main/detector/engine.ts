@@ -1,0 +1,85 @@
+/**
+ * One frame in, one verdict out: detect → align → crop → quality gates → classify. Plain Node
+ * (onnxruntime-node), run inside the detector worker; no Electron.
+ */
+import { performance } from 'node:perf_hooks'
+import type { FaceDetection } from './blazeface.js'
+import { cropGeometry, sampleCrop, toPlanarTensor } from './align.js'
+import type { ClassifierInfo } from './classifier.js'
+import { FaceClassifier } from './classifier.js'
+import { FaceDetector } from './face-detector.js'
+import type { QualityThresholds } from './quality.js'
+import { DEFAULT_QUALITY, estimatePose, judgeQuality, sharpness } from './quality.js'
+
+export type FrameStatus = 'ok' | 'no_face' | 'small_face' | 'low_score' | 'blurred' | 'extreme_pose'
+
+export interface FrameAnalysis {
+  status: FrameStatus
+  /** Classifier log-odds of "fake" for the main face; only when status is 'ok'. */
+  logit: number | null
+  pFake: number | null
+  face: { score: number; box: FaceDetection['box'] } | null
+  timings: { detectMs: number; cropMs: number; classifyMs: number }
+}
+
+export interface EngineOptions {
+  modelDir: string
+  intraOpNumThreads?: number
+  quality?: Partial<QualityThresholds>
+}
+
+export class DetectorEngine {
+  private constructor(
+    private readonly detector: FaceDetector,
+    private readonly classifier: FaceClassifier,
+    private readonly quality: QualityThresholds,
+  ) {}
+
+  static async create(opts: EngineOptions): Promise<DetectorEngine> {
+    const threads = opts.intraOpNumThreads ?? 1
+    const classifier = await FaceClassifier.load(opts.modelDir, threads)
+    const detector = await FaceDetector.create({ intraOpNumThreads: threads })
+    return new DetectorEngine(detector, classifier, { ...DEFAULT_QUALITY, ...opts.quality })
+  }
+
+  get model(): ClassifierInfo {
+    return this.classifier.info
+  }
+
+  get calibration(): { threshold: number; elevated?: number } {
+    return this.classifier.sidecar.calibration
+  }
+
+  async analyse(rgba: Uint8Array, width: number, height: number): Promise<FrameAnalysis> {
+    if (rgba.length !== width * height * 4) {
+      throw new RangeError(`frame is ${rgba.length} bytes, expected ${width}×${height}×4`)
+    }
+    const t0 = performance.now()
+    const faces = await this.detector.detect(rgba, width, height)
+    const t1 = performance.now()
+    // The main face is the largest: in a call, the person talking to you.
+    const face = faces.reduce<FaceDetection | undefined>(
+      (best, f) =>
+        !best || f.box.width * f.box.height > best.box.width * best.box.height ? f : best,
+      undefined,
+    )
+    const none = { detectMs: t1 - t0, cropMs: 0, classifyMs: 0 }
+    if (!face) return { status: 'no_face', logit: null, pFake: null, face: null, timings: none }
+    const size = this.classifier.info.inputSize
+    const g = cropGeometry(face, this.classifier.info.cropScale)
+    const rgb = sampleCrop(rgba, width, height, g, size)
+    const verdict = judgeQuality(face, estimatePose(face, g), sharpness(rgb, size), this.quality)
+    const t2 = performance.now()
+    const summary = { score: face.score, box: face.box }
+    const timings = { detectMs: t1 - t0, cropMs: t2 - t1, classifyMs: 0 }
+    if (!verdict.ok)
+      return { status: verdict.reason, logit: null, pFake: null, face: summary, timings }
+    const { logit, pFake } = await this.classifier.classify(toPlanarTensor(rgb, size))
+    timings.classifyMs = performance.now() - t2
+    return { status: 'ok', logit, pFake, face: summary, timings }
+  }
+
+  async release(): Promise<void> {
+    await Promise.all([this.detector.release(), this.classifier.release()])
+  }
+}

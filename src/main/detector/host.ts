@@ -1,0 +1,192 @@
+/**
+ * The detector as main (or the web bridge) sees it: call sessions, frame rate limiting and
+ * back-pressure, the worker behind it, and per-call risk aggregation. `createDetectorHost` is the
+ * entry the Electron glue (src/main/detector-bridge.ts) loads lazily.
+ */
+import type {
+  DetectorStatus,
+  FrameInput,
+  RiskUpdate,
+  SecurityReport,
+} from '../../shared/detection.js'
+import type { FrameOutcome } from '../../shared/risk.js'
+import { thresholdsFromCalibration } from '../../shared/risk.js'
+import type { FrameAnalysis } from './engine.js'
+import { RiskAggregator } from './score.js'
+import type { InitResult } from './worker-protocol.js'
+import { DetectorError, WorkerHost } from './worker-host.js'
+
+export interface DetectorHostOptions {
+  /** Folder with model.onnx + model.json: the user's own or the bundled one. */
+  modelDir: string
+  /** Frames per second to analyse, 1–10 (settings.analysisRate). */
+  analysisRate: number
+  log(message: string): void
+  intraOpNumThreads?: number
+  /** Share of one core the detector may use before the rate is lowered (default 0.2). */
+  cpuBudget?: number
+  workerUrl?: URL
+}
+
+export interface DetectorHost {
+  status(): Promise<DetectorStatus>
+  startSession(callId: number): Promise<void>
+  submitFrame(frame: FrameInput): Promise<void>
+  endSession(callId: number): Promise<SecurityReport | null>
+  /** The "Verify" check: analyse at the top rate (10 fps) for `ms`. */
+  verify(callId: number, ms?: number): Promise<void>
+  onRisk(listener: (update: RiskUpdate) => void): () => void
+  stop(): Promise<void>
+}
+
+interface Session {
+  callId: number
+  agg: RiskAggregator
+  lastAcceptedMs: number
+  inFlight: boolean
+  boostUntil: number
+}
+
+const MAX_FPS = 10
+
+export function outcomeOf(a: FrameAnalysis, t: number): FrameOutcome {
+  if (a.status === 'ok' && a.logit !== null) return { t, kind: 'scored', logit: a.logit }
+  return a.status === 'no_face' ? { t, kind: 'no_face' } : { t, kind: 'poor_quality' }
+}
+
+export function createDetectorHost(opts: DetectorHostOptions): DetectorHost {
+  const configuredFps = Math.min(MAX_FPS, Math.max(1, Math.round(opts.analysisRate)))
+  const budget = opts.cpuBudget ?? 0.2
+  const worker = new WorkerHost({
+    modelDir: opts.modelDir,
+    intraOpNumThreads: opts.intraOpNumThreads ?? 1,
+    ...(opts.workerUrl ? { workerUrl: opts.workerUrl } : {}),
+  })
+  const listeners = new Set<(u: RiskUpdate) => void>()
+  const sessions = new Map<number, Session>()
+  let init: InitResult | null = null
+  let costMs: number | null = null // EMA of worker time per frame
+  let starting: Promise<InitResult | null> | null = null
+
+  const ensureStarted = (): Promise<InitResult | null> => {
+    starting ??= worker.start().then(
+      (r) => {
+        init = r
+        opts.log(`detector ready: ${r.model.name} ${r.model.version}`)
+        return r
+      },
+      (e: Error) => {
+        opts.log(`detector unavailable: ${e.message}`)
+        return null
+      },
+    )
+    return starting
+  }
+  worker.onState((s) => {
+    if (s.state === 'ready') init = s.init
+    if (s.state === 'restarting') opts.log(`detector worker restarting (attempt ${s.attempt})`)
+  })
+
+  const model = (): RiskUpdate['model'] =>
+    init ? { name: init.model.name, version: init.model.version } : null
+
+  /** The configured rate, lowered while the measured per-frame cost would exceed the budget. */
+  const effectiveFps = (): number => {
+    if (costMs === null || costMs <= 0) return configuredFps
+    return Math.max(1, Math.min(configuredFps, Math.floor((budget * 1000) / costMs)))
+  }
+
+  const emit = (s: Session, level?: RiskUpdate['level']): void => {
+    const st = s.agg.state
+    const update: RiskUpdate = {
+      callId: s.callId,
+      level: level ?? st.level,
+      score: level ? null : st.score,
+      history: s.agg.sparkline(),
+      model: model(),
+    }
+    for (const l of listeners) l(update)
+  }
+
+  const unavailableReason = (): string | null => {
+    const s = worker.state
+    return s.state === 'unavailable' ? s.reason : null
+  }
+
+  return {
+    async status() {
+      await ensureStarted()
+      const reason = unavailableReason()
+      return reason
+        ? { available: false, reason, model: null, fps: 0 }
+        : { available: init !== null, model: model(), fps: effectiveFps() }
+    },
+
+    async startSession(callId) {
+      const r = await ensureStarted()
+      const thresholds = thresholdsFromCalibration(r?.calibration ?? { threshold: 0.5 })
+      const s: Session = {
+        callId,
+        agg: new RiskAggregator(thresholds),
+        lastAcceptedMs: -Infinity,
+        inFlight: false,
+        boostUntil: 0,
+      }
+      sessions.set(callId, s)
+      emit(s, r ? undefined : 'unavailable')
+    },
+
+    async submitFrame(frame) {
+      const s = sessions.get(frame.callId)
+      if (!s) return
+      if (!init) {
+        emit(s, 'unavailable')
+        return
+      }
+      const fps = frame.timestampMs < s.boostUntil ? MAX_FPS : effectiveFps()
+      // Back-pressure: one frame in flight per call, and no more often than the rate allows.
+      if (s.inFlight || frame.timestampMs - s.lastAcceptedMs < 1000 / fps - 5) return
+      s.inFlight = true
+      s.lastAcceptedMs = frame.timestampMs
+      try {
+        const a = await worker.analyse(frame)
+        const cost = a.timings.detectMs + a.timings.cropMs + a.timings.classifyMs
+        costMs = costMs === null ? cost : costMs + 0.1 * (cost - costMs)
+        if (sessions.get(frame.callId) !== s) return
+        s.agg.push(outcomeOf(a, frame.timestampMs))
+        emit(s)
+      } catch (e) {
+        // A crashed or hung worker loses this frame (no data); the host restarts it.
+        const code = e instanceof DetectorError ? e.code : 'internal'
+        if (code === 'unavailable') emit(s, 'unavailable')
+        else if (code !== 'bad_frame') opts.log(`detector frame dropped: ${code}`)
+        else throw e
+      } finally {
+        s.inFlight = false
+      }
+    },
+
+    async verify(callId, ms = 5000) {
+      const s = sessions.get(callId)
+      if (s) s.boostUntil = Math.max(s.boostUntil, s.lastAcceptedMs) + ms
+    },
+
+    async endSession(callId) {
+      const s = sessions.get(callId)
+      if (!s) return null
+      sessions.delete(callId)
+      return s.agg.report(callId, model(), Date.now())
+    },
+
+    onRisk(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+
+    async stop() {
+      sessions.clear()
+      listeners.clear()
+      await worker.stop()
+    },
+  }
+}

@@ -1,0 +1,149 @@
+import { mkdtemp, rm, cp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createDetectorHost } from '../../src/main/detector/host.js'
+import { DetectorError, WorkerHost } from '../../src/main/detector/worker-host.js'
+import type { RiskUpdate } from '../../src/shared/detection.js'
+import { demoPhoto } from './photos.js'
+
+const MODEL = path.resolve('tests/fixtures/detector/tiny-logit1')
+const FAST = { initialMs: 20, maxMs: 200 }
+const frameOf = (img: { data: Uint8Array; width: number; height: number }) => ({
+  width: img.width,
+  height: img.height,
+  data: img.data.slice().buffer, // each request transfers (detaches) its own buffer
+})
+const codeOf = async (p: Promise<unknown>): Promise<string> => {
+  const e: unknown = await p.then(
+    () => null,
+    (x: unknown) => x,
+  )
+  expect(e).toBeInstanceOf(DetectorError)
+  return (e as DetectorError).code
+}
+
+describe('detector worker host', () => {
+  const hosts: WorkerHost[] = []
+  const make = (opts: Partial<ConstructorParameters<typeof WorkerHost>[0]> = {}): WorkerHost => {
+    const h = new WorkerHost({ modelDir: MODEL, backoff: FAST, ...opts })
+    hosts.push(h)
+    return h
+  }
+  afterEach(async () => {
+    await Promise.all(hosts.splice(0).map((h) => h.stop()))
+  })
+
+  it('analyses a transferred frame in the worker', async () => {
+    const h = make()
+    const init = await h.start()
+    expect(init.model.name).toBe('test-tiny-logit1')
+    const frame = frameOf(await demoPhoto('sample3.jpg'))
+    const a = await h.analyse(frame)
+    expect(frame.data.byteLength).toBe(0) // transferred, not copied
+    expect(a.status).toBe('ok')
+    expect(a.logit).not.toBeNull()
+    expect(a.face?.box.width).toBeGreaterThan(80)
+  })
+
+  it('rejects the pending request with a code when the worker dies, then recovers', async () => {
+    const h = make()
+    await h.start()
+    const img = await demoPhoto('sample1.jpg')
+    const pending = h.analyse(frameOf(img))
+    await h.kill()
+    expect(await codeOf(pending)).toBe('worker_crashed')
+    const next = await h.analyse(frameOf(img))
+    expect(next.status).not.toBeUndefined()
+    expect(h.state.state).toBe('ready')
+  })
+
+  it('treats a hung worker as crashed: timeout code, restart, next request succeeds', async () => {
+    const h = make()
+    await h.start()
+    expect(await codeOf(h.hang(60_000, 500))).toBe('timeout')
+    const a = await h.analyse(frameOf(await demoPhoto('sample3.jpg')))
+    expect(a.status).toBe('ok')
+  })
+
+  it('goes "unavailable" with a reason on a corrupt model, without crashing anything', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'veracall-corrupt-'))
+    try {
+      await cp(MODEL, dir, { recursive: true })
+      await writeFile(path.join(dir, 'model.onnx'), Buffer.alloc(2048, 7))
+      const h = make({ modelDir: dir })
+      expect(await codeOf(h.start())).toBe('unavailable')
+      expect(h.state).toMatchObject({ state: 'unavailable', code: 'bad_model' })
+      expect(await codeOf(h.analyse(frameOf(await demoPhoto('sample3.jpg'))))).toBe('unavailable')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('rejects a frame whose size does not match its buffer', async () => {
+    const h = make()
+    expect(await codeOf(h.analyse({ width: 10, height: 10, data: new ArrayBuffer(12) }))).toBe(
+      'bad_frame',
+    )
+  })
+})
+
+describe('detector host (sessions, rate, risk updates)', () => {
+  it('runs a call session end to end and reports it', async () => {
+    const logs: string[] = []
+    // cpuBudget 1: the rate is only lowered if a frame took > 200 ms (a loaded CI box).
+    const host = createDetectorHost({
+      modelDir: MODEL,
+      analysisRate: 5,
+      cpuBudget: 1,
+      log: (m) => logs.push(m),
+    })
+    try {
+      const updates: RiskUpdate[] = []
+      host.onRisk((u) => updates.push(u))
+      expect(await host.status()).toMatchObject({ available: true, fps: 5 })
+      await host.startSession(42)
+      const img = await demoPhoto('sample3.jpg')
+      for (let i = 0; i < 6; i++) {
+        await host.submitFrame({ callId: 42, timestampMs: i * 100, ...frameOf(img) })
+      }
+      // 5 fps: frames 100 ms apart → every other one is analysed.
+      const analysed = updates.filter((u) => u.score !== null)
+      expect(analysed).toHaveLength(3)
+      expect(updates.every((u) => u.callId === 42 && u.level === 'analysing')).toBe(true)
+      expect(updates.at(-1)?.model).toEqual({ name: 'test-tiny-logit1', version: '0.0.1' })
+      const report = await host.endSession(42)
+      expect(report?.callId).toBe(42)
+      expect(report?.timeline.length).toBeGreaterThan(0)
+      expect(await host.endSession(42)).toBeNull()
+      expect(logs).toContain('detector ready: test-tiny-logit1 0.0.1')
+    } finally {
+      await host.stop()
+    }
+  })
+
+  it('says why it is unavailable and emits "unavailable" instead of scores', async () => {
+    const host = createDetectorHost({
+      modelDir: path.resolve('tests/fixtures/detector/wrong-output'),
+      analysisRate: 5,
+      log: () => undefined,
+    })
+    try {
+      const st = await host.status()
+      expect(st.available).toBe(false)
+      expect(st.reason).toMatch(/output/)
+      const updates: RiskUpdate[] = []
+      host.onRisk((u) => updates.push(u))
+      await host.startSession(1)
+      await host.submitFrame({
+        callId: 1,
+        timestampMs: 0,
+        ...frameOf(await demoPhoto('sample3.jpg')),
+      })
+      expect(updates.length).toBeGreaterThan(0)
+      expect(updates.every((u) => u.level === 'unavailable' && u.score === null)).toBe(true)
+    } finally {
+      await host.stop()
+    }
+  })
+})
