@@ -73,7 +73,7 @@ export async function buildApp({
   await app.register(rateLimitPlugin, config.rateLimit)
   installNotFoundHandler(app)
   await app.register(dbPlugin, { dbPath: config.dbPath })
-  await app.register(underPressurePlugin)
+  await app.register(underPressurePlugin, { shedLoad: config.shedLoad })
   await app.register(metricsPlugin)
   await app.register(websocketPlugin)
   await app.register(authPlugin, {

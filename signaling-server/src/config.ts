@@ -17,6 +17,8 @@ export interface Config {
   metricsAllow: string[]
   /** Requests per minute per client IP across the API, and for register/login and calls/start. */
   rateLimit: { global: number; auth: number; callStart: number }
+  /** Answer 503 while the event loop is saturated (SHED_LOAD=off turns it off). */
+  shedLoad: boolean
   /** scrypt cost N (a power of two). The stored hash records it, so it can change over time. */
   scryptN: number
   ws: {
@@ -66,6 +68,14 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   if (value < min || value > max)
     throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`)
   return value
+}
+
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase()
+  if (raw === undefined || raw === '') return fallback
+  if (raw === 'on' || raw === 'true' || raw === '1') return true
+  if (raw === 'off' || raw === 'false' || raw === '0') return false
+  throw new ConfigError(`${name} must be on or off, got "${env[name]}"`)
 }
 
 function list(raw: string | undefined): string[] {
@@ -170,6 +180,7 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = {}): Confi
       auth: int(env, 'RATE_LIMIT_AUTH_PER_MIN', DEFAULTS.rateLimit.auth, 1, 1_000_000),
       callStart: int(env, 'RATE_LIMIT_CALLS_PER_MIN', DEFAULTS.rateLimit.callStart, 1, 1_000_000),
     },
+    shedLoad: onOff(env, 'SHED_LOAD', true),
     scryptN: 2 ** scryptLog2,
     ws: {
       ...DEFAULTS.ws,
