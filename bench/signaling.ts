@@ -71,6 +71,9 @@ function veracallSpec(scryptLog2N: number | undefined): Extract<TargetSpec, { ki
       HOST: '127.0.0.1',
       PORT: '0',
       LOG_LEVEL: 'warn',
+      // The load saturates the server on purpose: measure capacity, not @fastify/under-pressure's
+      // 503s (which the REST figures would count as failures anyway).
+      SHED_LOAD: 'off',
       ...LOAD_RATE_LIMITS,
       ...(scryptLog2N !== undefined && { SCRYPT_LOG2_N: String(scryptLog2N) }),
     },
