@@ -54,5 +54,15 @@ export default defineConfig({
     // No inline assets: every asset is a file served from 'self' under the CSP.
     assetsInlineLimit: 0,
   },
-  server: { host: 'localhost', port: 5173, strictPort: false },
+  // `npm run dev:web` next to `npm run server` (port 8000): same-origin through the proxy, so the
+  // dev client needs no CORS either.
+  server: {
+    host: 'localhost',
+    port: 5173,
+    proxy: {
+      '/api': 'http://127.0.0.1:8000',
+      '/health': 'http://127.0.0.1:8000',
+      '/ws': { target: 'ws://127.0.0.1:8000', ws: true },
+    },
+  },
 })

@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * Two real Chromium peers through the real signaling server on loopback: the whole calling
  * experience, plus decline, missed, audio-only and a signaling-socket drop mid-call.
@@ -107,6 +108,14 @@ run('calling end to end (Chromium, real server)', { timeout: 120_000 }, () => {
       .poll(() => alice.page.getByTestId('quality-level').textContent(), { timeout: 10_000 })
       .toMatch(/Good|Fair|Poor/)
     await shot(alice.page, '05-in-call')
+    // A narrow window: the layout stacks, the controls stay reachable.
+    await bob.page.setViewportSize({ width: 420, height: 820 })
+    await shot(bob.page, '05b-in-call-narrow')
+    await bob.page.setViewportSize({ width: 1200, height: 760 })
+    // The call timer runs.
+    await expect
+      .poll(() => alice.page.getByTestId('call-timer').textContent(), { timeout: 5000 })
+      .toMatch(/^0:0[1-9]$/)
     await alice.page.getByRole('button', { name: 'Devices' }).click()
     await alice.page.getByRole('dialog', { name: 'Devices' }).waitFor()
     await shot(alice.page, '06-in-call-devices')
@@ -153,9 +162,14 @@ run('calling end to end (Chromium, real server)', { timeout: 120_000 }, () => {
     }
     await shot(bob.page, '08-history')
     for (const person of [alice, bob]) {
+      // E3 (Chromium): the production bundle runs with zero CSP violations.
       expect(
         await person.page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []),
       ).toEqual([])
+      // R1: mute and camera toggles mid-call caused no negotiation error (no InvalidStateError).
+      expect(person.consoleErrors.filter((e) => /InvalidStateError|^\[call \d+\]/.test(e))).toEqual(
+        [],
+      )
     }
   })
 

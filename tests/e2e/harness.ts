@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * Shared by the e2e suite and bench/call.ts: build the web client once, run the real signaling
  * server on 127.0.0.1 (temp SQLite) behind a small TCP proxy that can cut the call sockets, and
@@ -194,6 +195,8 @@ export async function registerPerson(
     colorScheme: options.colorScheme ?? 'light',
     permissions: ['camera', 'microphone'],
   })
+  // tsx (esbuild keepNames) wraps functions passed to page.evaluate in __name(); give pages a no-op.
+  await context.addInitScript({ content: 'globalThis.__name ??= (f) => f' })
   await context.addInitScript(() => {
     localStorage.setItem('veracall.prefs', JSON.stringify({ stunUrls: [] }))
     document.addEventListener('securitypolicyviolation', (e) => {
@@ -213,7 +216,9 @@ export async function registerPerson(
     consoleErrors: [],
   }
   page.on('console', (m) => {
-    if (m.type() === 'error') person.consoleErrors.push(m.text())
+    // Errors, and the call session's own warnings (negotiation errors carry a code).
+    if (m.type() === 'error' || (m.type() === 'warning' && m.text().startsWith('[call ')))
+      person.consoleErrors.push(m.text())
   })
   const zh = options.language?.startsWith('zh') ?? false
   const l = zh ? LABELS.zh : LABELS.en

@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import { describe, expect, it } from 'vitest'
 import {
   Negotiator,

@@ -69,7 +69,14 @@ export class AppController {
     s.setLanguage(this.prefs.language)
     s.setTheme(this.prefs.theme)
     s.setIce(this.prefs.stunUrls, null)
-    s.setServerUrl(this.prefs.serverUrl ?? (await this.platform.defaultServerUrl()))
+    let fallback = ''
+    try {
+      fallback = await this.platform.defaultServerUrl()
+    } catch (err) {
+      // The embedded server may have failed to start: the person can still type a URL.
+      console.warn('no default server', err)
+    }
+    s.setServerUrl(this.prefs.serverUrl ?? fallback)
     s.setCanChooseSpeaker(canChooseSpeaker())
     void this.refreshDevices()
     navigator.mediaDevices?.addEventListener('devicechange', () => void this.refreshDevices())
