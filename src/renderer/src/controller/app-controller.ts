@@ -155,13 +155,32 @@ export class AppController {
       getToken: () => this.token,
       createSocket: this.deps.createSocket,
     })
-    events.on('state', (state) => this.store.getState().setEventsState(state))
+    events.on('state', (state) => {
+      this.store.getState().setEventsState(state)
+      // A call that started ringing while this socket was down would otherwise be missed.
+      if (state === 'open') void this.catchUpRinging()
+    })
     events.on('message', (m) => void this.onEvent(m))
     events.on('fatal', (code) => {
       if (code === 4401) void this.signOut()
     })
     events.connect()
     this.events = events
+  }
+
+  private async catchUpRinging(): Promise<void> {
+    const self = this.store.getState().user?.id
+    if (!this.api || !self) return
+    const calls = await this.api.activeCalls().catch(() => [])
+    const ringing = calls.find((c) => c.status === 'waiting' && c.callee_id === self)
+    if (ringing && this.store.getState().phase === 'idle') {
+      await this.onEvent({
+        type: 'incoming_call',
+        call_id: ringing.room_id,
+        data: { call: ringing },
+        timestamp: Date.now(),
+      })
+    }
   }
 
   // ---- contacts and history ----------------------------------------------------------------

@@ -69,6 +69,8 @@ export function SignInScreen(): ReactElement {
             <button
               type="button"
               role="tab"
+              id={`${ids}-tab-login`}
+              aria-controls={`${ids}-form`}
               aria-selected={mode === 'login'}
               className={mode === 'login' ? 'active' : ''}
               onClick={() => setMode('login')}
@@ -78,6 +80,8 @@ export function SignInScreen(): ReactElement {
             <button
               type="button"
               role="tab"
+              id={`${ids}-tab-register`}
+              aria-controls={`${ids}-form`}
               aria-selected={mode === 'register'}
               className={mode === 'register' ? 'active' : ''}
               onClick={() => setMode('register')}
@@ -86,6 +90,9 @@ export function SignInScreen(): ReactElement {
             </button>
           </div>
           <form
+            id={`${ids}-form`}
+            role="tabpanel"
+            aria-labelledby={`${ids}-tab-${mode}`}
             onSubmit={submit}
             noValidate
             aria-describedby={errorText ? `${ids}-err` : undefined}
