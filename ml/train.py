@@ -117,10 +117,12 @@ def main():
     ap.add_argument('--size', type=int, default=128)
     ap.add_argument('--steps', type=int, default=2000)
     ap.add_argument('--batch', type=int, default=32)
-    ap.add_argument('--lr', type=float, default=3e-4)
+    ap.add_argument('--lr', type=float, default=1e-4)
+    ap.add_argument('--degrade', type=float, default=0.6, help='share of images degraded')
     ap.add_argument('--eval-every', type=int, default=250)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--init', help='continue from a checkpoint (same split: same seed)')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -139,16 +141,19 @@ def main():
     print(f'train reals {len(reals)} fakes {len(fakes)}; val dfdc {len(val_dfdc)} utk {len(val_utk)}', flush=True)
 
     model = Detector(build_mobilenet_v2())
+    if args.init:
+        model.load_state_dict(torch.load(args.init, map_location='cpu'))
     head = list(model.head.parameters())
     body = [p for n, p in model.named_parameters() if not n.startswith('head.')]
     opt = torch.optim.AdamW([{'params': body, 'lr': args.lr}, {'params': head, 'lr': args.lr * 10}],
                             weight_decay=1e-4)
     base = [g['lr'] for g in opt.param_groups]
-    rng = np.random.default_rng(args.seed)
+    rng = np.random.default_rng(args.seed + (1 if args.init else 0))
     loss_fn = torch.nn.BCEWithLogitsLoss()
     best = -1.0
     log = []
     t0 = time.time()
+    avg = None
     for step in range(1, args.steps + 1):
         warm = min(1.0, step / 100)
         cos = 0.5 * (1 + math.cos(math.pi * step / args.steps))
@@ -169,7 +174,7 @@ def main():
                 y = 1.0
             if rng.random() < 0.5:
                 img = np.ascontiguousarray(img[:, ::-1])
-            imgs.append(degrade(img, rng))
+            imgs.append(degrade(img, rng) if rng.random() < args.degrade else img)
             labels.append(y)
         model.train()
         freeze_bn_stats(model)
@@ -177,10 +182,13 @@ def main():
         loss = loss_fn(logits, torch.tensor(labels))
         opt.zero_grad()
         loss.backward()
+        # Folded BNs stay frozen, so nothing re-normalises activations: clip to keep steps sane.
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
+        avg = loss.item() if avg is None else 0.95 * avg + 0.05 * loss.item()
         if step % 25 == 0:
             el = time.time() - t0
-            print(f'step {step} loss {loss.item():.4f} {el:.0f}s eta {el / step * (args.steps - step):.0f}s', flush=True)
+            print(f'step {step} loss {avg:.4f} {el:.0f}s eta {el / step * (args.steps - step):.0f}s', flush=True)
         if step % args.eval_every == 0 or step == args.steps:
             sd = predict(model, args.crops, val_dfdc, args.size)
             su = predict(model, args.crops, val_utk, args.size)

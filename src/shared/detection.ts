@@ -58,4 +58,9 @@ export interface DetectionPort {
   submitFrame(frame: FrameInput): Promise<void>
   endSession(callId: number): Promise<SecurityReport | null>
   onRisk(listener: (update: RiskUpdate) => void): () => void
+  /**
+   * Optional active check ("Verify"): analyse at the top rate for the next few seconds while the
+   * other person turns their head or passes a hand across their face.
+   */
+  verify?(callId: number): Promise<void>
 }

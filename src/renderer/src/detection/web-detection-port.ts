@@ -1,0 +1,105 @@
+/**
+ * DetectionPort for the plain web build: talks to the loopback detector bridge
+ * (src/main/detector/web-bridge.ts) over one WebSocket. Frames go as binary messages, never JSON.
+ */
+import type {
+  DetectionPort,
+  DetectorStatus,
+  FrameInput,
+  RiskUpdate,
+  SecurityReport,
+} from '../../../shared/detection.js'
+
+const FRAME_HEADER_BYTES = 24
+
+/** The subset of the browser WebSocket this port uses (Node tests pass `ws`'s). */
+export interface MinimalSocket {
+  readonly readyState: number
+  binaryType: string
+  send(data: string | ArrayBuffer): void
+  close(): void
+  addEventListener(type: 'open' | 'close' | 'error', l: () => void): void
+  addEventListener(type: 'message', l: (e: { data: unknown }) => void): void
+}
+
+export function createWebDetectionPort(
+  url: string,
+  makeSocket: (url: string) => MinimalSocket = (u) => new WebSocket(u),
+): DetectionPort & { close(): void } {
+  const ws = makeSocket(url)
+  ws.binaryType = 'arraybuffer'
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.addEventListener('open', () => resolve())
+    ws.addEventListener('error', () => reject(new Error(`detector bridge unreachable at ${url}`)))
+  })
+  opened.catch(() => undefined)
+  let nextId = 1
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
+  const listeners = new Set<(u: RiskUpdate) => void>()
+
+  ws.addEventListener('message', (e) => {
+    if (typeof e.data !== 'string') return
+    const msg = JSON.parse(e.data) as
+      | { event: 'risk'; update: RiskUpdate }
+      | { id: number; ok: true; value: unknown }
+      | { id: number; ok: false; error: string }
+    if ('event' in msg) {
+      for (const l of listeners) l(msg.update)
+      return
+    }
+    const p = pending.get(msg.id)
+    pending.delete(msg.id)
+    if (msg.ok) p?.resolve(msg.value)
+    else p?.reject(new Error(msg.error))
+  })
+  ws.addEventListener('close', () => {
+    for (const p of pending.values()) p.reject(new Error('detector bridge closed'))
+    pending.clear()
+  })
+
+  const call = async (op: string, callId?: number): Promise<unknown> => {
+    await opened
+    const id = nextId++
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject })
+      ws.send(JSON.stringify({ id, op, callId }))
+    })
+  }
+
+  return {
+    async status() {
+      try {
+        return (await call('status')) as DetectorStatus
+      } catch (e) {
+        return { available: false, reason: (e as Error).message, model: null, fps: 0 }
+      }
+    },
+    async startSession(callId) {
+      await call('startSession', callId)
+    },
+    async submitFrame(frame: FrameInput) {
+      await opened
+      const msg = new ArrayBuffer(FRAME_HEADER_BYTES + frame.data.byteLength)
+      const view = new DataView(msg)
+      view.setFloat64(0, frame.callId, true)
+      view.setFloat64(8, frame.timestampMs, true)
+      view.setUint32(16, frame.width, true)
+      view.setUint32(20, frame.height, true)
+      new Uint8Array(msg, FRAME_HEADER_BYTES).set(new Uint8Array(frame.data))
+      ws.send(msg)
+    },
+    async endSession(callId) {
+      return (await call('endSession', callId)) as SecurityReport | null
+    },
+    async verify(callId) {
+      await call('verify', callId)
+    },
+    onRisk(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    close() {
+      ws.close()
+    },
+  }
+}

@@ -1,0 +1,70 @@
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { startWebBridge } from '../../src/main/detector/web-bridge.js'
+import type { WebBridge } from '../../src/main/detector/web-bridge.js'
+import type { MinimalSocket } from '../../src/renderer/src/detection/web-detection-port.js'
+import { createWebDetectionPort } from '../../src/renderer/src/detection/web-detection-port.js'
+import type { RiskUpdate } from '../../src/shared/detection.js'
+import { demoPhoto } from './photos.js'
+
+const MODEL = path.resolve('tests/fixtures/detector/tiny-logit1')
+
+describe('web detector bridge', () => {
+  let bridge: WebBridge
+  beforeAll(async () => {
+    bridge = await startWebBridge({ modelDir: MODEL, analysisRate: 5, cpuBudget: 1 })
+  })
+  afterAll(async () => {
+    await bridge.close()
+  })
+
+  const open = (origin?: string) =>
+    createWebDetectionPort(
+      bridge.url,
+      (u) => new WebSocket(u, origin ? { origin } : {}) as unknown as MinimalSocket,
+    )
+
+  it('binds loopback and serves the web build’s DetectionPort end to end', async () => {
+    expect(bridge.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/detector$/)
+    const port = open('http://localhost:5173')
+    try {
+      expect(await port.status()).toMatchObject({ available: true })
+      const updates: RiskUpdate[] = []
+      const got = new Promise<void>((resolve) =>
+        port.onRisk((u) => {
+          updates.push(u)
+          if (u.score !== null) resolve()
+        }),
+      )
+      await port.startSession(9)
+      const img = await demoPhoto('sample3.jpg')
+      await port.submitFrame({
+        callId: 9,
+        timestampMs: 0,
+        width: img.width,
+        height: img.height,
+        data: img.data.slice().buffer,
+      })
+      await got
+      expect(
+        updates.some((u) => u.callId === 9 && u.level === 'analysing' && u.score !== null),
+      ).toBe(true)
+      const report = await port.endSession(9)
+      expect(report?.callId).toBe(9)
+    } finally {
+      port.close()
+    }
+  })
+
+  it('refuses pages from other origins', async () => {
+    const port = open('https://evil.example')
+    try {
+      const st = await port.status()
+      expect(st.available).toBe(false)
+      expect(st.reason).toMatch(/unreachable/)
+    } finally {
+      port.close()
+    }
+  })
+})
