@@ -1,0 +1,81 @@
+/** The security panel's strings, merged into the app's i18n resources by src/renderer/src/i18n. */
+const en = {
+  security: {
+    title: 'Face check',
+    toggle: 'Deepfake check',
+    on: 'On',
+    off: 'Off',
+    level: {
+      off: 'Off',
+      unavailable: 'Unavailable',
+      analysing: 'Analysing…',
+      no_face: 'No face',
+      insufficient_quality: 'Insufficient quality',
+      low: 'Low risk',
+      elevated: 'Elevated risk',
+      high: 'High risk',
+    },
+    explain: {
+      off: 'The face check is off. Turn it on to analyse the other person’s video on this device.',
+      unavailable: 'The face check cannot run: {{reason}}',
+      unavailableNoReason: 'The face check cannot run on this device right now.',
+      analysing: 'Collecting a few seconds of the other person’s face before giving a risk level.',
+      no_face: 'No face is visible in the other person’s video, so there is nothing to check.',
+      insufficient_quality:
+        'A face is visible but too small, blurred or turned away to check. Good light and a frontal view help.',
+      low: 'Nothing in the recent video looks like a face swap. This is an estimate, not proof.',
+      elevated:
+        'Some frames show signs that can come from a face swap — or from poor video. Stay alert and verify if it matters.',
+      high: 'The face has shown signs typical of a face swap for several seconds. This is a risk estimate, not proof: verify the person another way before sharing anything sensitive.',
+    },
+    local: 'Analysed on this device; no video leaves it.',
+    model: 'Model: {{name}} {{version}}',
+    sparkline: 'Risk over the last minute',
+    verify: 'Verify',
+    verifyHint:
+      'Ask them to turn their head slowly or pass a hand across their face. Checking closely for a few seconds…',
+  },
+}
+
+type Strings = typeof en
+
+const zhCN: Strings = {
+  security: {
+    title: '面部检测',
+    toggle: '深度伪造检测',
+    on: '开',
+    off: '关',
+    level: {
+      off: '已关闭',
+      unavailable: '不可用',
+      analysing: '分析中…',
+      no_face: '未检测到人脸',
+      insufficient_quality: '画面质量不足',
+      low: '低风险',
+      elevated: '风险升高',
+      high: '高风险',
+    },
+    explain: {
+      off: '面部检测已关闭。开启后将在本设备上分析对方的视频。',
+      unavailable: '面部检测无法运行：{{reason}}',
+      unavailableNoReason: '面部检测目前无法在本设备上运行。',
+      analysing: '正在收集几秒钟的对方面部画面，然后给出风险等级。',
+      no_face: '对方的视频中没有可见的人脸，无法检测。',
+      insufficient_quality:
+        '能看到人脸，但太小、模糊或侧转过多，无法检测。光线充足、正对镜头会更好。',
+      low: '最近的视频中没有发现换脸迹象。这只是估计，并非证明。',
+      elevated:
+        '部分画面出现了可能来自换脸（也可能来自画质较差）的迹象。请保持警惕，必要时进行核实。',
+      high: '该人脸已连续数秒出现典型的换脸迹象。这是风险估计而非证明：在分享任何敏感信息之前，请通过其他方式核实对方身份。',
+    },
+    local: '在本设备上分析，视频不会离开本设备。',
+    model: '模型：{{name}} {{version}}',
+    sparkline: '过去一分钟的风险',
+    verify: '核实',
+    verifyHint: '请对方缓慢转头或用手在脸前划过。接下来几秒将进行更仔细的检测…',
+  },
+}
+
+export default { en, 'zh-CN': zhCN }
+export { en }
+export const zh = zhCN

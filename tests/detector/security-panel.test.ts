@@ -1,0 +1,67 @@
+import i18next from 'i18next'
+import { createElement } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
+import { I18nextProvider, initReactI18next } from 'react-i18next'
+import { describe, expect, it } from 'vitest'
+import { fitWithin } from '../../src/renderer/src/detection/frame-sampler.js'
+import locales from '../../src/renderer/src/detection/locales.js'
+import { SecurityPanel } from '../../src/renderer/src/detection/SecurityPanel.js'
+import type { DetectionPort } from '../../src/shared/detection.js'
+
+function keys(o: object, prefix = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) =>
+    typeof v === 'object' && v !== null ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`],
+  )
+}
+
+async function render(lang: 'en' | 'zh-CN', port: DetectionPort | null): Promise<string> {
+  const i18n = i18next.createInstance()
+  await i18n.use(initReactI18next).init({
+    lng: lang,
+    resources: { en: { translation: locales.en }, 'zh-CN': { translation: locales['zh-CN'] } },
+  })
+  return renderToStaticMarkup(
+    createElement(
+      I18nextProvider,
+      { i18n },
+      createElement(SecurityPanel, { callId: 1, remoteVideo: null, port }),
+    ),
+  )
+}
+
+const silentPort: DetectionPort = {
+  status: () => new Promise(() => undefined),
+  startSession: async () => undefined,
+  submitFrame: async () => undefined,
+  endSession: async () => null,
+  onRisk: () => () => undefined,
+}
+
+describe('security panel', () => {
+  it('has the same string keys in English and Simplified Chinese', () => {
+    expect(keys(locales['zh-CN']).sort()).toEqual(keys(locales.en).sort())
+  })
+
+  it('says "Unavailable" in words, with a switch, when there is no detector', async () => {
+    const html = await render('en', null)
+    expect(html).toContain('Unavailable')
+    expect(html).toContain('role="switch"')
+    expect(html).toContain('data-level="unavailable"')
+    expect(html).not.toMatch(/risk<\/span>/i)
+    expect(await render('zh-CN', null)).toContain('不可用')
+  })
+
+  it('starts in "Analysing…" while the detector is coming up', async () => {
+    const html = await render('en', silentPort)
+    expect(html).toContain('Analysing…')
+    expect(html).toContain('role="tooltip"')
+  })
+})
+
+describe('frame sampler geometry', () => {
+  it('scales to ≤ 640 px on the long side and never enlarges', () => {
+    expect(fitWithin(1280, 720)).toEqual([640, 360])
+    expect(fitWithin(480, 640)).toEqual([480, 640])
+    expect(fitWithin(320, 240)).toEqual([320, 240])
+  })
+})
