@@ -115,7 +115,7 @@ run('calling end to end (Chromium, real server)', { timeout: 120_000 }, () => {
     // The call timer runs.
     await expect
       .poll(() => alice.page.getByTestId('call-timer').textContent(), { timeout: 5000 })
-      .toMatch(/^0:0[1-9]$/)
+      .not.toBe('0:00')
     await alice.page.getByRole('button', { name: 'Devices' }).click()
     await alice.page.getByRole('dialog', { name: 'Devices' }).waitFor()
     await shot(alice.page, '06-in-call-devices')
@@ -218,7 +218,7 @@ run('calling end to end (Chromium, real server)', { timeout: 120_000 }, () => {
     // Both sockets come back on their own (backoff) and re-join the room.
     await expect
       .poll(() => stack.proxy.opened.get('/ws/call/') ?? 0, { timeout: 15_000 })
-      .toBe(joinsBefore + 2)
+      .toBeGreaterThanOrEqual(joinsBefore + 2)
     for (const p of [alice.page, bob.page]) {
       await p.locator('main.call[data-signaling="open"]').waitFor({ timeout: 15_000 })
     }
