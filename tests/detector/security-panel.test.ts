@@ -1,12 +1,22 @@
 import i18next from 'i18next'
+import type { ComponentType } from 'react'
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { I18nextProvider, initReactI18next } from 'react-i18next'
 import { describe, expect, it } from 'vitest'
-import { fitWithin } from '../../src/renderer/src/detection/frame-sampler.js'
+import { fitWithin } from '../../src/renderer/src/detection/frame-geometry.js'
 import locales from '../../src/renderer/src/detection/locales.js'
-import { SecurityPanel } from '../../src/renderer/src/detection/SecurityPanel.js'
 import type { DetectionPort } from '../../src/shared/detection.js'
+
+/**
+ * Loaded by a computed path, as the app's import.meta.glob does: the root typecheck (Node types,
+ * no DOM/JSX) must not follow into the renderer; tsconfig.web.json checks the component itself.
+ */
+const PANEL = '../../src/renderer/src/detection/SecurityPanel.tsx'
+type PanelProps = { callId: number | null; remoteVideo: null; port: DetectionPort | null }
+const loadPanel = async (): Promise<ComponentType<PanelProps>> =>
+  ((await import(/* @vite-ignore */ PANEL)) as { SecurityPanel: ComponentType<PanelProps> })
+    .SecurityPanel
 
 function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) =>
@@ -20,6 +30,7 @@ async function render(lang: 'en' | 'zh-CN', port: DetectionPort | null): Promise
     lng: lang,
     resources: { en: { translation: locales.en }, 'zh-CN': { translation: locales['zh-CN'] } },
   })
+  const SecurityPanel = await loadPanel()
   return renderToStaticMarkup(
     createElement(
       I18nextProvider,

@@ -5,8 +5,7 @@
  * kept once sent.
  */
 import type { DetectionPort } from '../../../shared/detection.js'
-
-export const MAX_SIDE = 640
+import { fitWithin } from './frame-geometry.js'
 
 export interface Sampler {
   /** Temporarily sample faster (the Verify check), then return to the base rate. */
@@ -17,11 +16,6 @@ export interface Sampler {
 type FrameCallbackVideo = HTMLVideoElement & {
   requestVideoFrameCallback?: (cb: () => void) => number
   cancelVideoFrameCallback?: (handle: number) => void
-}
-
-export function fitWithin(width: number, height: number, max = MAX_SIDE): [number, number] {
-  const k = Math.min(1, max / Math.max(width, height, 1))
-  return [Math.max(1, Math.round(width * k)), Math.max(1, Math.round(height * k))]
 }
 
 export function startSampler(opts: {
