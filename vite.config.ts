@@ -53,6 +53,8 @@ export default defineConfig({
     target: 'es2022',
     // No inline assets: every asset is a file served from 'self' under the CSP.
     assetsInlineLimit: 0,
+    // One chunk for a desktop/local app is fine; it loads from disk or loopback.
+    chunkSizeWarningLimit: 1500,
   },
   // `npm run dev:web` next to `npm run server` (port 8000): same-origin through the proxy, so the
   // dev client needs no CORS either.

@@ -35,6 +35,19 @@ async function startElectron(): Promise<void> {
   child.on('exit', (code) => process.exit(code ?? 0))
 }
 
+/** The deepfake detector for the web build, on loopback, when the bundled model is present. */
+async function startDetectorBridge(): Promise<{ url: string; close(): Promise<void> } | null> {
+  const modelDir = join(root, 'resources', 'models')
+  if (!existsSync(join(modelDir, 'model.onnx'))) return null
+  try {
+    const { startWebBridge } = await import('../src/main/detector/web-bridge.js')
+    return await startWebBridge({ modelDir, analysisRate: 5 })
+  } catch (err) {
+    console.warn(`Deepfake check unavailable: ${String(err)}`)
+    return null
+  }
+}
+
 async function startWeb(): Promise<void> {
   const { build } = await import('vite')
   const outDir = join(root, 'dist', 'web')
@@ -57,13 +70,14 @@ async function startWeb(): Promise<void> {
     webRoot: outDir,
   })
   const address = await server.start()
+  const bridge = await startDetectorBridge()
   // localhost, not 127.0.0.1, so the page is a secure context that may use the camera.
-  const url = `http://localhost:${address.port}/`
+  const url = `http://localhost:${address.port}/${bridge ? `?detector=${encodeURIComponent(bridge.url)}` : ''}`
   console.log(
     `\nVeracall is running at ${url}\nOpen it in two browser windows (or two profiles) to call yourself. Ctrl+C stops it.\n`,
   )
   const stop = (): void => {
-    void server.stop().then(() => process.exit(0))
+    void Promise.all([server.stop(), bridge?.close()]).then(() => process.exit(0))
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)

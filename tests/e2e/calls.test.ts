@@ -39,7 +39,7 @@ run('calling end to end (Chromium, real server)', { timeout: 120_000 }, () => {
   let bob: Person
 
   beforeAll(async () => {
-    ;[stack, browser] = await Promise.all([startStack(), launchChromium()])
+    ;[stack, browser] = await Promise.all([startStack({ detector: true }), launchChromium()])
   }, 90_000)
 
   afterAll(async () => {

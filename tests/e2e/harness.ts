@@ -105,7 +105,17 @@ export interface Stack {
   stop(): Promise<void>
 }
 
-export async function startStack(options: { ringTimeoutS?: number } = {}): Promise<Stack> {
+/** The detector bridge on loopback with the bundled model, or null when the model is absent. */
+async function startDetector(): Promise<{ url: string; close(): Promise<void> } | null> {
+  const modelDir = join(root, 'resources', 'models')
+  if (!existsSync(join(modelDir, 'model.onnx'))) return null
+  const { startWebBridge } = await import('../../src/main/detector/web-bridge.js')
+  return startWebBridge({ modelDir, analysisRate: 2 })
+}
+
+export async function startStack(
+  options: { ringTimeoutS?: number; detector?: boolean } = {},
+): Promise<Stack> {
   const webRoot = await buildWebClient()
   const dir = mkdtempSync(join(tmpdir(), 'veracall-e2e-'))
   const server = createSignalingServer({
@@ -124,11 +134,13 @@ export async function startStack(options: { ringTimeoutS?: number } = {}): Promi
   const address = await server.start()
   const proxy = new CuttingProxy(address.port)
   const port = await proxy.listen()
+  const detector = options.detector ? await startDetector() : null
   return {
-    url: `http://localhost:${port}`,
+    url: `http://localhost:${port}/${detector ? `?detector=${encodeURIComponent(detector.url)}` : ''}`,
     proxy,
     server,
     async stop() {
+      await detector?.close()
       await proxy.close()
       await server.stop()
       rmSync(dir, { recursive: true, force: true })

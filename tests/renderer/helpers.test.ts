@@ -18,6 +18,7 @@ import {
   ApiError,
   normaliseServerUrl,
 } from '../../src/renderer/src/signaling/api-client.js'
+import { detectorBridgeUrl } from '../../src/renderer/src/platform/web.js'
 import { resolveLanguage, systemLanguage } from '../../src/renderer/src/i18n/language.js'
 import en from '../../src/renderer/src/i18n/locales/en.js'
 import zhCN from '../../src/renderer/src/i18n/locales/zh-CN.js'
@@ -189,5 +190,20 @@ describe('languages', () => {
     const values = (o: object): unknown[] =>
       Object.values(o).flatMap((v) => (typeof v === 'object' && v !== null ? values(v) : [v]))
     expect(values(zhCN).every((v) => typeof v === 'string' && v.length > 0)).toBe(true)
+  })
+})
+
+describe('web platform detector bridge URL', () => {
+  it('accepts only a loopback ws:// bridge', () => {
+    expect(detectorBridgeUrl('?detector=ws%3A%2F%2F127.0.0.1%3A4567%2Fdetector')).toBe(
+      'ws://127.0.0.1:4567/detector',
+    )
+    expect(detectorBridgeUrl('?detector=ws://localhost:1/detector')).toBe(
+      'ws://localhost:1/detector',
+    )
+    expect(detectorBridgeUrl('?detector=ws://evil.example:1/detector')).toBeNull()
+    expect(detectorBridgeUrl('?detector=wss://127.0.0.1:1/detector')).toBeNull()
+    expect(detectorBridgeUrl('?detector=ws://127.0.0.1.evil.example/detector')).toBeNull()
+    expect(detectorBridgeUrl('')).toBeNull()
   })
 })

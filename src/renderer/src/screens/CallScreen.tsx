@@ -265,7 +265,11 @@ export function CallScreen(): ReactElement {
         </nav>
       </section>
       {!ringing && (
-        <aside className="security-slot" aria-label={t('call.security')}>
+        <aside className="security-slot" aria-labelledby="security-title">
+          <h2 className="security-title" id="security-title">
+            <Icon name="shield" size={16} />
+            {t('call.security')}
+          </h2>
           <SecuritySlot callId={callId} remoteVideo={remoteVideo} port={platform.detection} />
         </aside>
       )}
