@@ -42,3 +42,37 @@ export function startRingtone(
     void ctx.close().catch(() => undefined)
   }
 }
+
+/**
+ * The caller's ringback while the other side rings: one quiet 425 Hz tone, 1 s on and 3 s off
+ * (the ETSI pattern most people know). Returns a stop function.
+ */
+export function startRingback(
+  createContext: () => AudioContext = () => new AudioContext(),
+): () => void {
+  let ctx: AudioContext
+  try {
+    ctx = createContext()
+  } catch {
+    return () => undefined
+  }
+  const beep = (at: number): void => {
+    const osc = ctx.createOscillator()
+    const gain = ctx.createGain()
+    osc.frequency.value = 425
+    gain.gain.setValueAtTime(0, at)
+    gain.gain.linearRampToValueAtTime(0.08, at + 0.03)
+    gain.gain.setValueAtTime(0.08, at + 0.97)
+    gain.gain.linearRampToValueAtTime(0, at + 1)
+    osc.connect(gain).connect(ctx.destination)
+    osc.start(at)
+    osc.stop(at + 1.01)
+  }
+  beep(ctx.currentTime + 0.3)
+  const timer = setInterval(() => beep(ctx.currentTime + 0.05), 4000)
+  void ctx.resume().catch(() => undefined)
+  return () => {
+    clearInterval(timer)
+    void ctx.close().catch(() => undefined)
+  }
+}

@@ -17,7 +17,7 @@ import { WsClient, socketUrl, type SocketFactory } from '../signaling/ws-client.
 import { CallSession, type RoomTransport } from '../call/call-session.js'
 import { buildIceServers } from '../call/ice-servers.js'
 import { canChooseSpeaker, listDevices, openLocalMedia, openTrack } from '../call/media.js'
-import { startRingtone } from '../call/ringtone.js'
+import { startRingback, startRingtone } from '../call/ringtone.js'
 import { summariseStats, type StatsCounters } from '../call/stats.js'
 import { loadPrefs, savePrefs, type Prefs } from './prefs.js'
 
@@ -247,6 +247,8 @@ export class AppController {
     }
     this.store.getState().callCreated(call)
     this.openRoom(call, stream, false)
+    this.stopRinging()
+    this.stopRing = startRingback()
   }
 
   async accept(): Promise<void> {
@@ -434,6 +436,7 @@ export class AppController {
         return
       }
       case 'call_accepted':
+        if (current?.id === call.id) this.stopRinging()
         if (current?.id === call.id && s.phase === 'outgoing') s.callAccepted(call)
         return
       case 'call_declined':
@@ -480,7 +483,10 @@ export class AppController {
       log: (m) => console.debug(`[call ${call.id}] ${m}`),
     })
     session.on('remoteStream', (remote) => this.store.getState().setRemoteStream(remote))
-    session.on('connectionState', (state) => this.store.getState().setConnectionState(state))
+    session.on('connectionState', (state) => {
+      if (state === 'connected') this.stopRinging()
+      this.store.getState().setConnectionState(state)
+    })
     session.on('remoteMedia', (media) => this.store.getState().setRemoteMedia(media))
     session.on('error', (e) => console.warn(`[call ${call.id}] ${e.code}: ${e.message}`))
     room.on('state', (state) => this.store.getState().setSignalingState(state))
