@@ -4,7 +4,8 @@
  * Two real Chromium peers through the real signaling server on loopback: the whole calling
  * experience, plus decline, missed, audio-only and a signaling-socket drop mid-call.
  */
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -22,10 +23,18 @@ import {
   type Stack,
 } from './harness.js'
 
-const SHOTS = resolve(fileURLToPath(new URL('../../docs/screenshots', import.meta.url)))
+const DOCS_SHOTS = resolve(fileURLToPath(new URL('../../docs/screenshots', import.meta.url)))
+const TMP_SHOTS = join(tmpdir(), 'veracall-e2e-screenshots')
+/**
+ * Every screen is captured on every run; docs/screenshots is rewritten only with
+ * UPDATE_SCREENSHOTS=1 (or for a missing file), so a test run leaves the shared tree clean.
+ */
 const shot = async (page: Page, name: string): Promise<void> => {
-  mkdirSync(SHOTS, { recursive: true })
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) })
+  const docPath = join(DOCS_SHOTS, `${name}.png`)
+  const update = process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(docPath)
+  const dir = update ? DOCS_SHOTS : TMP_SHOTS
+  mkdirSync(dir, { recursive: true })
+  await page.screenshot({ path: join(dir, `${name}.png`) })
 }
 const callScreen = (page: Page): ReturnType<Page['locator']> => page.locator('main.call')
 
