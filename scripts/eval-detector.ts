@@ -111,7 +111,7 @@ async function* videoFrames(
       'rgba',
       '-',
     ],
-    { encoding: 'buffer', maxBuffer: 1 << 31 },
+    { encoding: 'buffer', maxBuffer: 2 ** 31 },
   )
   const size = width * height * 4
   for (let o = 0; o + size <= stdout.length; o += size) {
