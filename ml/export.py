@@ -33,7 +33,7 @@ def main():
     ap.add_argument('--crop-scale', type=float, default=1.1)
     ap.add_argument('--threshold', type=float, required=True, help='P(fake) for "High"')
     ap.add_argument('--elevated', type=float)
-    ap.add_argument('--version', default='1.0.0')
+    ap.add_argument('--version', default='1.1.1')
     args = ap.parse_args()
     model = Detector(build_mobilenet_v2())
     model.load_state_dict(torch.load(args.ckpt, map_location='cpu'))
