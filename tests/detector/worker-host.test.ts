@@ -2,7 +2,7 @@ import { mkdtemp, rm, cp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createDetectorHost } from '../../src/main/detector/host.js'
+import { createDetectorHost, effectiveFps } from '../../src/main/detector/host.js'
 import { DetectorError, WorkerHost } from '../../src/main/detector/worker-host.js'
 import type { RiskUpdate } from '../../src/shared/detection.js'
 import { demoPhoto } from './photos.js'
@@ -145,5 +145,15 @@ describe('detector host (sessions, rate, risk updates)', () => {
     } finally {
       await host.stop()
     }
+  })
+})
+
+describe('analysis rate', () => {
+  it('keeps the configured rate within budget and lowers it when frames get expensive', () => {
+    expect(effectiveFps(5, null, 0.2)).toBe(5)
+    expect(effectiveFps(5, 5, 0.2)).toBe(5) // 25 ms/s of 200 allowed
+    expect(effectiveFps(10, 50, 0.2)).toBe(4) // 200 ms / 50 ms
+    expect(effectiveFps(5, 900, 0.2)).toBe(1) // never below 1 fps
+    expect(effectiveFps(25, 1, 0.2)).toBe(10) // clamped to 1–10
   })
 })

@@ -54,6 +54,16 @@ export function outcomeOf(a: FrameAnalysis, t: number): FrameOutcome {
   return a.status === 'no_face' ? { t, kind: 'no_face' } : { t, kind: 'poor_quality' }
 }
 
+/**
+ * The analysis rate: the configured one (1–10 fps), lowered while the measured per-frame cost
+ * would take more than `budget` of one core.
+ */
+export function effectiveFps(configured: number, costMs: number | null, budget: number): number {
+  const fps = Math.min(MAX_FPS, Math.max(1, Math.round(configured)))
+  if (costMs === null || costMs <= 0) return fps
+  return Math.max(1, Math.min(fps, Math.floor((budget * 1000) / costMs)))
+}
+
 export function createDetectorHost(opts: DetectorHostOptions): DetectorHost {
   const configuredFps = Math.min(MAX_FPS, Math.max(1, Math.round(opts.analysisRate)))
   const budget = opts.cpuBudget ?? 0.2
@@ -90,11 +100,7 @@ export function createDetectorHost(opts: DetectorHostOptions): DetectorHost {
   const model = (): RiskUpdate['model'] =>
     init ? { name: init.model.name, version: init.model.version } : null
 
-  /** The configured rate, lowered while the measured per-frame cost would exceed the budget. */
-  const effectiveFps = (): number => {
-    if (costMs === null || costMs <= 0) return configuredFps
-    return Math.max(1, Math.min(configuredFps, Math.floor((budget * 1000) / costMs)))
-  }
+  const currentFps = (): number => effectiveFps(configuredFps, costMs, budget)
 
   const emit = (s: Session, level?: RiskUpdate['level']): void => {
     const st = s.agg.state
@@ -119,7 +125,7 @@ export function createDetectorHost(opts: DetectorHostOptions): DetectorHost {
       const reason = unavailableReason()
       return reason
         ? { available: false, reason, model: null, fps: 0 }
-        : { available: init !== null, model: model(), fps: effectiveFps() }
+        : { available: init !== null, model: model(), fps: currentFps() }
     },
 
     async startSession(callId) {
@@ -143,7 +149,7 @@ export function createDetectorHost(opts: DetectorHostOptions): DetectorHost {
         emit(s, 'unavailable')
         return
       }
-      const fps = frame.timestampMs < s.boostUntil ? MAX_FPS : effectiveFps()
+      const fps = frame.timestampMs < s.boostUntil ? MAX_FPS : currentFps()
       // Back-pressure: one frame in flight per call, and no more often than the rate allows.
       if (s.inFlight || frame.timestampMs - s.lastAcceptedMs < 1000 / fps - 5) return
       s.inFlight = true

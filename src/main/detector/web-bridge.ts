@@ -11,6 +11,9 @@
  *   [callId f64, timestampMs f64, width u32, height u32] followed by width × height × 4 RGBA bytes.
  */
 import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 import { WebSocketServer } from 'ws'
 import type { WebSocket } from 'ws'
 import type { DetectorHost, DetectorHostOptions } from './host.js'
@@ -115,4 +118,28 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
       if (!opts.host) await host.stop()
     },
   }
+}
+
+/**
+ * Run standalone for the web build and browser tests:
+ *   npm run detector:bridge -- [--port 8790] [--model resources/models] [--fps 5]
+ */
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '8790' },
+      model: { type: 'string', default: 'resources/models' },
+      fps: { type: 'string', default: '5' },
+    },
+  })
+  const bridge = await startWebBridge({
+    modelDir: path.resolve(values.model),
+    analysisRate: Number(values.fps),
+    port: Number(values.port),
+    log: (m) => console.log(m),
+  })
+  console.log(`detector bridge on ${bridge.url}`)
+  const shutdown = (): void => void bridge.close().then(() => process.exit(0))
+  process.once('SIGINT', shutdown)
+  process.once('SIGTERM', shutdown)
 }
