@@ -20,7 +20,14 @@ export class InvalidTokenError extends Error {
 
 /** HS256 JWTs. Verification pins the algorithm, issuer and audience and requires `exp` (D1). */
 export function createTokenService(secret: string, ttlSeconds: number) {
-  const key = new TextEncoder().encode(secret)
+  // Imported once: handing jose raw bytes makes it import the key again on every verify.
+  const key = crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  )
   return {
     async sign(user: User): Promise<string> {
       return new SignJWT({ username: user.username })
@@ -30,12 +37,12 @@ export function createTokenService(secret: string, ttlSeconds: number) {
         .setAudience(TOKEN_AUDIENCE)
         .setIssuedAt()
         .setExpirationTime(`${ttlSeconds}s`)
-        .sign(key)
+        .sign(await key)
     },
 
     async verify(token: string): Promise<TokenClaims> {
       try {
-        const { payload } = await jwtVerify(token, key, {
+        const { payload } = await jwtVerify(token, await key, {
           algorithms: ['HS256'],
           issuer: TOKEN_ISSUER,
           audience: TOKEN_AUDIENCE,
