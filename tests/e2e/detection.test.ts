@@ -1,0 +1,113 @@
+/// <reference lib="dom" />
+/**
+ * Deepfake detection end to end: real Chromium peers through the real signaling server, the callee's
+ * page sampling the remote video into the loopback detector bridge that runs the shipped model.
+ * A: the caller's fake camera shows a real face photo (its own Chromium process, since the
+ * fake-capture file is per process) → the callee's indicator leaves "Analysing…" for a risk level.
+ * B: Chromium's default fake pattern (no face) → "No face".
+ * No level is asserted for A: the model card notes a clean studio photo can score Elevated.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeFaceClip } from './face-clip.js'
+import {
+  chromiumAvailable,
+  closePerson,
+  expectVideoPlaying,
+  launchChromium,
+  registerPerson,
+  searchAndCall,
+  startStack,
+  type Person,
+  type Stack,
+} from './harness.js'
+
+const RISK_LEVELS = /^(Low risk|Elevated risk|High risk)$/
+
+/** The security indicator's level, read from the panel's live status text. */
+const indicator = (page: Page): ReturnType<Page['locator']> =>
+  page.getByRole('region', { name: 'Face check' }).getByRole('status')
+
+async function connect(caller: Person, callee: Person): Promise<void> {
+  await searchAndCall(caller, callee, 'video')
+  await callee.page
+    .getByRole('alertdialog', { name: `${caller.displayName} is calling you` })
+    .waitFor()
+  await callee.page.getByRole('button', { name: 'Accept' }).click()
+  await expectVideoPlaying(callee.page)
+}
+
+async function hangUp(person: Person): Promise<void> {
+  await person.page.getByRole('button', { name: 'Hang up' }).click()
+  await person.page.locator('main.call').waitFor({ state: 'detached' })
+}
+
+const run = chromiumAvailable() ? describe : describe.skip
+if (!chromiumAvailable()) console.log('SKIPPED e2e detection: /usr/bin/chromium not found')
+
+run('deepfake detection end to end (Chromium, real server, loopback detector)', () => {
+  let stack: Stack
+  let faceBrowser: Browser
+  let plainBrowser: Browser
+  const dir = mkdtempSync(join(tmpdir(), 'veracall-detection-e2e-'))
+  const clip = join(dir, 'face.y4m')
+
+  beforeAll(async () => {
+    await writeFaceClip(clip, { fps: 15, seconds: 4 })
+    ;[stack, faceBrowser, plainBrowser] = await Promise.all([
+      startStack({ detector: true }),
+      launchChromium([`--use-file-for-fake-video-capture=${clip}`]),
+      launchChromium(),
+    ])
+  }, 90_000)
+
+  afterAll(async () => {
+    await faceBrowser?.close()
+    await plainBrowser?.close()
+    await stack?.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('A: a real face on the caller’s camera gets a risk level on the callee’s side', async () => {
+    const caller = await registerPerson(faceBrowser, stack.url, 'Ada Face')
+    const callee = await registerPerson(plainBrowser, stack.url, 'Ben Watcher')
+    try {
+      await connect(caller, callee)
+      const level = indicator(callee.page)
+      // Warm-up: a few seconds of valid frames before any level is given.
+      await expect.poll(() => level.textContent(), { timeout: 10_000 }).toBe('Analysing…')
+      await expect
+        .poll(() => level.textContent(), { timeout: 40_000, intervals: [500] })
+        .toMatch(RISK_LEVELS)
+      const reached = await level.textContent()
+      console.log(`detection e2e A: callee's indicator reached "${reached}"`)
+      await expect(
+        callee.page.getByRole('region', { name: 'Face check' }).getAttribute('data-level'),
+      ).resolves.toMatch(/^(low|elevated|high)$/)
+      expect(callee.consoleErrors).toEqual([])
+      await hangUp(caller)
+    } finally {
+      await closePerson(caller)
+      await closePerson(callee)
+    }
+  }, 90_000)
+
+  it('B: the default fake camera pattern (no face) shows "No face"', async () => {
+    const caller = await registerPerson(plainBrowser, stack.url, 'Cy Pattern')
+    const callee = await registerPerson(plainBrowser, stack.url, 'Di Watcher')
+    try {
+      await connect(caller, callee)
+      await expect
+        .poll(() => indicator(callee.page).textContent(), { timeout: 30_000, intervals: [500] })
+        .toBe('No face')
+      expect(callee.consoleErrors).toEqual([])
+      await hangUp(caller)
+    } finally {
+      await closePerson(caller)
+      await closePerson(callee)
+    }
+  }, 60_000)
+})
