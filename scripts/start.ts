@@ -5,30 +5,12 @@
  */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { electronBinary } from './electron-binary.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-
-/**
- * The Electron binary, if installed. Read the way electron's own index.js does, but without
- * requiring it: since Electron 3x, `require('electron')` tries to download a missing binary.
- */
-export function electronBinary(): string | null {
-  try {
-    const pkg = dirname(createRequire(import.meta.url).resolve('electron/package.json'))
-    const pathFile = join(pkg, 'path.txt')
-    if (!existsSync(pathFile)) return null
-    const rel = readFileSync(pathFile, 'utf8').trim()
-    const override = process.env.ELECTRON_OVERRIDE_DIST_PATH
-    const binary = override ? join(override, rel) : join(pkg, 'dist', rel)
-    return existsSync(binary) ? binary : null
-  } catch {
-    return null
-  }
-}
 
 async function startElectron(): Promise<void> {
   const child = spawn('npx', ['electron-vite', 'dev'], { cwd: root, stdio: 'inherit' })

@@ -4,22 +4,11 @@
  * binary exists (`npm run build` first); elsewhere it is reported as skipped, with the reason.
  */
 import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { electronBinary } from '../../scripts/electron-binary.js'
 
 const root = path.resolve(import.meta.dirname, '../..')
-const require = createRequire(import.meta.url)
-
-function electronBinary(): string | null {
-  try {
-    const binary = require('electron') as unknown
-    return typeof binary === 'string' && existsSync(binary) ? binary : null
-  } catch {
-    return null
-  }
-}
-
 const binary = electronBinary()
 const built = existsSync(path.join(root, 'out/main/index.js'))
 const reason =
