@@ -57,6 +57,45 @@ describe('web detector bridge', () => {
     }
   })
 
+  it('keeps each connection’s sessions apart when two pages use the same call id', async () => {
+    const [a, b] = [open('http://localhost:5173'), open('http://localhost:5173')]
+    try {
+      const seen = { a: [] as RiskUpdate[], b: [] as RiskUpdate[] }
+      const scoredA = new Promise<void>((resolve) =>
+        a.onRisk((u) => {
+          seen.a.push(u)
+          if (u.score !== null) resolve()
+        }),
+      )
+      b.onRisk((u) => seen.b.push(u))
+      await a.startSession(1)
+      await b.startSession(1)
+      const img = await demoPhoto('sample3.jpg')
+      await a.submitFrame({
+        callId: 1,
+        timestampMs: 0,
+        width: img.width,
+        height: img.height,
+        data: img.data.slice().buffer,
+      })
+      await scoredA
+      // Only A sent a face: B's page never hears of it, and each gets its own report.
+      expect(seen.a.every((u) => u.callId === 1)).toBe(true)
+      expect(seen.b.some((u) => u.score !== null)).toBe(false)
+      const reportA = await a.endSession(1)
+      const reportB = await b.endSession(1)
+      expect(reportA?.callId).toBe(1)
+      expect(reportB?.callId).toBe(1)
+      expect(reportA?.peakScore).not.toBeNull()
+      expect(reportB?.peakScore).toBeNull()
+      // A session that has ended gives no second report.
+      expect(await a.endSession(1)).toBeNull()
+    } finally {
+      a.close()
+      b.close()
+    }
+  })
+
   it('refuses pages from other origins', async () => {
     const port = open('https://evil.example')
     try {

@@ -9,6 +9,9 @@
  *                          {"event": "risk", "update": RiskUpdate}
  * - binary, client → bridge: one frame = 24-byte little-endian header
  *   [callId f64, timestampMs f64, width u32, height u32] followed by width × height × 4 RGBA bytes.
+ *
+ * Call ids belong to each connection: two pages on one bridge (both ends of a call in a test) that
+ * use the same call id get separate sessions, and each sees only its own risk updates and report.
  */
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
@@ -53,27 +56,44 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
     wss.once('error', reject)
   })
   const sockets = new Set<WebSocket>()
+  /** The host's session id → the connection that owns it and the call id that page uses. */
+  const owners = new Map<number, { ws: WebSocket; callId: number }>()
+  /** Per connection: the page's call id → the host's session id. */
+  const sessionsOf = new Map<WebSocket, Map<number, number>>()
+  let nextSession = 1
   host.onRisk((update) => {
-    const msg = JSON.stringify({ event: 'risk', update })
-    for (const s of sockets) if (s.readyState === s.OPEN) s.send(msg)
+    const owner = owners.get(update.callId)
+    if (!owner || owner.ws.readyState !== owner.ws.OPEN) return
+    owner.ws.send(JSON.stringify({ event: 'risk', update: { ...update, callId: owner.callId } }))
   })
 
   wss.on('connection', (ws) => {
     sockets.add(ws)
-    ws.on('close', () => sockets.delete(ws))
+    sessionsOf.set(ws, new Map())
+    ws.on('close', () => {
+      sockets.delete(ws)
+      for (const hostId of sessionsOf.get(ws)?.values() ?? []) {
+        owners.delete(hostId)
+        void host.endSession(hostId).catch(() => undefined)
+      }
+      sessionsOf.delete(ws)
+    })
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
-        void onFrame(data as Buffer).catch((e: unknown) => log(`web bridge frame: ${String(e)}`))
+        void onFrame(ws, data as Buffer).catch((e: unknown) =>
+          log(`web bridge frame: ${String(e)}`),
+        )
         return
       }
       void onCommand(ws, String(data))
     })
   })
 
-  async function onFrame(buf: Buffer): Promise<void> {
+  async function onFrame(ws: WebSocket, buf: Buffer): Promise<void> {
     if (buf.length < FRAME_HEADER_BYTES) return
     const view = new DataView(buf.buffer, buf.byteOffset, buf.length)
-    const callId = view.getFloat64(0, true)
+    const hostId = sessionsOf.get(ws)?.get(view.getFloat64(0, true))
+    if (hostId === undefined) return // no session started for that call on this connection
     const timestampMs = view.getFloat64(8, true)
     const width = view.getUint32(16, true)
     const height = view.getUint32(20, true)
@@ -85,7 +105,7 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
       return
     // A fresh ArrayBuffer of exactly the pixels: it is transferred on to the worker.
     const data = new Uint8Array(buf.subarray(FRAME_HEADER_BYTES)).buffer
-    await host.submitFrame({ callId, timestampMs, width, height, data })
+    await host.submitFrame({ callId: hostId, timestampMs, width, height, data })
   }
 
   async function onCommand(ws: WebSocket, text: string): Promise<void> {
@@ -95,13 +115,30 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
       id = msg.id
       const callId =
         typeof msg.callId === 'number' && Number.isInteger(msg.callId) ? msg.callId : null
+      const mine = sessionsOf.get(ws) ?? new Map<number, number>()
       let value: unknown
       if (msg.op === 'status') value = await host.status()
       else if (callId === null) throw new Error('callId (integer) required')
-      else if (msg.op === 'startSession') value = await host.startSession(callId)
-      else if (msg.op === 'endSession') value = await host.endSession(callId)
-      else if (msg.op === 'verify') value = await host.verify(callId)
-      else throw new Error(`unknown op ${String(msg.op)}`)
+      else if (msg.op === 'startSession') {
+        const previous = mine.get(callId)
+        if (previous !== undefined) {
+          owners.delete(previous)
+          await host.endSession(previous)
+        }
+        const hostId = nextSession++
+        mine.set(callId, hostId)
+        owners.set(hostId, { ws, callId })
+        value = await host.startSession(hostId)
+      } else if (msg.op === 'endSession') {
+        const hostId = mine.get(callId)
+        mine.delete(callId)
+        if (hostId !== undefined) owners.delete(hostId)
+        const report = hostId === undefined ? null : await host.endSession(hostId)
+        value = report && { ...report, callId }
+      } else if (msg.op === 'verify') {
+        const hostId = mine.get(callId)
+        value = hostId === undefined ? null : await host.verify(hostId)
+      } else throw new Error(`unknown op ${String(msg.op)}`)
       ws.send(JSON.stringify({ id, ok: true, value: value ?? null }))
     } catch (e) {
       ws.send(JSON.stringify({ id, ok: false, error: e instanceof Error ? e.message : String(e) }))
