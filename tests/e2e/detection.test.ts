@@ -80,7 +80,7 @@ run('deepfake detection end to end (Chromium, real server, loopback detector)', 
       // Warm-up: a few seconds of valid frames before any level is given.
       await expect.poll(() => level.textContent(), { timeout: 10_000 }).toBe('Analysing…')
       await expect
-        .poll(() => level.textContent(), { timeout: 40_000, intervals: [500] })
+        .poll(() => level.textContent(), { timeout: 40_000, interval: 500 })
         .toMatch(RISK_LEVELS)
       const reached = await level.textContent()
       console.log(`detection e2e A: callee's indicator reached "${reached}"`)
@@ -89,6 +89,23 @@ run('deepfake detection end to end (Chromium, real server, loopback detector)', 
       ).resolves.toMatch(/^(low|elevated|high)$/)
       expect(callee.consoleErrors).toEqual([])
       await hangUp(caller)
+
+      // The call's report stays on the callee's device: in the summary, then in history.
+      const summary = callee.page.getByRole('region', { name: 'Face check report' })
+      await summary.waitFor({ timeout: 10_000 })
+      expect(await summary.getAttribute('data-peak')).toMatch(/^(low|elevated|high)$/)
+      expect(await summary.textContent()).toMatch(/Model.+\d+\.\d+/)
+      if (process.env.KEEP_DETECTION_SHOTS === '1')
+        await callee.page.screenshot({ path: join(tmpdir(), 'veracall-summary-report.png') })
+      await callee.page.getByRole('button', { name: 'Done' }).click()
+      await callee.page.getByRole('button', { name: 'History' }).click()
+      const row = callee.page.locator('li.call-row').first()
+      await row.getByTestId('security-report').waitFor()
+      expect(await row.getByTestId('security-report').textContent()).toMatch(
+        /^Face check: (Low|Elevated|High) risk/,
+      )
+      if (process.env.KEEP_DETECTION_SHOTS === '1')
+        await callee.page.screenshot({ path: join(tmpdir(), 'veracall-history-report.png') })
     } finally {
       await closePerson(caller)
       await closePerson(callee)
@@ -101,7 +118,7 @@ run('deepfake detection end to end (Chromium, real server, loopback detector)', 
     try {
       await connect(caller, callee)
       await expect
-        .poll(() => indicator(callee.page).textContent(), { timeout: 30_000, intervals: [500] })
+        .poll(() => indicator(callee.page).textContent(), { timeout: 30_000, interval: 500 })
         .toBe('No face')
       expect(callee.consoleErrors).toEqual([])
       await hangUp(caller)

@@ -1,12 +1,14 @@
 import type { ComponentType, ReactElement } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { DetectionPort } from '../../../shared/detection.js'
+import type { DetectionPort, SecurityReport } from '../../../shared/detection.js'
 import { Icon } from './Icon.js'
 
 export interface SecurityPanelProps {
   callId: number | null
   remoteVideo: HTMLVideoElement | null
   port: DetectionPort | null
+  /** Receives the call's security report when the session ends. */
+  onReport?: (report: SecurityReport) => void
 }
 
 /**

@@ -34,6 +34,15 @@ const en = {
     verify: 'Verify',
     verifyHint:
       'Ask them to turn their head slowly or pass a hand across their face. Checking closely for a few seconds…',
+    report: {
+      title: 'Face check report',
+      short: 'Face check',
+      peak: 'Highest level',
+      shares: 'Time at each level',
+      share: '{{level}}: {{percent}} %',
+      model: 'Model',
+      local: 'Kept on this device with the call; never sent anywhere.',
+    },
   },
 }
 
@@ -73,6 +82,15 @@ const zhCN: Strings = {
     sparkline: '过去一分钟的风险',
     verify: '核实',
     verifyHint: '请对方缓慢转头或用手在脸前划过。接下来几秒将进行更仔细的检测…',
+    report: {
+      title: '面部检测报告',
+      short: '面部检测',
+      peak: '最高等级',
+      shares: '各等级时间占比',
+      share: '{{level}}：{{percent}}%',
+      model: '模型',
+      local: '随通话记录保存在本设备上，不会发送到任何地方。',
+    },
   },
 }
 

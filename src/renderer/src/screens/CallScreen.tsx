@@ -7,6 +7,8 @@ import { Icon } from '../components/Icon.js'
 import { MediaView } from '../components/MediaView.js'
 import { QualityPanel } from '../components/QualityPanel.js'
 import { SecuritySlot } from '../components/SecuritySlot.js'
+import { reportStore } from '../detection/report-store.js'
+import type { SecurityReport } from '../../../shared/detection.js'
 import { formatClock } from '../app/format.js'
 import { selectPeerName } from '../store/selectors.js'
 
@@ -77,6 +79,9 @@ function DevicesMenu({ onClose }: { onClose: () => void }): ReactElement {
 }
 
 /** Outgoing ringing, connecting and the call itself share one layout. */
+/** The face check's report of a call, kept on this device with it (never sent anywhere). */
+const keepReport = (report: SecurityReport): void => reportStore().getState().addReport(report)
+
 export function CallScreen(): ReactElement {
   const { t } = useTranslation()
   const controller = useController()
@@ -270,7 +275,12 @@ export function CallScreen(): ReactElement {
             <Icon name="shield" size={16} />
             {t('call.security')}
           </h2>
-          <SecuritySlot callId={callId} remoteVideo={remoteVideo} port={platform.detection} />
+          <SecuritySlot
+            callId={callId}
+            remoteVideo={remoteVideo}
+            port={platform.detection}
+            onReport={keepReport}
+          />
         </aside>
       )}
     </main>

@@ -5,6 +5,7 @@ import { Avatar } from '../components/Avatar.js'
 import { Icon } from '../components/Icon.js'
 import { formatDateTime, formatDuration } from '../app/format.js'
 import { nameOf, otherParty, selectHistoryPages } from '../store/selectors.js'
+import { CallSecurityReport } from '../detection/SecurityReportView.js'
 
 export function HistoryScreen(): ReactElement {
   const { t, i18n } = useTranslation()
@@ -77,6 +78,7 @@ export function HistoryScreen(): ReactElement {
                       <Icon name={call.call_type === 'video' ? 'video' : 'phone'} size={14} />
                       {t(`reason.${reason}`)}
                     </span>
+                    <CallSecurityReport callId={call.id} compact />
                   </span>
                   <span className="call-row-end">
                     <span className="call-duration" data-testid="call-duration">

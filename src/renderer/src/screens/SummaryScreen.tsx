@@ -5,6 +5,7 @@ import { Avatar } from '../components/Avatar.js'
 import { Icon } from '../components/Icon.js'
 import { formatDuration } from '../app/format.js'
 import { nameOf } from '../store/selectors.js'
+import { CallSecurityReport } from '../detection/SecurityReportView.js'
 
 export function SummaryScreen(): ReactElement | null {
   const { t } = useTranslation()
@@ -42,6 +43,7 @@ export function SummaryScreen(): ReactElement | null {
             <dd>{t(`reason.${summary.reason}`)}</dd>
           </div>
         </dl>
+        <CallSecurityReport callId={summary.callId} />
         <div className="row-actions">
           <button
             type="button"

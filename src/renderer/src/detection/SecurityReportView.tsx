@@ -1,0 +1,71 @@
+/**
+ * A call's face-check report (kept on this device): the highest level reached (not the raw score,
+ * which would read as a probability it is not), the share of time at each level and the model.
+ * Full in the call summary, one line in history.
+ */
+import type { ReactElement } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { SecurityReport } from '../../../shared/detection.js'
+import { reportShares, useSecurityReport } from './report-store.js'
+
+export function SecurityReportView(props: {
+  report: SecurityReport
+  compact?: boolean
+}): ReactElement {
+  const { report, compact = false } = props
+  const { t } = useTranslation()
+  const peak = t(`security.level.${report.peakLevel}`)
+  const shares = reportShares(report)
+    .map((s) =>
+      t('security.report.share', { level: t(`security.level.${s.level}`), percent: s.percent }),
+    )
+    .join(' · ')
+  const model = report.model ? `${report.model.name} ${report.model.version}` : '–'
+
+  if (compact) {
+    return (
+      <span
+        className="security-report-line"
+        data-testid="security-report"
+        data-peak={report.peakLevel}
+      >
+        {t('security.report.short')}: {peak}
+        {shares && ` · ${shares}`} · {model}
+      </span>
+    )
+  }
+  return (
+    <section
+      className="security-report"
+      aria-label={t('security.report.title')}
+      data-testid="security-report"
+      data-peak={report.peakLevel}
+    >
+      <h2>{t('security.report.title')}</h2>
+      <dl className="facts">
+        <div>
+          <dt>{t('security.report.peak')}</dt>
+          <dd>{peak}</dd>
+        </div>
+        <div>
+          <dt>{t('security.report.shares')}</dt>
+          <dd>{shares || '–'}</dd>
+        </div>
+        <div>
+          <dt>{t('security.report.model')}</dt>
+          <dd>{model}</dd>
+        </div>
+      </dl>
+      <p className="muted">{t('security.report.local')}</p>
+    </section>
+  )
+}
+
+/** The stored report of a call, or nothing when the call has none (audio, detection off). */
+export function CallSecurityReport(props: {
+  callId: number
+  compact?: boolean
+}): ReactElement | null {
+  const report = useSecurityReport(props.callId)
+  return report ? <SecurityReportView report={report} compact={props.compact === true} /> : null
+}
