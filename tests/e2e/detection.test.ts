@@ -33,11 +33,14 @@ const indicator = (page: Page): ReturnType<Page['locator']> =>
 
 async function connect(caller: Person, callee: Person): Promise<void> {
   await searchAndCall(caller, callee, 'video')
+  await caller.page.locator('main.call[data-phase="outgoing"]').waitFor()
   await callee.page
     .getByRole('alertdialog', { name: `${caller.displayName} is calling you` })
     .waitFor()
   await callee.page.getByRole('button', { name: 'Accept' }).click()
-  await expectVideoPlaying(callee.page)
+  await callee.page.locator('main.call[data-phase="active"]').waitFor({ timeout: 30_000 })
+  // Generous: the first frame of a file-fed fake camera can be slow while the whole suite runs.
+  await expectVideoPlaying(callee.page, 'remote-video', 45_000)
 }
 
 async function hangUp(person: Person): Promise<void> {

@@ -257,15 +257,22 @@ export function decodedFrames(page: Page, testId: string): Promise<number> {
   }, testId)
 }
 
-/** Waits until the remote video has a size and its decoded frame count keeps rising. */
-export async function expectVideoPlaying(page: Page, testId = 'remote-video'): Promise<void> {
+/**
+ * Waits until the remote video has a size and its decoded frame count keeps rising. `firstFrameMs`
+ * is how long the first frame may take (more when the whole suite shares the machine).
+ */
+export async function expectVideoPlaying(
+  page: Page,
+  testId = 'remote-video',
+  firstFrameMs = 20_000,
+): Promise<void> {
   await page.waitForFunction(
     (id) => {
       const v = document.querySelector<HTMLVideoElement>(`[data-testid="${id}"]`)
       return !!v && v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > 0
     },
     testId,
-    { timeout: 20_000 },
+    { timeout: firstFrameMs },
   )
   const before = await decodedFrames(page, testId)
   await page.waitForFunction(
