@@ -29,23 +29,12 @@ import {
   startDesktopMain,
   type DesktopMain,
 } from './desktop-shell.js'
+import { CHROMIUM_ARGS } from '../e2e/harness.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 /** Rewritten when UPDATE_SCREENSHOTS=1 (or missing). */
 const SCREENSHOT = join(root, 'docs/screenshots/desktop-bundle.png')
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-]
 
 type Probe = { __cspViolation(line: string): void }
 
