@@ -3,6 +3,7 @@ import type { RawData, WebSocket } from 'ws'
 import {
   CloseCode,
   RoomId,
+  type ErrorCode,
   type PeerJoinedMessage,
   type PeerLeftMessage,
 } from '../protocol/index.js'
@@ -103,37 +104,27 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
         pending = run
       }
 
+      /** Counts the refusal and tells the client why; the socket stays open (W5). */
+      const reject = (code: ErrorCode, text: string): void => {
+        fastify.metrics.rejected.inc({ reason: code })
+        sendError(socket, roomId, userId, code, text)
+      }
+
       const handle = (raw: RawData, isBinary: boolean): void => {
         if (isBinary) {
-          fastify.metrics.rejected.inc({ reason: 'invalid_input' })
-          return sendError(
-            socket,
-            roomId,
-            userId,
-            'invalid_input',
-            'Binary frames are not part of the protocol',
-          )
+          return reject('invalid_input', 'Binary frames are not part of the protocol')
         }
         const message = parseClientMessage(raw.toString())
         if (!message.ok) {
-          fastify.metrics.rejected.inc({ reason: message.code })
-          return sendError(socket, roomId, userId, message.code, message.message)
+          return reject(message.code, message.message)
         }
         if (message.callId !== roomId) {
-          fastify.metrics.rejected.inc({ reason: 'invalid_input' })
-          return sendError(
-            socket,
-            roomId,
-            userId,
-            'invalid_input',
-            "call_id must be this room's id",
-          )
+          return reject('invalid_input', "call_id must be this room's id")
         }
         if (message.type === 'join') return inOrder(join)
         if (message.type === 'leave') return inOrder(leave)
         if (!joined) {
-          fastify.metrics.rejected.inc({ reason: 'not_in_room' })
-          return sendError(socket, roomId, userId, 'not_in_room', 'Send "join" before signaling')
+          return reject('not_in_room', 'Send "join" before signaling')
         }
         // Relayed as sent, but for user_id, which is the token's (W6).
         const relayed = JSON.stringify({
@@ -152,11 +143,10 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
       socket.on('message', (raw, isBinary) => {
         // The budget is spent on arrival, even by frames that wait behind a join.
         const admitted = peer.admit()
-        if (admitted !== 'ok') {
+        if (admitted === 'limited') return reject('rate_limited', 'Too many messages: slow down')
+        if (admitted === 'close') {
           fastify.metrics.rejected.inc({ reason: 'rate_limited' })
-          if (admitted === 'close')
-            return peer.close(CloseCode.policyViolation, 'message rate exceeded')
-          return sendError(socket, roomId, userId, 'rate_limited', 'Too many messages: slow down')
+          return peer.close(CloseCode.policyViolation, 'message rate exceeded')
         }
         if (pending) inOrder(() => handle(raw, isBinary))
         else handle(raw, isBinary)
