@@ -7,7 +7,8 @@ import {
   type Envelope,
   type User,
 } from 'veracall-signaling/protocol'
-import type { Platform } from '../platform/platform.js'
+import type { CallAction, DeepLink, VeracallApi } from '../../../shared/ipc-contract.js'
+import { desktopApi, type Platform } from '../platform/platform.js'
 import type { AppStore } from '../store/index.js'
 import { HISTORY_PAGE_SIZE } from '../store/slices/history.js'
 import type { CallNotice, CallSummary } from '../store/slices/call.js'
@@ -20,6 +21,7 @@ import { canChooseSpeaker, listDevices, openLocalMedia, openTrack } from '../cal
 import { startRingback, startRingtone } from '../call/ringtone.js'
 import { summariseStats, type StatsCounters } from '../call/stats.js'
 import { loadPrefs, savePrefs, type Prefs } from './prefs.js'
+import { askMainToRing, syncCallStateToMain } from './desktop-calls.js'
 
 export interface ControllerDeps {
   store: AppStore
@@ -28,6 +30,8 @@ export interface ControllerDeps {
   t: (key: string, vars?: Record<string, string>) => string
   storage?: Storage | null
   createSocket?: SocketFactory
+  /** Starts the incoming-call ringtone and returns its stop function (WebAudio by default). */
+  ringtone?: () => () => void
 }
 
 const STATS_INTERVAL_MS = 2000
@@ -51,12 +55,17 @@ export class AppController {
   private searchSeq = 0
   private prefs: Prefs
   private turnCredential = ''
+  /** The desktop-only API, null in the web build (which then behaves as it always did). */
+  private readonly desktop: VeracallApi | null
+  /** A call link that arrived before sign-in, offered once signed in. */
+  private pendingCallLink: string | null = null
 
   constructor(private readonly deps: ControllerDeps) {
     this.store = deps.store
     this.platform = deps.platform
     this.storage = deps.storage === undefined ? safeLocalStorage() : deps.storage
     this.prefs = loadPrefs(this.storage)
+    this.desktop = desktopApi(deps.platform)
   }
 
   /** The room socket of the current call (exposed for diagnostics and fault tests). */
@@ -65,6 +74,8 @@ export class AppController {
   }
 
   async init(): Promise<void> {
+    // Subscribed first: main sends a pending deep link as soon as the window is shown.
+    if (this.desktop) this.connectDesktop(this.desktop)
     const s = this.store.getState()
     s.setLanguage(this.prefs.language)
     s.setTheme(this.prefs.theme)
@@ -146,6 +157,9 @@ export class AppController {
     this.store.getState().signedIn(user, base)
     this.openEvents(base)
     void this.loadHistory(1)
+    const link = this.pendingCallLink
+    this.pendingCallLink = null
+    if (link !== null) void this.offerCallTo(link)
   }
 
   private openEvents(base: string): void {
@@ -376,6 +390,75 @@ export class AppController {
     }
   }
 
+  // ---- desktop integration -----------------------------------------------------------------
+
+  /** Accept/Decline pressed on main's notification: applied only to the call still ringing. */
+  async onCallAction(action: CallAction): Promise<void> {
+    const { call, phase } = this.store.getState()
+    if (phase !== 'incoming' || call?.id !== action.callId) return
+    if (action.action === 'accept') await this.accept()
+    else if (action.action === 'decline') await this.decline()
+  }
+
+  /** A `veracall://` link: turned into a question for the person, never acted on directly. */
+  async onDeepLink(link: DeepLink): Promise<void> {
+    if (link.kind === 'server') {
+      let url: string
+      try {
+        url = normaliseServerUrl(link.url)
+      } catch {
+        return
+      }
+      this.store.getState().setLinkPrompt({ kind: 'server', url })
+      return
+    }
+    if (this.store.getState().authStatus !== 'signed_in') {
+      this.pendingCallLink = link.username
+      return
+    }
+    await this.offerCallTo(link.username)
+  }
+
+  /** The person confirmed a server link: sign out of the current server and show the new one. */
+  async switchServer(url: string): Promise<void> {
+    this.store.getState().setLinkPrompt(null)
+    if (this.store.getState().authStatus === 'signed_in') await this.signOut()
+    this.store.getState().setServerUrl(url)
+    this.updatePrefs({ serverUrl: url })
+  }
+
+  dismissLinkPrompt(): void {
+    this.store.getState().setLinkPrompt(null)
+  }
+
+  private async offerCallTo(username: string): Promise<void> {
+    if (!this.api) return
+    let users: User[]
+    try {
+      users = await this.api.searchUsers(username)
+    } catch {
+      users = []
+    }
+    const wanted = username.toLowerCase()
+    const user = users.find((u) => u.username.toLowerCase() === wanted)
+    const self = this.store.getState().user?.id
+    this.store
+      .getState()
+      .setLinkPrompt(
+        user && user.id !== self ? { kind: 'call', user } : { kind: 'userNotFound', username },
+      )
+  }
+
+  private connectDesktop(api: VeracallApi): void {
+    syncCallStateToMain(this.store, api)
+    api.onCallAction((action) => void this.onCallAction(action))
+    api.onDeepLink((link) => void this.onDeepLink(link))
+  }
+
+  private ring(): () => void {
+    return (this.deps.ringtone ?? startRingtone)()
+  }
+
   // ---- internals ---------------------------------------------------------------------------
 
   private makeApi(base: string): ApiClient {
@@ -415,6 +498,8 @@ export class AppController {
     switch (message.type) {
       case 'incoming_call': {
         if (call.callee_id !== self) return
+        // The same call again (socket catch-up): it is already ringing.
+        if (s.phase === 'incoming' && current?.id === call.id) return
         if (s.phase !== 'idle' && s.phase !== 'ended') {
           // Already in a call: say no rather than ring over it.
           await this.api?.declineCall(call.id).catch(() => undefined)
@@ -424,7 +509,21 @@ export class AppController {
         if (!caller) return
         s.callIncoming(call, caller)
         this.stopRinging()
-        this.stopRing = startRingtone()
+        if (this.desktop) {
+          // Main notifies (with Accept/Decline), applies do-not-disturb, and says whether to ring.
+          const decision = await askMainToRing(this.desktop, {
+            callId: call.id,
+            callerName: nameOf(caller).slice(0, 64) || caller.username,
+            callType: call.call_type,
+          })
+          const still = this.store.getState()
+          if (decision.ring && still.phase === 'incoming' && still.call?.id === call.id) {
+            this.stopRinging()
+            this.stopRing = this.ring()
+          }
+          return
+        }
+        this.stopRing = this.ring()
         void this.platform.notify({
           title: this.deps.t('notify.incomingTitle'),
           body: this.deps.t(

@@ -1,4 +1,5 @@
 import type { DetectionPort } from '../../../shared/detection.js'
+import type { VeracallApi } from '../../../shared/ipc-contract.js'
 
 /** A notification shown outside the page (system tray / OS notification centre). */
 export interface PlatformNotification {
@@ -41,4 +42,14 @@ export function isSafeExternalUrl(url: string): boolean {
   } catch {
     return false
   }
+}
+
+/**
+ * The desktop-only API (`window.veracall`) when the platform has one (platform/electron.ts), else
+ * null: code that rings, updates the tray or reads main's settings checks this and leaves the web
+ * build as it is.
+ */
+export function desktopApi(platform: Platform): VeracallApi | null {
+  const desktop = (platform as Platform & { desktop?: VeracallApi }).desktop
+  return desktop ?? null
 }

@@ -5,6 +5,7 @@ import { createCallSlice } from './slices/call.js'
 import { createDevicesSlice } from './slices/devices.js'
 import { createHistorySlice } from './slices/history.js'
 import { createSettingsSlice } from './slices/settings.js'
+import { createPromptsSlice } from './slices/prompts.js'
 import type { AppState } from './types.js'
 
 export type { AppState } from './types.js'
@@ -19,5 +20,6 @@ export function createAppStore(): AppStore {
     ...createDevicesSlice(...a),
     ...createHistorySlice(...a),
     ...createSettingsSlice(...a),
+    ...createPromptsSlice(...a),
   }))
 }

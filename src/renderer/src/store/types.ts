@@ -4,10 +4,12 @@ import type { CallSlice } from './slices/call.js'
 import type { DevicesSlice } from './slices/devices.js'
 import type { HistorySlice } from './slices/history.js'
 import type { SettingsSlice } from './slices/settings.js'
+import type { PromptsSlice } from './slices/prompts.js'
 
 export type AppState = SessionSlice &
   ContactsSlice &
   CallSlice &
   DevicesSlice &
   HistorySlice &
-  SettingsSlice
+  SettingsSlice &
+  PromptsSlice

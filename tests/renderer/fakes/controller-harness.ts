@@ -1,0 +1,183 @@
+/// <reference lib="dom" />
+import { vi } from 'vitest'
+import type { Call, User } from 'veracall-signaling/protocol'
+import { AppController } from '../../../src/renderer/src/controller/app-controller.js'
+import { createMemoryTokenStore } from '../../../src/renderer/src/platform/web.js'
+import type { Platform } from '../../../src/renderer/src/platform/platform.js'
+import { createAppStore } from '../../../src/renderer/src/store/index.js'
+import type { SocketLike } from '../../../src/renderer/src/signaling/ws-client.js'
+import type { VeracallApi } from '../../../src/shared/ipc-contract.js'
+import { FakePeerConnection, FakeStream, FakeTrack, settle } from './fake-peer.js'
+
+/** An AppController over faked fetch, sockets, media and (optionally) the desktop API. */
+export const me: User = {
+  id: '00000000-0000-4000-8000-00000000000a',
+  username: 'alice',
+  display_name: 'Alice',
+}
+export const bob: User = {
+  id: '00000000-0000-4000-8000-00000000000b',
+  username: 'bob',
+  display_name: 'Bob',
+}
+const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.sig'
+
+export const incomingCall = (extra: Partial<Call> = {}): Call => ({
+  id: 7,
+  room_id: 'room_0000007x',
+  caller_id: bob.id,
+  callee_id: me.id,
+  caller: bob,
+  callee: me,
+  call_type: 'video',
+  status: 'waiting',
+  created_at: '2026-11-25T10:00:00Z',
+  ...extra,
+})
+
+export class FakeSocket implements SocketLike {
+  readyState = 0
+  onopen: ((ev: Event) => void) | null = null
+  onmessage: ((ev: MessageEvent) => void) | null = null
+  onclose: ((ev: CloseEvent) => void) | null = null
+  onerror: ((ev: Event) => void) | null = null
+  constructor(readonly url: string) {
+    queueMicrotask(() => {
+      this.readyState = 1
+      this.onopen?.({} as Event)
+    })
+  }
+  send(): void {}
+  close(): void {
+    this.readyState = 3
+  }
+  push(type: string, data: unknown): void {
+    this.onmessage?.({
+      data: JSON.stringify({ type, call_id: 'x', user_id: bob.id, data, timestamp: 1 }),
+    } as MessageEvent)
+  }
+}
+
+type Route = (body: unknown, query: URLSearchParams) => { status: number; body: unknown }
+
+export function routes(extra: Record<string, Route> = {}): Record<string, Route> {
+  return {
+    'GET /health': () => ({
+      status: 200,
+      body: {
+        status: 'ok',
+        service: 'veracall-signaling',
+        version: '1',
+        database: 'ok',
+        uptime_s: 1,
+      },
+    }),
+    'POST /api/v1/auth/login': () => ({ status: 200, body: { token: TOKEN, user: me } }),
+    'GET /api/v1/calls/history': () => ({
+      status: 200,
+      body: {
+        calls: [],
+        page: 1,
+        limit: 10,
+        total: 0,
+        stats: {
+          total_calls: 0,
+          completed: 0,
+          missed: 0,
+          declined: 0,
+          total_duration_s: 0,
+          avg_duration_s: 0,
+        },
+      },
+    }),
+    'GET /api/v1/calls/active': () => ({ status: 200, body: { calls: [] } }),
+    'POST /api/v1/calls/accept': () => ({
+      status: 200,
+      body: { call: incomingCall({ status: 'in_progress', answered_at: '2026-11-25T10:00:05Z' }) },
+    }),
+    'POST /api/v1/calls/decline': () => ({
+      status: 200,
+      body: { call: incomingCall({ status: 'ended', end_reason: 'declined' }) },
+    }),
+    'GET /api/v1/users': (_b, q) => ({
+      status: 200,
+      body: { users: [me, bob].filter((u) => u.username.includes(q.get('query') ?? '')) },
+    }),
+    ...extra,
+  }
+}
+
+export function harness(desktop: VeracallApi | null, table = routes()) {
+  const requests: string[] = []
+  vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
+    const parsed = new URL(url)
+    const key = `${init?.method ?? 'GET'} ${parsed.pathname}`
+    requests.push(key)
+    const body: unknown = init?.body ? JSON.parse(String(init.body)) : undefined
+    const route = table[key]
+    const res = route
+      ? route(body, parsed.searchParams)
+      : { status: 404, body: { error: { code: 'not_found', message: key } } }
+    return new Response(JSON.stringify(res.body), { status: res.status })
+  })
+  vi.stubGlobal('navigator', {
+    mediaDevices: {
+      getUserMedia: async (c: MediaStreamConstraints) =>
+        new FakeStream([new FakeTrack('audio'), ...(c.video ? [new FakeTrack('video')] : [])]),
+      enumerateDevices: async () => [],
+      addEventListener: () => undefined,
+    },
+  })
+  vi.stubGlobal('RTCPeerConnection', FakePeerConnection)
+  vi.stubGlobal('MediaStream', FakeStream)
+  const sockets: FakeSocket[] = []
+  const notifications: string[] = []
+  const rings = { started: 0, stopped: 0 }
+  const base: Platform = {
+    kind: desktop ? 'electron' : 'web',
+    defaultServerUrl: async () => 'http://localhost:8000',
+    tokens: createMemoryTokenStore(),
+    notify: async (n) => {
+      notifications.push(n.body)
+      return true
+    },
+    detection: null,
+    openExternal: () => undefined,
+    languages: () => ['en'],
+  }
+  const platform = desktop ? { ...base, desktop } : base
+  const store = createAppStore()
+  const controller = new AppController({
+    store,
+    platform,
+    t: (key, vars) => `${key}:${vars?.name ?? ''}`,
+    storage: null,
+    createSocket: (url) => {
+      const s = new FakeSocket(url)
+      sockets.push(s)
+      return s
+    },
+    ringtone: () => {
+      rings.started++
+      return () => {
+        rings.stopped++
+      }
+    },
+  })
+  const signIn = async (): Promise<void> => {
+    await controller.init()
+    await controller.signIn({
+      mode: 'login',
+      serverUrl: 'localhost:8000',
+      username: 'alice',
+      password: 'pw',
+    })
+    await settle()
+  }
+  /** The events socket delivers an incoming call. */
+  const ringIn = async (call = incomingCall()): Promise<void> => {
+    sockets[0]?.push('incoming_call', { call })
+    await settle()
+  }
+  return { controller, store, sockets, requests, notifications, rings, signIn, ringIn }
+}
