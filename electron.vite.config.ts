@@ -49,6 +49,9 @@ export default defineConfig({
     },
   },
   preload: {
+    // Isomorphic code only (the IPC contract and the protocol schemas it reuses).
+    resolve: { conditions },
+    ssr: { resolve: { conditions, externalConditions: conditions } },
     build: {
       outDir: 'out/preload',
       // Sandboxed preloads can't require node_modules: bundle everything into one CJS file.
