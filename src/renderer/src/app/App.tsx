@@ -13,6 +13,7 @@ import { SettingsScreen } from '../screens/SettingsScreen.js'
 import { IncomingCallScreen } from '../screens/IncomingCallScreen.js'
 import { CallScreen } from '../screens/CallScreen.js'
 import { SummaryScreen } from '../screens/SummaryScreen.js'
+import { LinkPrompt } from '../components/LinkPrompt.js'
 
 const NAV: { screen: Screen; icon: IconName; label: string }[] = [
   { screen: 'home', icon: 'home', label: 'nav.home' },
@@ -108,13 +109,20 @@ export function App(): ReactElement {
   useLanguageAndTheme()
   const signedIn = useApp((s) => s.authStatus === 'signed_in')
   const phase = useApp((s) => s.phase)
-  if (!signedIn) return <SignInScreen />
+  if (!signedIn) {
+    return (
+      <>
+        <SignInScreen />
+        <LinkPrompt />
+      </>
+    )
+  }
   if (phase === 'outgoing' || phase === 'connecting' || phase === 'active') return <CallScreen />
   if (phase === 'ended') return <SummaryScreen />
   return (
     <>
       <Shell />
-      {phase === 'incoming' && <IncomingCallScreen />}
+      {phase === 'incoming' ? <IncomingCallScreen /> : <LinkPrompt />}
     </>
   )
 }

@@ -5,6 +5,9 @@ import { Icon } from '../components/Icon.js'
 import { DEFAULT_STUN_URLS, parseIceUrls } from '../call/ice-servers.js'
 import { systemLanguage } from '../i18n/index.js'
 import type { LanguagePref, ThemePref } from '../store/slices/settings.js'
+import { desktopApi } from '../platform/platform.js'
+import { reportStore } from '../detection/report-store.js'
+import { DesktopSettingsSection } from './DesktopSettingsSection.js'
 
 export function SettingsScreen(): ReactElement {
   const { t } = useTranslation()
@@ -21,6 +24,8 @@ export function SettingsScreen(): ReactElement {
   const [turnUser, setTurnUser] = useState(turnInitial.username)
   const [turnPass, setTurnPass] = useState('')
   const [saved, setSaved] = useState(false)
+  const [reportsCleared, setReportsCleared] = useState(false)
+  const desktop = desktopApi(platform)
   const id = useId()
   const sys = systemLanguage(platform.languages())
 
@@ -159,6 +164,31 @@ export function SettingsScreen(): ReactElement {
           </button>
           <span role="status" className="muted">
             {saved ? t('settings.saved') : ''}
+          </span>
+        </div>
+      </section>
+      {desktop !== null && <DesktopSettingsSection api={desktop} />}
+      <section className="card" aria-labelledby={`${id}-privacy`}>
+        <h2 id={`${id}-privacy`} className="section-title">
+          {t('settings.privacy')}
+        </h2>
+        <p className="muted" id={`${id}-reports-hint`}>
+          {t('settings.reportsHint')}
+        </p>
+        <div className="row-actions start">
+          <button
+            type="button"
+            className="btn btn-soft"
+            aria-describedby={`${id}-reports-hint`}
+            onClick={() => {
+              reportStore().getState().clearReports()
+              setReportsCleared(true)
+            }}
+          >
+            {t('settings.clearReports')}
+          </button>
+          <span role="status" className="muted">
+            {reportsCleared ? t('settings.reportsCleared') : ''}
           </span>
         </div>
       </section>

@@ -193,6 +193,55 @@ const en = {
     save: 'Save network settings',
     reset: 'Reset to defaults',
     saved: 'Saved.',
+    privacy: 'Privacy',
+    reportsHint:
+      'Face-check reports of past calls are kept on this device only. Clearing them cannot be undone.',
+    clearReports: 'Clear stored security reports',
+    reportsCleared: 'Security reports cleared.',
+  },
+  desktop: {
+    title: 'Desktop',
+    doNotDisturb: 'Do not disturb',
+    doNotDisturbHint: 'Calls do not ring or pop up; you see them as missed calls.',
+    startAtLogin: 'Start Veracall when I sign in to this computer',
+    networkSharing: 'Share on my network',
+    networkSharingHint:
+      'Lets people on the same network (home or office Wi-Fi) reach the server built into this app.',
+    lanWarning:
+      'Network sharing uses unencrypted connections. Others on this network could read call set-up messages, including your sign-in token; video and audio stay encrypted. Turn it on only on a network you trust.',
+    lanAddresses: 'Give the other person this address to use as their server:',
+    lanNone: 'No network address found. Check that this computer is connected to a network.',
+    serverError: 'The built-in server is not running: {{error}}',
+    detectionEnabled: 'Check faces for deepfakes during calls',
+    analysisRate: 'Analysis rate: {{rate}} frames per second',
+    analysisRateValue: '{{rate}} frames per second',
+    modelFolder: 'Custom detector model folder',
+    modelFolderBuiltIn: 'Built-in model',
+    modelFolderChoose: 'Choose folder…',
+    modelFolderClear: 'Use the built-in model',
+    modelFolderHint:
+      'A folder with a model.json and its ONNX file. Leave empty to use the built-in model.',
+    errors: {
+      model: 'That folder cannot be used as a detector model: {{reason}}',
+      invalid_argument: 'That value is not allowed.',
+      unavailable: 'The app could not apply that setting right now. Try again.',
+      not_allowed: 'That change is not allowed.',
+      other: 'The setting could not be changed ({{code}}).',
+    },
+  },
+  linkPrompt: {
+    eyebrow: 'Opened from a link',
+    callTitle: 'Call {{name}}?',
+    callBody: 'A link asked to call {{name}} (@{{username}}). Nothing happens unless you choose.',
+    videoCall: 'Video call',
+    audioCall: 'Audio call',
+    notFoundTitle: 'No such person',
+    notFoundBody:
+      'A link asked to call @{{username}}, but no one with that username is on this server.',
+    serverTitle: 'Switch servers?',
+    serverBody:
+      'A link asks to use the server {{url}}. You will be signed out of the current server. Only switch if you trust the link.',
+    serverSwitch: 'Switch server',
   },
   duration: { hms: '{{h}} h {{m}} min', ms: '{{m}} min {{s}} s', s: '{{s}} s' },
   notify: {
