@@ -6,7 +6,7 @@
  * main's real embedded signaling server behind them. A person registers through the desktop
  * platform path and lands on the home screen with no CSP violation and no console error.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -15,7 +15,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // The preload's global `window.veracall` declaration.
 import type {} from '../../src/preload/api.js'
-import { buildCsp } from '../../src/main/security/csp.js'
+import { buildCsp, buildMetaCsp } from '../../src/main/security/csp.js'
 import {
   EVENT_CHANNELS,
   INVOKE_CHANNELS,
@@ -35,6 +35,7 @@ const CHROMIUM = '/usr/bin/chromium'
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 /** Rewritten when UPDATE_SCREENSHOTS=1 (or missing). */
 const SCREENSHOT = join(root, 'docs/screenshots/desktop-bundle.png')
+const SETTINGS_SCREENSHOT = join(root, 'docs/screenshots/13-settings-desktop.png')
 
 type Probe = { __cspViolation(line: string): void }
 
@@ -101,6 +102,12 @@ describe.skipIf(!existsSync(CHROMIUM))('desktop renderer bundle in Chromium', ()
     const response = await page.goto(`${origin}/index.html`)
     expect(response?.status()).toBe(200)
     expect(response?.headers()['content-security-policy']).toBe(buildCsp({ dev: false }))
+    // The built page carries exactly one CSP <meta>, the production one (E3).
+    const html = readFileSync(join(outDir, 'renderer/index.html'), 'utf8')
+    const metas = [
+      ...html.matchAll(/<meta http-equiv="Content-Security-Policy" content="([^"]*)"/gi),
+    ]
+    expect(metas.map((m) => m[1]?.replaceAll('&#39;', "'"))).toEqual([buildMetaCsp({ dev: false })])
     await page.getByRole('tab', { name: 'Create account' }).waitFor()
     await page.getByRole('tab', { name: 'Sign in' }).waitFor()
   })
@@ -183,6 +190,33 @@ describe.skipIf(!existsSync(CHROMIUM))('desktop renderer bundle in Chromium', ()
     expect(result.received).toHaveLength(1)
     expect(result.received[0]).toHaveLength(1)
     expect(result.received[0]?.[0]).toMatchObject({ doNotDisturb: true })
+  })
+
+  it("the Desktop settings section shows main's settings and changes them through IPC", async () => {
+    const mainSettings = async (): Promise<unknown> =>
+      main?.adapter.ipcMain.invoke(`${origin}/index.html`, 'settings:get')
+    // The previous test turned do-not-disturb on in main.
+    expect(await mainSettings()).toMatchObject({ ok: true, value: { doNotDisturb: true } })
+    await page.getByRole('button', { name: 'Settings' }).click()
+    await page.getByRole('heading', { name: 'Desktop' }).waitFor()
+    const dnd = page.getByLabel('Do not disturb')
+    await expect.poll(() => dnd.isChecked()).toBe(true)
+    // Keyboard: focus the checkbox and press Space.
+    await dnd.focus()
+    await page.keyboard.press('Space')
+    await expect.poll(mainSettings).toMatchObject({ ok: true, value: { doNotDisturb: false } })
+    await expect.poll(() => dnd.isChecked()).toBe(false)
+    await page.getByLabel(/Analysis rate/).fill('5')
+    await expect.poll(mainSettings).toMatchObject({ ok: true, value: { analysisRate: 5 } })
+    await page.getByText('Analysis rate: 5 frames per second').waitFor()
+
+    const section = page.locator('section.desktop-settings')
+    const shot = await section.screenshot()
+    expect(shot.byteLength).toBeGreaterThan(5_000)
+    if (process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(SETTINGS_SCREENSHOT)) {
+      mkdirSync(dirname(SETTINGS_SCREENSHOT), { recursive: true })
+      writeFileSync(SETTINGS_SCREENSHOT, shot)
+    }
   })
 
   it('fired no CSP violation and logged no console error', async () => {
