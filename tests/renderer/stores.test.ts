@@ -9,17 +9,8 @@ import {
   selectPeerName,
   selectRecentPeople,
 } from '../../src/renderer/src/store/selectors.js'
+import { bob, me as alice } from './fakes/controller-harness.js'
 
-const alice: User = {
-  id: '00000000-0000-4000-8000-00000000000a',
-  username: 'alice',
-  display_name: 'Alice',
-}
-const bob: User = {
-  id: '00000000-0000-4000-8000-00000000000b',
-  username: 'bob',
-  display_name: 'Bob',
-}
 const carol: User = {
   id: '00000000-0000-4000-8000-00000000000c',
   username: 'carol',

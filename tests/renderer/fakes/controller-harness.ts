@@ -20,7 +20,7 @@ export const bob: User = {
   username: 'bob',
   display_name: 'Bob',
 }
-const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.sig'
+export const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.sig'
 
 export const incomingCall = (extra: Partial<Call> = {}): Call => ({
   id: 7,
@@ -35,19 +35,29 @@ export const incomingCall = (extra: Partial<Call> = {}): Call => ({
   ...extra,
 })
 
+/** The same call placed by `me`. */
+export const outgoingCall = (extra: Partial<Call> = {}): Call =>
+  incomingCall({ caller_id: me.id, callee_id: bob.id, caller: me, callee: bob, ...extra })
+
 export class FakeSocket implements SocketLike {
   readyState = 0
   onopen: ((ev: Event) => void) | null = null
   onmessage: ((ev: MessageEvent) => void) | null = null
   onclose: ((ev: CloseEvent) => void) | null = null
   onerror: ((ev: Event) => void) | null = null
-  constructor(readonly url: string) {
+  sent: { type: string }[] = []
+  constructor(
+    readonly url: string,
+    readonly protocols: string[] = [],
+  ) {
     queueMicrotask(() => {
       this.readyState = 1
       this.onopen?.({} as Event)
     })
   }
-  send(): void {}
+  send(data: string): void {
+    this.sent.push(JSON.parse(data) as { type: string })
+  }
   close(): void {
     this.readyState = 3
   }
@@ -109,21 +119,32 @@ export function routes(extra: Record<string, Route> = {}): Record<string, Route>
 
 export function harness(desktop: VeracallApi | null, table = routes()) {
   const requests: string[] = []
+  /** The same requests with what was sent: path, Authorization header and JSON body. */
+  const fetches: { path: string; auth: string | null; body: unknown }[] = []
   vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
     const parsed = new URL(url)
     const key = `${init?.method ?? 'GET'} ${parsed.pathname}`
     requests.push(key)
     const body: unknown = init?.body ? JSON.parse(String(init.body)) : undefined
+    fetches.push({
+      path: parsed.pathname,
+      auth: new Headers(init?.headers).get('authorization'),
+      body,
+    })
     const route = table[key]
     const res = route
       ? route(body, parsed.searchParams)
       : { status: 404, body: { error: { code: 'not_found', message: key } } }
     return new Response(JSON.stringify(res.body), { status: res.status })
   })
+  const tracks: FakeTrack[] = []
   vi.stubGlobal('navigator', {
     mediaDevices: {
-      getUserMedia: async (c: MediaStreamConstraints) =>
-        new FakeStream([new FakeTrack('audio'), ...(c.video ? [new FakeTrack('video')] : [])]),
+      getUserMedia: async (c: MediaStreamConstraints) => {
+        const t = [new FakeTrack('audio'), ...(c.video ? [new FakeTrack('video')] : [])]
+        tracks.push(...t)
+        return new FakeStream(t)
+      },
       enumerateDevices: async () => [],
       addEventListener: () => undefined,
     },
@@ -152,8 +173,8 @@ export function harness(desktop: VeracallApi | null, table = routes()) {
     platform,
     t: (key, vars) => `${key}:${vars?.name ?? ''}`,
     storage: null,
-    createSocket: (url) => {
-      const s = new FakeSocket(url)
+    createSocket: (url, protocols) => {
+      const s = new FakeSocket(url, protocols)
       sockets.push(s)
       return s
     },
@@ -179,5 +200,17 @@ export function harness(desktop: VeracallApi | null, table = routes()) {
     sockets[0]?.push('incoming_call', { call })
     await settle()
   }
-  return { controller, store, sockets, requests, notifications, rings, signIn, ringIn }
+  return {
+    controller,
+    store,
+    platform,
+    sockets,
+    requests,
+    fetches,
+    tracks,
+    notifications,
+    rings,
+    signIn,
+    ringIn,
+  }
 }
