@@ -69,8 +69,9 @@ const calls: FastifyPluginAsyncTypebox = async (fastify) => {
       const page = request.query.page ?? 1
       const limit = request.query.limit ?? 10
       const userId = signedInUser(request).id
-      const { calls, total } = fastify.calls.history(userId, page, limit)
-      return { calls, page, limit, total, stats: fastify.calls.stats(userId) }
+      const stats = fastify.calls.stats(userId)
+      const calls = fastify.calls.history(userId, page, limit)
+      return { calls, page, limit, total: stats.total_calls, stats }
     },
   )
 }

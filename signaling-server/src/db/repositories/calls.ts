@@ -157,7 +157,8 @@ export function createCallsRepository(db: Db) {
         .map(toCall)
     },
 
-    history(userId: string, page: number, limit: number): { calls: Call[]; total: number } {
+    /** One page, newest first. The total is `stats(userId).total_calls`: same rows, one count. */
+    history(userId: string, page: number, limit: number): Call[] {
       const rows = db.all<CallRow>({
         text: `${SELECT_CALL}
                JOIN (SELECT call_id, created_at FROM call_participants WHERE user_id = ?
@@ -165,10 +166,7 @@ export function createCallsRepository(db: Db) {
                ORDER BY p.created_at DESC, p.call_id DESC`,
         params: [userId, limit, (page - 1) * limit],
       })
-      const total = db.get<{ n: number }>(
-        sql`SELECT count(*) AS n FROM call_participants WHERE user_id = ${userId}`,
-      )
-      return { calls: rows.map(toCall), total: total?.n ?? 0 }
+      return rows.map(toCall)
     },
 
     stats(userId: string): CallStats {
