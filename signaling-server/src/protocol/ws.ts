@@ -37,13 +37,6 @@ export const ClientData = {
 } as const
 export type ClientMessageType = keyof typeof ClientData
 export const CLIENT_MESSAGE_TYPES = Object.keys(ClientData) as ClientMessageType[]
-/** Types relayed to the other participant as they are (join/leave are handled by the server). */
-export const RELAYED_TYPES: readonly ClientMessageType[] = [
-  'offer',
-  'answer',
-  'ice_candidate',
-  'media_state',
-]
 
 /** The envelope every message uses, in both directions, before its type is known. */
 export const Envelope = Type.Object(
