@@ -110,6 +110,19 @@ function makeSession(
   return { session, transport, stream, pc: pc as unknown as FakePeerConnection, events }
 }
 
+/** Caller and callee both in the room with negotiation settled: the start of most call tests. */
+async function connectedPair() {
+  const room = new FakeRoom()
+  const a = makeSession(room, CALLER, false)
+  const b = makeSession(room, CALLEE, true)
+  a.transport.join()
+  b.transport.join()
+  a.session.start()
+  b.session.start()
+  await settle(60)
+  return { room, a, b }
+}
+
 afterEach(() => {
   vi.useRealTimers()
 })
@@ -145,14 +158,7 @@ describe('CallSession', () => {
   })
 
   it('relays mute and camera-off as media_state, and stops the camera track', async () => {
-    const room = new FakeRoom()
-    const a = makeSession(room, CALLER, false)
-    const b = makeSession(room, CALLEE, true)
-    a.transport.join()
-    b.transport.join()
-    a.session.start()
-    b.session.start()
-    await settle(60)
+    const { room, a, b } = await connectedPair()
     a.session.setMicrophoneEnabled(false)
     expect(a.stream.getAudioTracks()[0]?.enabled).toBe(false)
     await settle()
@@ -194,14 +200,7 @@ describe('CallSession', () => {
   })
 
   it('restarts ICE when the peer re-joins after a drop and media had failed', async () => {
-    const room = new FakeRoom()
-    const a = makeSession(room, CALLER, false)
-    const b = makeSession(room, CALLEE, true)
-    a.transport.join()
-    b.transport.join()
-    a.session.start()
-    b.session.start()
-    await settle(60)
+    const { a, b } = await connectedPair()
     b.transport.leave()
     expect(a.events.at(-1)).toEqual({ type: 'peerPresent', value: false })
     a.pc.connectionState = 'failed'
