@@ -7,6 +7,7 @@ import {
   selectHistoryPages,
   selectInCall,
   selectPeerName,
+  selectQualityLevel,
   selectRecentPeople,
 } from '../../src/renderer/src/store/selectors.js'
 import { bob, me as alice } from './fakes/controller-harness.js'
@@ -49,6 +50,20 @@ describe('session slice', () => {
 })
 
 describe('call slice', () => {
+  it('the quality level selector returns the same value across samples of one level', () => {
+    // CallScreen subscribes to the level only, so equal levels must compare equal (no re-render).
+    const store = createAppStore()
+    const s = store.getState
+    expect(selectQualityLevel(s())).toBe('unknown')
+    const sample = { rttMs: 20, lossPct: 0, bitrateKbps: 900, width: 640, height: 480, fps: 30 }
+    s().setQuality({ ...sample, at: 1, level: 'good' })
+    const first = selectQualityLevel(s())
+    s().setQuality({ ...sample, at: 2, rttMs: 30, level: 'good' })
+    expect(selectQualityLevel(s())).toBe(first)
+    s().setQuality({ ...sample, at: 3, rttMs: 300, level: 'fair' })
+    expect(selectQualityLevel(s())).toBe('fair')
+  })
+
   it('outgoing → active on first connection, timer kept across reconnects, → ended → idle', () => {
     const store = createAppStore()
     const s = store.getState

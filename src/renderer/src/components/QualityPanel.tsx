@@ -1,16 +1,14 @@
 import type { ReactElement } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { QualitySample } from '../call/stats.js'
+import { useApp } from '../app/context.js'
 
-/** The getStats() figures of the last sample; presentational. */
-export function QualityPanel({
-  sample,
-  id,
-}: {
-  sample: QualitySample | null
-  id: string
-}): ReactElement {
+/**
+ * The getStats() figures of the last sample. It reads the sample from the store itself, so a
+ * stats tick re-renders this panel (when open) rather than the whole call screen.
+ */
+export function QualityPanel({ id }: { id: string }): ReactElement {
   const { t } = useTranslation()
+  const sample = useApp((s) => s.quality)
   const na = t('quality.na')
   const rows: [string, string][] = [
     [t('quality.rtt'), sample?.rttMs != null ? `${sample.rttMs} ms` : na],

@@ -10,7 +10,7 @@ import { SecuritySlot } from '../components/SecuritySlot.js'
 import { reportStore } from '../detection/report-store.js'
 import type { SecurityReport } from '../../../shared/detection.js'
 import { formatClock } from '../app/format.js'
-import { selectPeerName } from '../store/selectors.js'
+import { selectPeerName, selectQualityLevel } from '../store/selectors.js'
 
 function CallTimer({ since }: { since: number | null }): ReactElement {
   const { t } = useTranslation()
@@ -78,9 +78,10 @@ function DevicesMenu({ onClose }: { onClose: () => void }): ReactElement {
   )
 }
 
-/** Outgoing ringing, connecting and the call itself share one layout. */
 /** The face check's report of a call, kept on this device with it (never sent anywhere). */
 const keepReport = (report: SecurityReport): void => reportStore().getState().addReport(report)
+
+/** Outgoing ringing, connecting and the call itself share one layout. */
 
 export function CallScreen(): ReactElement {
   const { t } = useTranslation()
@@ -99,7 +100,9 @@ export function CallScreen(): ReactElement {
   const connectionState = useApp((s) => s.connectionState)
   const signalingState = useApp((s) => s.signalingState)
   const connectedAt = useApp((s) => s.connectedAt)
-  const quality = useApp((s) => s.quality)
+  // Only the level: a new stats sample every tick must not re-render the whole call (videos,
+  // detector slot); the open QualityPanel subscribes to the sample itself.
+  const level = useApp(selectQualityLevel)
   const speakerId = useApp((s) => s.speakerId)
   const [showStats, setShowStats] = useState(false)
   const [showDevices, setShowDevices] = useState(false)
@@ -111,7 +114,6 @@ export function CallScreen(): ReactElement {
   const ringing = phase === 'outgoing'
   const showRemoteVideo =
     callType === 'video' && remoteMedia.video && remoteStream !== null && !ringing
-  const level = quality?.level ?? 'unknown'
   const signalingDown =
     !ringing &&
     (signalingState === 'reconnecting' || signalingState === 'connecting') &&
@@ -201,7 +203,7 @@ export function CallScreen(): ReactElement {
             {t('call.signalingLost')}
           </div>
         )}
-        {showStats && !ringing && <QualityPanel sample={quality} id={statsId} />}
+        {showStats && !ringing && <QualityPanel id={statsId} />}
 
         {callType === 'video' && (
           <div className="pip">

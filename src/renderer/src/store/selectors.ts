@@ -1,5 +1,6 @@
 import type { AppState } from './types.js'
 import type { Call, User } from 'veracall-signaling/protocol'
+import type { QualityLevel } from '../call/stats.js'
 import { HISTORY_PAGE_SIZE } from './slices/history.js'
 
 export const selectUser = (s: AppState): User | null => s.user
@@ -9,7 +10,7 @@ export const selectPeerName = (s: AppState): string =>
   s.peer ? s.peer.display_name || s.peer.username : ''
 export const selectInCall = (s: AppState): boolean =>
   s.phase === 'connecting' || s.phase === 'active'
-export const selectQualityLevel = (s: AppState): string => s.quality?.level ?? 'unknown'
+export const selectQualityLevel = (s: AppState): QualityLevel => s.quality?.level ?? 'unknown'
 export const selectHistoryPages = (s: AppState): number =>
   Math.max(1, Math.ceil(s.historyTotal / HISTORY_PAGE_SIZE))
 
