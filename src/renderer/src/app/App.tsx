@@ -4,7 +4,7 @@ import { useApp, useController, usePlatform } from './context.js'
 import { Avatar } from '../components/Avatar.js'
 import { Icon, type IconName } from '../components/Icon.js'
 import { resolveLanguage } from '../i18n/index.js'
-import { nameOf } from '../store/selectors.js'
+import { nameOf, selectIsSignedIn } from '../store/selectors.js'
 import type { Screen } from '../store/slices/settings.js'
 import { SignInScreen } from '../screens/SignInScreen.js'
 import { HomeScreen } from '../screens/HomeScreen.js'
@@ -107,7 +107,7 @@ function Shell(): ReactElement {
 
 export function App(): ReactElement {
   useLanguageAndTheme()
-  const signedIn = useApp((s) => s.authStatus === 'signed_in')
+  const signedIn = useApp(selectIsSignedIn)
   const phase = useApp((s) => s.phase)
   if (!signedIn) {
     return (

@@ -3,11 +3,8 @@ import type { Call, User } from 'veracall-signaling/protocol'
 import type { QualityLevel } from '../call/stats.js'
 import { HISTORY_PAGE_SIZE } from './slices/history.js'
 
-export const selectUser = (s: AppState): User | null => s.user
 export const selectIsSignedIn = (s: AppState): boolean => s.authStatus === 'signed_in'
-export const selectPhase = (s: AppState): AppState['phase'] => s.phase
-export const selectPeerName = (s: AppState): string =>
-  s.peer ? s.peer.display_name || s.peer.username : ''
+export const selectPeerName = (s: AppState): string => nameOf(s.peer)
 export const selectInCall = (s: AppState): boolean =>
   s.phase === 'connecting' || s.phase === 'active'
 export const selectQualityLevel = (s: AppState): QualityLevel => s.quality?.level ?? 'unknown'
