@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RiskUpdate } from '../../src/shared/detection.js'
 import { createDetectorHost, type DetectorHost } from '../../src/main/detector/host.js'
-import { demoPhoto } from '../detector/photos.js'
+import { demoFrame } from '../detector/photos.js'
 import { buildDesktopBundle } from './desktop-shell.js'
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)))
@@ -48,14 +48,7 @@ describe('bundled detector worker', { timeout: 120_000 }, () => {
       }),
     )
     await host.startSession(1)
-    const img = await demoPhoto('sample3.jpg')
-    await host.submitFrame({
-      callId: 1,
-      timestampMs: 0,
-      width: img.width,
-      height: img.height,
-      data: img.data.slice().buffer,
-    })
+    await host.submitFrame(await demoFrame(1, 'sample3.jpg'))
     const update = await scored
     expect(update.callId).toBe(1)
     expect(update.score).toBeGreaterThanOrEqual(0)

@@ -6,7 +6,7 @@ import type { WebBridge } from '../../src/main/detector/web-bridge.js'
 import type { MinimalSocket } from '../../src/renderer/src/detection/web-detection-port.js'
 import { createWebDetectionPort } from '../../src/renderer/src/detection/web-detection-port.js'
 import type { RiskUpdate } from '../../src/shared/detection.js'
-import { demoPhoto } from './photos.js'
+import { demoFrame } from './photos.js'
 
 const MODEL = path.resolve('tests/fixtures/detector/tiny-logit1')
 
@@ -38,14 +38,7 @@ describe('web detector bridge', () => {
         }),
       )
       await port.startSession(9)
-      const img = await demoPhoto('sample3.jpg')
-      await port.submitFrame({
-        callId: 9,
-        timestampMs: 0,
-        width: img.width,
-        height: img.height,
-        data: img.data.slice().buffer,
-      })
+      await port.submitFrame(await demoFrame(9, 'sample3.jpg'))
       await got
       expect(
         updates.some((u) => u.callId === 9 && u.level === 'analysing' && u.score !== null),
@@ -70,14 +63,7 @@ describe('web detector bridge', () => {
       b.onRisk((u) => seen.b.push(u))
       await a.startSession(1)
       await b.startSession(1)
-      const img = await demoPhoto('sample3.jpg')
-      await a.submitFrame({
-        callId: 1,
-        timestampMs: 0,
-        width: img.width,
-        height: img.height,
-        data: img.data.slice().buffer,
-      })
+      await a.submitFrame(await demoFrame(1, 'sample3.jpg'))
       await scoredA
       // Only A sent a face: B's page never hears of it, and each gets its own report.
       expect(seen.a.every((u) => u.callId === 1)).toBe(true)

@@ -5,15 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createDetectorHost, effectiveFps } from '../../src/main/detector/host.js'
 import { DetectorError, WorkerHost } from '../../src/main/detector/worker-host.js'
 import type { RiskUpdate } from '../../src/shared/detection.js'
-import { demoPhoto } from './photos.js'
+import { demoFrame, demoPhoto, frameOf } from './photos.js'
 
 const MODEL = path.resolve('tests/fixtures/detector/tiny-logit1')
 const FAST = { initialMs: 20, maxMs: 200 }
-const frameOf = (img: { data: Uint8Array; width: number; height: number }) => ({
-  width: img.width,
-  height: img.height,
-  data: img.data.slice().buffer, // each request transfers (detaches) its own buffer
-})
 const codeOf = async (p: Promise<unknown>): Promise<string> => {
   const e: unknown = await p.then(
     () => null,
@@ -135,11 +130,7 @@ describe('detector host (sessions, rate, risk updates)', () => {
       const updates: RiskUpdate[] = []
       host.onRisk((u) => updates.push(u))
       await host.startSession(1)
-      await host.submitFrame({
-        callId: 1,
-        timestampMs: 0,
-        ...frameOf(await demoPhoto('sample3.jpg')),
-      })
+      await host.submitFrame(await demoFrame(1, 'sample3.jpg'))
       expect(updates.length).toBeGreaterThan(0)
       expect(updates.every((u) => u.level === 'unavailable' && u.score === null)).toBe(true)
     } finally {
