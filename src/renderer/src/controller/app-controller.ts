@@ -611,13 +611,7 @@ export class AppController {
     if (!session) return
     try {
       const report = await session.getStats()
-      const values: { type: string; id: string }[] = []
-      report.forEach((v: { type: string; id: string }) => values.push(v))
-      const { sample, counters } = summariseStats(
-        values as Iterable<Record<string, unknown> & { type: string; id: string }>,
-        this.statsCounters,
-        Date.now(),
-      )
+      const { sample, counters } = summariseStats(report.values(), this.statsCounters, Date.now())
       this.statsCounters = counters
       if (this.session === session) this.store.getState().setQuality(sample)
     } catch {
