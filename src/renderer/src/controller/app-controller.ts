@@ -36,6 +36,13 @@ export interface ControllerDeps {
 
 const STATS_INTERVAL_MS = 2000
 
+/** What the caller is told when an outgoing call ends unanswered; any other reason is `failed`. */
+const UNANSWERED_NOTICE: Partial<Record<CallSummary['reason'], CallNotice['kind']>> = {
+  declined: 'declined',
+  missed: 'unanswered',
+  cancelled: 'cancelled',
+}
+
 /**
  * The app's actions, outside React (zustand "no store actions" practice): components call these;
  * this is where REST, sockets, media and the CallSession meet the store.
@@ -664,13 +671,7 @@ export class AppController {
     } else if (peer) {
       const kind: CallNotice['kind'] = wasIncoming
         ? 'missed'
-        : reason === 'declined'
-          ? 'declined'
-          : reason === 'missed'
-            ? 'unanswered'
-            : reason === 'cancelled'
-              ? 'cancelled'
-              : 'failed'
+        : (UNANSWERED_NOTICE[reason] ?? 'failed')
       notice = { kind, peerName: nameOf(peer), at: Date.now() }
       if (wasIncoming) {
         void this.platform.notify({
