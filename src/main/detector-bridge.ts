@@ -48,34 +48,40 @@ export function createDetectorBridge(deps: {
   onRisk(update: RiskUpdate): void
   log(message: string): void
 }): { get(): Promise<DetectorHost>; stop(): Promise<void> } {
-  let current: Promise<DetectorHost> | null = null
-  let unsubscribe: (() => void) | null = null
+  // The risk subscription travels with the host it belongs to, so a stop() that lands while a
+  // start is still loading unsubscribes that host, not whichever started last.
+  type Running = { host: DetectorHost; unsubscribe: () => void }
+  let current: Promise<Running> | null = null
+  const idle = (reason: string): Running => ({
+    host: unavailableDetector(reason),
+    unsubscribe: () => undefined,
+  })
 
-  const start = async (): Promise<DetectorHost> => {
-    if (!deps.enabled()) return unavailableDetector('Detection is turned off in Settings.')
+  const start = async (): Promise<Running> => {
+    if (!deps.enabled()) return idle('Detection is turned off in Settings.')
     try {
       const module = await deps.load()
-      if (module === null) return unavailableDetector('The detector is not included in this build.')
+      if (module === null) return idle('The detector is not included in this build.')
       const host = module.createDetectorHost(deps.options())
-      unsubscribe = host.onRisk(deps.onRisk)
-      return host
+      return { host, unsubscribe: host.onRisk(deps.onRisk) }
     } catch (error) {
       deps.log(`detector failed to load: ${String(error)}`)
-      return unavailableDetector('The detector could not be started.')
+      return idle('The detector could not be started.')
     }
   }
 
   return {
-    get() {
+    async get() {
       current ??= start()
-      return current
+      return (await current).host
     },
     async stop() {
-      const host = current
+      const running = current
       current = null
-      unsubscribe?.()
-      unsubscribe = null
-      if (host !== null) await (await host).stop()
+      if (running === null) return
+      const { host, unsubscribe } = await running
+      unsubscribe()
+      await host.stop()
     },
   }
 }
