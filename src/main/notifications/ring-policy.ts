@@ -25,27 +25,14 @@ export interface RingPlan extends RingDecision {
   recordMissed: boolean
 }
 
+/** No ringtone, no notification, no attention: only whether to remember the call differs. */
+function stayQuiet(reason: 'duplicate' | 'do_not_disturb', recordMissed: boolean): RingPlan {
+  return { ring: false, reason, notify: false, silent: true, attention: false, recordMissed }
+}
+
 export function decideRing(callId: number, ctx: RingContext): RingPlan {
-  if (ctx.ringing.has(callId)) {
-    return {
-      ring: false,
-      reason: 'duplicate',
-      notify: false,
-      silent: true,
-      attention: false,
-      recordMissed: false,
-    }
-  }
-  if (ctx.doNotDisturb) {
-    return {
-      ring: false,
-      reason: 'do_not_disturb',
-      notify: false,
-      silent: true,
-      attention: false,
-      recordMissed: true,
-    }
-  }
+  if (ctx.ringing.has(callId)) return stayQuiet('duplicate', false)
+  if (ctx.doNotDisturb) return stayQuiet('do_not_disturb', true)
   if (ctx.inCall) {
     return {
       ring: false,
