@@ -43,15 +43,16 @@ export function cspDirectives(options: CspOptions): Record<string, string[]> {
 }
 
 export function buildCsp(options: CspOptions): string {
-  return Object.entries(cspDirectives(options))
-    .map(([name, values]) => `${name} ${values.join(' ')}`)
-    .join('; ')
+  return serialize(Object.entries(cspDirectives(options)))
 }
 
 /** The <meta> form: `frame-ancestors` is ignored (and warned about) in a meta policy. */
 export function buildMetaCsp(options: CspOptions): string {
-  return Object.entries(cspDirectives(options))
-    .filter(([name]) => name !== 'frame-ancestors')
-    .map(([name, values]) => `${name} ${values.join(' ')}`)
-    .join('; ')
+  return serialize(
+    Object.entries(cspDirectives(options)).filter(([name]) => name !== 'frame-ancestors'),
+  )
+}
+
+function serialize(directives: [string, string[]][]): string {
+  return directives.map(([name, values]) => `${name} ${values.join(' ')}`).join('; ')
 }
