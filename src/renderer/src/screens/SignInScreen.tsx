@@ -13,13 +13,19 @@ const KNOWN_ERRORS = new Set([
   'rate_limited',
 ])
 
+type Mode = 'login' | 'register'
+const MODES: { mode: Mode; tab: string }[] = [
+  { mode: 'login', tab: 'auth.signInTab' },
+  { mode: 'register', tab: 'auth.registerTab' },
+]
+
 export function SignInScreen(): ReactElement {
   const { t } = useTranslation()
   const controller = useController()
   const defaultServer = useApp((s) => s.serverUrl)
   const status = useApp((s) => s.authStatus)
   const error = useApp((s) => s.authError)
-  const [mode, setMode] = useState<'login' | 'register'>('login')
+  const [mode, setMode] = useState<Mode>('login')
   const [server, setServer] = useState<string | null>(null)
   const [username, setUsername] = useState(controller.lastUsername)
   const [password, setPassword] = useState('')
@@ -66,28 +72,20 @@ export function SignInScreen(): ReactElement {
         <div className="card auth-card">
           <h1>{mode === 'login' ? t('auth.signInTitle') : t('auth.registerTitle')}</h1>
           <div className="segmented" role="tablist" aria-label={t('auth.signInTab')}>
-            <button
-              type="button"
-              role="tab"
-              id={`${ids}-tab-login`}
-              aria-controls={`${ids}-form`}
-              aria-selected={mode === 'login'}
-              className={mode === 'login' ? 'active' : ''}
-              onClick={() => setMode('login')}
-            >
-              {t('auth.signInTab')}
-            </button>
-            <button
-              type="button"
-              role="tab"
-              id={`${ids}-tab-register`}
-              aria-controls={`${ids}-form`}
-              aria-selected={mode === 'register'}
-              className={mode === 'register' ? 'active' : ''}
-              onClick={() => setMode('register')}
-            >
-              {t('auth.registerTab')}
-            </button>
+            {MODES.map(({ mode: value, tab }) => (
+              <button
+                key={value}
+                type="button"
+                role="tab"
+                id={`${ids}-tab-${value}`}
+                aria-controls={`${ids}-form`}
+                aria-selected={mode === value}
+                className={mode === value ? 'active' : ''}
+                onClick={() => setMode(value)}
+              >
+                {t(tab)}
+              </button>
+            ))}
           </div>
           <form
             id={`${ids}-form`}
