@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { useApp, useController, usePlatform } from '../app/context.js'
 import { Avatar } from '../components/Avatar.js'
 import { DevicePicker } from '../components/DevicePicker.js'
-import { Icon } from '../components/Icon.js'
+import { Icon, type IconName } from '../components/Icon.js'
 import { MediaView } from '../components/MediaView.js'
 import { QualityPanel } from '../components/QualityPanel.js'
 import { SecuritySlot } from '../components/SecuritySlot.js'
@@ -75,6 +75,38 @@ function DevicesMenu({ onClose }: { onClose: () => void }): ReactElement {
         {t('common.close')}
       </button>
     </div>
+  )
+}
+
+/** Mic or camera button: pressed (and red) while the device is off; labels say what a click does. */
+function MediaToggle({
+  on,
+  icons,
+  labels,
+  disabled,
+  onClick,
+}: {
+  on: boolean
+  /** [while on, while off] */
+  icons: [IconName, IconName]
+  /** [turn off, turn on] */
+  labels: [string, string]
+  disabled?: boolean
+  onClick: () => void
+}): ReactElement {
+  const label = on ? labels[0] : labels[1]
+  return (
+    <button
+      type="button"
+      className={`btn btn-round ${on ? 'btn-glass' : 'btn-off'}`}
+      aria-pressed={!on}
+      aria-label={label}
+      title={label}
+      disabled={disabled}
+      onClick={onClick}
+    >
+      <Icon name={on ? icons[0] : icons[1]} size={24} />
+    </button>
   )
 }
 
@@ -227,28 +259,20 @@ export function CallScreen(): ReactElement {
         {showDevices && <DevicesMenu onClose={closeDevices} />}
 
         <nav className="controls" aria-label={t('call.region', { name })}>
-          <button
-            type="button"
-            className={`btn btn-round ${micEnabled ? 'btn-glass' : 'btn-off'}`}
-            aria-pressed={!micEnabled}
-            aria-label={micEnabled ? t('call.mute') : t('call.unmute')}
-            title={micEnabled ? t('call.mute') : t('call.unmute')}
+          <MediaToggle
+            on={micEnabled}
+            icons={['mic', 'micOff']}
+            labels={[t('call.mute'), t('call.unmute')]}
             onClick={() => controller.toggleMicrophone()}
-          >
-            <Icon name={micEnabled ? 'mic' : 'micOff'} size={24} />
-          </button>
+          />
           {callType === 'video' && (
-            <button
-              type="button"
-              className={`btn btn-round ${cameraEnabled ? 'btn-glass' : 'btn-off'}`}
-              aria-pressed={!cameraEnabled}
-              aria-label={cameraEnabled ? t('call.cameraOff') : t('call.cameraOn')}
-              title={cameraEnabled ? t('call.cameraOff') : t('call.cameraOn')}
+            <MediaToggle
+              on={cameraEnabled}
+              icons={['video', 'videoOff']}
+              labels={[t('call.cameraOff'), t('call.cameraOn')]}
               disabled={ringing}
               onClick={() => void controller.toggleCamera()}
-            >
-              <Icon name={cameraEnabled ? 'video' : 'videoOff'} size={24} />
-            </button>
+            />
           )}
           <button
             type="button"
