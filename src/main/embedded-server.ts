@@ -115,6 +115,8 @@ export function serverEnv(options: {
 export function createEmbeddedServer(deps: EmbeddedServerDeps): EmbeddedServer {
   let handle: SignalingServerHandle | null = null
   let bound: { host: string; port: number } | null = null
+  // Read (and decrypted) once: toggling sharing restarts the server, not the secret's storage.
+  let secret: string | null = null
   let info: ServerInfo = {
     running: false,
     localUrl: null,
@@ -127,7 +129,7 @@ export function createEmbeddedServer(deps: EmbeddedServerDeps): EmbeddedServer {
     async start(sharing) {
       if (handle !== null) await this.stop()
       try {
-        const secret = await loadOrCreateSecret(deps.userDataDir, deps.safeStorage, deps.log)
+        secret ??= await loadOrCreateSecret(deps.userDataDir, deps.safeStorage, deps.log)
         const lanUrls = sharing ? deps.lanAddresses().map((ip) => `http://${ip}:${LAN_PORT}`) : []
         const create = await deps.create()
         const server = create({

@@ -103,6 +103,39 @@ describe('server environment', () => {
     expect(failed).toMatchObject({ running: false, error: 'EADDRINUSE', sharing: true })
     expect(seen[1]?.['CORS_ORIGINS']).toBe(`app://veracall,http://192.168.1.5:${LAN_PORT}`)
   })
+  it('reads and decrypts the secret once, however often sharing is toggled', async () => {
+    const secrets: (string | undefined)[] = []
+    const create: CreateSignalingServer = ({ env }) => ({
+      start: async () => {
+        secrets.push(env?.['JWT_SECRET'])
+        return { url: 'http://127.0.0.1:5000', host: '127.0.0.1', port: 5000 }
+      },
+      stop: async () => undefined,
+    })
+    let decrypts = 0
+    const storage = new FakeSafeStorage()
+    const decrypt = storage.decryptString.bind(storage)
+    storage.decryptString = (encrypted) => {
+      decrypts += 1
+      return decrypt(encrypted)
+    }
+    await loadOrCreateSecret(dir, storage, () => undefined)
+    const server = createEmbeddedServer({
+      create: async () => create,
+      userDataDir: dir,
+      safeStorage: storage,
+      appOrigins: ['app://veracall'],
+      lanAddresses: () => [],
+      log: () => undefined,
+    })
+    decrypts = 0
+    await server.start(false)
+    await server.start(true)
+    await server.start(false)
+    expect(decrypts).toBe(1)
+    expect(new Set(secrets).size).toBe(1)
+    expect(secrets).toHaveLength(3)
+  })
 })
 
 describe('embedded veracall-signaling, started for real (E21)', () => {
