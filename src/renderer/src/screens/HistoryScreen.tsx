@@ -29,30 +29,21 @@ export function HistoryScreen(): ReactElement {
       </header>
       {stats && (
         <dl className="stat-grid" aria-label={t('history.title')}>
-          <div className="stat">
-            <dt>{t('history.total')}</dt>
-            <dd data-testid="stat-total">{stats.total_calls}</dd>
-          </div>
-          <div className="stat">
-            <dt>{t('history.completed')}</dt>
-            <dd>{stats.completed}</dd>
-          </div>
-          <div className="stat">
-            <dt>{t('history.missed')}</dt>
-            <dd>{stats.missed}</dd>
-          </div>
-          <div className="stat">
-            <dt>{t('history.declined')}</dt>
-            <dd>{stats.declined}</dd>
-          </div>
-          <div className="stat">
-            <dt>{t('history.totalDuration')}</dt>
-            <dd>{formatDuration(t, stats.total_duration_s)}</dd>
-          </div>
-          <div className="stat">
-            <dt>{t('history.avgDuration')}</dt>
-            <dd>{formatDuration(t, stats.avg_duration_s)}</dd>
-          </div>
+          {(
+            [
+              ['history.total', stats.total_calls, 'stat-total'],
+              ['history.completed', stats.completed],
+              ['history.missed', stats.missed],
+              ['history.declined', stats.declined],
+              ['history.totalDuration', formatDuration(t, stats.total_duration_s)],
+              ['history.avgDuration', formatDuration(t, stats.avg_duration_s)],
+            ] satisfies [string, number | string, string?][]
+          ).map(([label, value, testId]) => (
+            <div className="stat" key={label}>
+              <dt>{t(label)}</dt>
+              <dd data-testid={testId}>{value}</dd>
+            </div>
+          ))}
         </dl>
       )}
       <section className="card" aria-busy={loading}>
