@@ -73,8 +73,11 @@ function Shell(): ReactElement {
                   className={`nav-item ${screen === item.screen ? 'active' : ''}`}
                   aria-current={screen === item.screen ? 'page' : undefined}
                   onClick={() => {
+                    // HistoryScreen loads page 1 when it mounts; a click while it is already
+                    // shown is the way to refresh it.
+                    if (item.screen === 'history' && screen === 'history')
+                      void controller.loadHistory(1)
                     navigate(item.screen)
-                    if (item.screen === 'history') void controller.loadHistory(1)
                   }}
                 >
                   <Icon name={item.icon} />
