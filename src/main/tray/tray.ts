@@ -1,5 +1,11 @@
 import type { TrayLike } from '../electron-adapter.js'
-import { trayView, type TrayAction, type TrayIcon, type TrayInput } from './tray-state.js'
+import {
+  trayView,
+  type TrayAction,
+  type TrayIcon,
+  type TrayInput,
+  type TrayMenuEntry,
+} from './tray-state.js'
 
 export interface TrayController {
   update(patch: Partial<TrayInput>): void
@@ -15,21 +21,21 @@ export function createTrayController(options: {
   onAction(action: TrayAction): void
 }): TrayController {
   let input = { ...options.initial }
-  let view = trayView(input)
-  const tray = options.createTray(options.iconPath(view.icon))
+  const tray = options.createTray(options.iconPath(trayView(input).icon))
   tray.onClick(() => options.onAction('open'))
 
   const draw = (): void => {
+    const view = trayView(input)
     tray.setImage(options.iconPath(view.icon))
     tray.setToolTip(view.tooltip)
     tray.setMenu(
-      view.menu.map((entry) => ({
-        id: entry.id,
-        label: entry.label,
-        type: entry.type,
-        enabled: entry.enabled,
-        ...(entry.checked === undefined ? {} : { checked: entry.checked }),
-        ...(isAction(entry.id) ? { click: () => options.onAction(entry.id as TrayAction) } : {}),
+      view.menu.map(({ id, label, type, enabled, checked }) => ({
+        id,
+        label,
+        type,
+        enabled,
+        ...(checked === undefined ? {} : { checked }),
+        ...(isAction(id) ? { click: () => options.onAction(id) } : {}),
       })),
     )
   }
@@ -38,7 +44,6 @@ export function createTrayController(options: {
   return {
     update(patch) {
       input = { ...input, ...patch }
-      view = trayView(input)
       draw()
     },
     state: () => ({ ...input }),
@@ -46,6 +51,7 @@ export function createTrayController(options: {
   }
 }
 
-function isAction(id: string): id is TrayAction {
-  return id === 'open' || id === 'toggle-dnd' || id === 'toggle-sharing' || id === 'quit'
+/** Every menu entry but the separators and the (disabled) LAN address is an action. */
+function isAction(id: TrayMenuEntry['id']): id is TrayAction {
+  return id !== 'separator' && id !== 'lan-address'
 }
