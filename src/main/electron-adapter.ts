@@ -83,7 +83,6 @@ export interface BrowserWindowLike {
   focus(): void
   restore(): void
   isMinimized(): boolean
-  isVisible(): boolean
   isFocused(): boolean
   isDestroyed(): boolean
   flashFrame(flag: boolean): void

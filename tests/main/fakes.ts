@@ -99,9 +99,6 @@ export class FakeWindow extends Emitter implements BrowserWindowLike {
   isMinimized(): boolean {
     return this.minimized
   }
-  isVisible(): boolean {
-    return this.visible
-  }
   isFocused(): boolean {
     return this.focused
   }
