@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { ROUTES } from 'veracall-signaling/protocol'
 import { settle } from './fakes/fake-peer.js'
 import {
   bob,
@@ -18,7 +19,9 @@ afterEach(() => {
 
 describe('AppController', () => {
   it('refuses a server that is not Veracall, and keeps no token', async () => {
-    const ctx = harness(null, { 'GET /health': () => ({ status: 200, body: { hello: 'world' } }) })
+    const ctx = harness(null, {
+      [`GET ${ROUTES.health}`]: () => ({ status: 200, body: { hello: 'world' } }),
+    })
     await ctx.controller.init()
     await ctx.controller.signIn({
       mode: 'login',
@@ -31,7 +34,7 @@ describe('AppController', () => {
       authError: { code: 'not_veracall' },
     })
     expect(await ctx.platform.tokens.get()).toBeNull()
-    expect(ctx.fetches.map((r) => r.path)).toEqual(['/health'])
+    expect(ctx.fetches.map((r) => r.path)).toEqual([ROUTES.health])
   })
 
   it('signs in, keeps the token in the platform store and opens the events socket with it', async () => {
@@ -45,9 +48,7 @@ describe('AppController', () => {
     expect(await ctx.platform.tokens.get()).toBe(TOKEN)
     expect(ctx.sockets[0]?.url).toBe('ws://localhost:8000/ws/events')
     expect(ctx.sockets[0]?.protocols).toEqual(['veracall.v1', `bearer.${TOKEN}`])
-    expect(ctx.fetches.find((r) => r.path === '/api/v1/calls/history')?.auth).toBe(
-      `Bearer ${TOKEN}`,
-    )
+    expect(ctx.fetches.find((r) => r.path === ROUTES.history)?.auth).toBe(`Bearer ${TOKEN}`)
   })
 
   it('rings for an incoming call and shows it as missed when it ends unanswered', async () => {
@@ -72,14 +73,14 @@ describe('AppController', () => {
     const ctx = harness(
       null,
       routes({
-        'POST /api/v1/calls/start': () => ({ status: 201, body: { call: outgoingCall() } }),
+        [`POST ${ROUTES.startCall}`]: () => ({ status: 201, body: { call: outgoingCall() } }),
       }),
     )
     await ctx.signIn()
     await ctx.controller.startCall(bob, 'video')
     await settle()
     expect(ctx.store.getState()).toMatchObject({ phase: 'outgoing', call: { id: 7 } })
-    expect(ctx.fetches.find((r) => r.path === '/api/v1/calls/start')?.body).toEqual({
+    expect(ctx.fetches.find((r) => r.path === ROUTES.startCall)?.body).toEqual({
       callee_id: bob.id,
       call_type: 'video',
     })
@@ -101,7 +102,7 @@ describe('AppController', () => {
     const ctx = harness(
       null,
       routes({
-        'GET /api/v1/calls/active': () => ({ status: 200, body: { calls: [waiting] } }),
+        [`GET ${ROUTES.activeCalls}`]: () => ({ status: 200, body: { calls: [waiting] } }),
       }),
     )
     await ctx.signIn()

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { ROUTES } from 'veracall-signaling/protocol'
 import type { RingDecision } from '../../src/shared/ipc-contract.js'
 import { settle } from './fakes/fake-peer.js'
 import { createFakeDesktop } from './fakes/fake-desktop.js'
@@ -67,7 +68,7 @@ describe('incoming calls in the desktop app', () => {
     await ctx.signIn()
     await ctx.ringIn()
     await ctx.ringIn()
-    expect(ctx.requests).not.toContain('POST /api/v1/calls/decline')
+    expect(ctx.requests).not.toContain(`POST ${ROUTES.declineCall}`)
     expect(ctx.store.getState().phase).toBe('incoming')
     expect(desktop.callsTo('call:incoming')).toHaveLength(1)
   })
@@ -80,7 +81,7 @@ describe('incoming calls in the desktop app', () => {
     expect(desktop.listenerCount('event:callAction')).toBe(1)
     desktop.emit('event:callAction', { callId: 7, action: 'accept' })
     await settle()
-    expect(ctx.requests).toContain('POST /api/v1/calls/accept')
+    expect(ctx.requests).toContain(`POST ${ROUTES.acceptCall}`)
     expect(ctx.store.getState().callError).toBeNull()
     expect(ctx.store.getState().phase).toBe('connecting')
     expect(ctx.rings).toEqual({ started: 1, stopped: 1 })
@@ -99,7 +100,7 @@ describe('incoming calls in the desktop app', () => {
     await ctx.ringIn()
     desktop.emit('event:callAction', { callId: 7, action: 'decline' })
     await settle()
-    expect(ctx.requests).toContain('POST /api/v1/calls/decline')
+    expect(ctx.requests).toContain(`POST ${ROUTES.declineCall}`)
     expect(ctx.store.getState().phase).toBe('idle')
     expect(ctx.rings.stopped).toBe(1)
     expect(desktop.callsTo('call:ringEnded')).toEqual([[7]])

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { ROUTES } from 'veracall-signaling/protocol'
 import { settle } from './fakes/fake-peer.js'
 import { createFakeDesktop } from './fakes/fake-desktop.js'
 import { bob, harness } from './fakes/controller-harness.js'
@@ -16,7 +17,7 @@ describe('deep links in the desktop app', () => {
     desktop.emit('event:deepLink', { kind: 'call', username: 'bob' })
     await settle()
     expect(ctx.store.getState().linkPrompt).toEqual({ kind: 'call', user: bob })
-    expect(ctx.requests).not.toContain('POST /api/v1/calls/start')
+    expect(ctx.requests).not.toContain(`POST ${ROUTES.startCall}`)
     expect(ctx.store.getState().phase).toBe('idle')
   })
 

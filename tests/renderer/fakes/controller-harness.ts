@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { vi } from 'vitest'
-import type { Call, User } from 'veracall-signaling/protocol'
+import { ROUTES, type Call, type User } from 'veracall-signaling/protocol'
 import { AppController } from '../../../src/renderer/src/controller/app-controller.js'
 import { createMemoryTokenStore } from '../../../src/renderer/src/platform/web.js'
 import type { Platform } from '../../../src/renderer/src/platform/platform.js'
@@ -72,7 +72,7 @@ type Route = (body: unknown, query: URLSearchParams) => { status: number; body: 
 
 export function routes(extra: Record<string, Route> = {}): Record<string, Route> {
   return {
-    'GET /health': () => ({
+    [`GET ${ROUTES.health}`]: () => ({
       status: 200,
       body: {
         status: 'ok',
@@ -82,8 +82,8 @@ export function routes(extra: Record<string, Route> = {}): Record<string, Route>
         uptime_s: 1,
       },
     }),
-    'POST /api/v1/auth/login': () => ({ status: 200, body: { token: TOKEN, user: me } }),
-    'GET /api/v1/calls/history': () => ({
+    [`POST ${ROUTES.login}`]: () => ({ status: 200, body: { token: TOKEN, user: me } }),
+    [`GET ${ROUTES.history}`]: () => ({
       status: 200,
       body: {
         calls: [],
@@ -100,16 +100,16 @@ export function routes(extra: Record<string, Route> = {}): Record<string, Route>
         },
       },
     }),
-    'GET /api/v1/calls/active': () => ({ status: 200, body: { calls: [] } }),
-    'POST /api/v1/calls/accept': () => ({
+    [`GET ${ROUTES.activeCalls}`]: () => ({ status: 200, body: { calls: [] } }),
+    [`POST ${ROUTES.acceptCall}`]: () => ({
       status: 200,
       body: { call: incomingCall({ status: 'in_progress', answered_at: '2026-11-25T10:00:05Z' }) },
     }),
-    'POST /api/v1/calls/decline': () => ({
+    [`POST ${ROUTES.declineCall}`]: () => ({
       status: 200,
       body: { call: incomingCall({ status: 'ended', end_reason: 'declined' }) },
     }),
-    'GET /api/v1/users': (_b, q) => ({
+    [`GET ${ROUTES.users}`]: (_b, q) => ({
       status: 200,
       body: { users: [me, bob].filter((u) => u.username.includes(q.get('query') ?? '')) },
     }),
