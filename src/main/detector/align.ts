@@ -59,54 +59,58 @@ export function sampleCrop(
   const c = Math.cos(g.angle)
   const s = Math.sin(g.angle)
   const half = outSize / 2
-  const acc = [0, 0, 0]
+  const n = taps * taps
+  // Each tap's offset from the centre, rotated, per column (and, identically, per row): the same
+  // products the inner loop would otherwise form taps² × S² times.
+  const lc = new Float64Array(outSize * taps)
+  const ls = new Float64Array(outSize * taps)
+  for (let k = 0; k < outSize; k++) {
+    for (let t = 0; t < taps; t++) {
+      const l = (k + (t + 0.5) / taps - half) * step
+      lc[k * taps + t] = l * c
+      ls[k * taps + t] = l * s
+    }
+  }
   for (let v = 0; v < outSize; v++) {
     for (let u = 0; u < outSize; u++) {
-      acc[0] = acc[1] = acc[2] = 0
+      // Bilinear taps inlined with scalar sums: this loop runs taps² × S² times per frame.
+      let r = 0
+      let gr = 0
+      let b = 0
       for (let ty = 0; ty < taps; ty++) {
+        const j = v * taps + ty
         for (let tx = 0; tx < taps; tx++) {
-          const lu = (u + (tx + 0.5) / taps - half) * step
-          const lv = (v + (ty + 0.5) / taps - half) * step
-          const sx = g.cx + lu * c - lv * s - 0.5
-          const sy = g.cy + lu * s + lv * c - 0.5
-          bilinear(rgba, width, height, sx, sy, acc)
+          const i = u * taps + tx
+          const xc = Math.min(Math.max(g.cx + lc[i]! - ls[j]! - 0.5, 0), width - 1)
+          const yc = Math.min(Math.max(g.cy + ls[i]! + lc[j]! - 0.5, 0), height - 1)
+          const x0 = Math.floor(xc)
+          const y0 = Math.floor(yc)
+          const x1 = Math.min(x0 + 1, width - 1)
+          const y1 = Math.min(y0 + 1, height - 1)
+          const fx = xc - x0
+          const fy = yc - y0
+          const i00 = (y0 * width + x0) * 4
+          const i01 = (y0 * width + x1) * 4
+          const i10 = (y1 * width + x0) * 4
+          const i11 = (y1 * width + x1) * 4
+          r +=
+            (rgba[i00]! * (1 - fx) + rgba[i01]! * fx) * (1 - fy) +
+            (rgba[i10]! * (1 - fx) + rgba[i11]! * fx) * fy
+          gr +=
+            (rgba[i00 + 1]! * (1 - fx) + rgba[i01 + 1]! * fx) * (1 - fy) +
+            (rgba[i10 + 1]! * (1 - fx) + rgba[i11 + 1]! * fx) * fy
+          b +=
+            (rgba[i00 + 2]! * (1 - fx) + rgba[i01 + 2]! * fx) * (1 - fy) +
+            (rgba[i10 + 2]! * (1 - fx) + rgba[i11 + 2]! * fx) * fy
         }
       }
       const o = (v * outSize + u) * 3
-      const n = taps * taps
-      out[o] = Math.round(acc[0]! / n)
-      out[o + 1] = Math.round(acc[1]! / n)
-      out[o + 2] = Math.round(acc[2]! / n)
+      out[o] = Math.round(r / n)
+      out[o + 1] = Math.round(gr / n)
+      out[o + 2] = Math.round(b / n)
     }
   }
   return out
-}
-
-function bilinear(
-  rgba: Uint8Array | Uint8ClampedArray,
-  width: number,
-  height: number,
-  x: number,
-  y: number,
-  acc: number[],
-): void {
-  const xc = Math.min(Math.max(x, 0), width - 1)
-  const yc = Math.min(Math.max(y, 0), height - 1)
-  const x0 = Math.floor(xc)
-  const y0 = Math.floor(yc)
-  const x1 = Math.min(x0 + 1, width - 1)
-  const y1 = Math.min(y0 + 1, height - 1)
-  const fx = xc - x0
-  const fy = yc - y0
-  const i00 = (y0 * width + x0) * 4
-  const i01 = (y0 * width + x1) * 4
-  const i10 = (y1 * width + x0) * 4
-  const i11 = (y1 * width + x1) * 4
-  for (let ch = 0; ch < 3; ch++) {
-    const top = rgba[i00 + ch]! * (1 - fx) + rgba[i01 + ch]! * fx
-    const bot = rgba[i10 + ch]! * (1 - fx) + rgba[i11 + ch]! * fx
-    acc[ch]! += top * (1 - fy) + bot * fy
-  }
 }
 
 /** Interleaved RGB bytes [S,S,3] → planar float32 [1,3,S,S] in [0,1], the classifier's layout. */

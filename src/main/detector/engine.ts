@@ -28,12 +28,25 @@ export interface EngineOptions {
   quality?: Partial<QualityThresholds>
 }
 
+/**
+ * Not re-entrant: the per-frame buffers below (and the detector's input tensor) are reused, so
+ * frames go one at a time, as the worker's queue sends them.
+ */
 export class DetectorEngine {
+  private readonly rgb: Uint8Array
+  private readonly grey: Float32Array
+  private readonly planar: Float32Array
+
   private constructor(
     private readonly detector: FaceDetector,
     private readonly classifier: FaceClassifier,
     private readonly quality: QualityThresholds,
-  ) {}
+  ) {
+    const size = classifier.info.inputSize
+    this.rgb = new Uint8Array(size * size * 3)
+    this.grey = new Float32Array(size * size)
+    this.planar = new Float32Array(3 * size * size)
+  }
 
   static async create(opts: EngineOptions): Promise<DetectorEngine> {
     const threads = opts.intraOpNumThreads ?? 1
@@ -67,14 +80,15 @@ export class DetectorEngine {
     if (!face) return { status: 'no_face', logit: null, pFake: null, face: null, timings: none }
     const size = this.classifier.info.inputSize
     const g = cropGeometry(face, this.classifier.info.cropScale)
-    const rgb = sampleCrop(rgba, width, height, g, size)
-    const verdict = judgeQuality(face, estimatePose(face, g), sharpness(rgb, size), this.quality)
+    const rgb = sampleCrop(rgba, width, height, g, size, this.rgb)
+    const sharp = sharpness(rgb, size, this.grey)
+    const verdict = judgeQuality(face, estimatePose(face, g), sharp, this.quality)
     const t2 = performance.now()
     const summary = { score: face.score, box: face.box }
     const timings = { detectMs: t1 - t0, cropMs: t2 - t1, classifyMs: 0 }
     if (!verdict.ok)
       return { status: verdict.reason, logit: null, pFake: null, face: summary, timings }
-    const { logit, pFake } = await this.classifier.classify(toPlanarTensor(rgb, size))
+    const { logit, pFake } = await this.classifier.classify(toPlanarTensor(rgb, size, this.planar))
     timings.classifyMs = performance.now() - t2
     return { status: 'ok', logit, pFake, face: summary, timings }
   }

@@ -26,6 +26,13 @@ export interface FaceDetectorOptions {
 
 export class FaceDetector {
   private readonly input = new Float32Array(DETECTOR_SIZE * DETECTOR_SIZE * 3)
+  /** Wraps `input`, refilled in place each frame: one frame at a time per detector. */
+  private readonly tensor = new ort.Tensor('float32', this.input, [
+    1,
+    DETECTOR_SIZE,
+    DETECTOR_SIZE,
+    3,
+  ])
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -48,16 +55,8 @@ export class FaceDetector {
     width: number,
     height: number,
   ): Promise<FaceDetection[]> {
-    const { tensor, letterbox } = detectorInput(rgba, width, height, this.input)
-    const feeds = {
-      [this.session.inputNames[0] ?? 'input']: new ort.Tensor('float32', tensor, [
-        1,
-        DETECTOR_SIZE,
-        DETECTOR_SIZE,
-        3,
-      ]),
-    }
-    const r = await this.session.run(feeds)
+    const { letterbox } = detectorInput(rgba, width, height, this.input)
+    const r = await this.session.run({ [this.session.inputNames[0] ?? 'input']: this.tensor })
     // Outputs in graph order: scores (512, 384), then regressors (512×16, 384×16).
     const [s0, s1, b0, b1] = this.session.outputNames.map((n) => r[n]?.data)
     if (!(s0 instanceof Float32Array && s1 instanceof Float32Array)) throw new Error('no scores')

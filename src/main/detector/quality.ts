@@ -53,9 +53,15 @@ export function estimatePose(face: FaceDetection, g: CropGeometry): PoseEstimate
   }
 }
 
-/** Variance of the 4-neighbour Laplacian over the grey crop (interleaved RGB bytes). */
-export function sharpness(rgb: Uint8Array, size: number): number {
-  const grey = new Float32Array(size * size)
+/**
+ * Variance of the 4-neighbour Laplacian over the grey crop (interleaved RGB bytes). `grey` is
+ * scratch space of size × size, passed in by callers that run per frame.
+ */
+export function sharpness(
+  rgb: Uint8Array,
+  size: number,
+  grey: Float32Array = new Float32Array(size * size),
+): number {
   for (let i = 0; i < grey.length; i++) {
     grey[i] = 0.299 * rgb[i * 3]! + 0.587 * rgb[i * 3 + 1]! + 0.114 * rgb[i * 3 + 2]!
   }
