@@ -8,9 +8,6 @@ const en = {
     cancel: 'Cancel',
     close: 'Close',
     done: 'Done',
-    retry: 'Try again',
-    loading: 'Loading…',
-    you: 'You',
   },
   auth: {
     signInTitle: 'Welcome back',
@@ -186,7 +183,6 @@ const en = {
     network: 'Network',
     stun: 'STUN servers',
     stunHint: 'One per line. Leave empty for none; “Reset” restores the public defaults.',
-    turn: 'TURN relay',
     turnUrls: 'TURN URLs',
     turnUsername: 'TURN username',
     turnCredential: 'TURN password (kept only until you close the app)',

@@ -7,9 +7,6 @@ const zhCN: Messages = {
     cancel: '取消',
     close: '关闭',
     done: '完成',
-    retry: '重试',
-    loading: '加载中…',
-    you: '你',
   },
   auth: {
     signInTitle: '欢迎回来',
@@ -184,7 +181,6 @@ const zhCN: Messages = {
     network: '网络',
     stun: 'STUN 服务器',
     stunHint: '每行一个。留空表示不使用；“恢复默认”可还原公共默认列表。',
-    turn: 'TURN 中继',
     turnUrls: 'TURN 地址',
     turnUsername: 'TURN 用户名',
     turnCredential: 'TURN 密码（仅保留到你关闭应用）',
