@@ -13,7 +13,16 @@ export type RiskLevel =
   | 'elevated'
   | 'high'
 
-/** One RGBA frame of the remote video, long side ≤ 640 px. `data` is transferred, never copied. */
+/**
+ * Web bridge binary frame: this many bytes of little-endian header
+ * [callId f64, timestampMs f64, width u32, height u32], then width × height × 4 RGBA bytes.
+ */
+export const FRAME_HEADER_BYTES = 24
+
+/**
+ * One RGBA frame of the remote video, long side ≤ MAX_FRAME_SIDE (ipc-contract.ts). `data` is
+ * transferred, never copied.
+ */
 export interface FrameInput {
   callId: number
   width: number

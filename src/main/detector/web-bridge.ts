@@ -21,9 +21,8 @@ import { WebSocketServer } from 'ws'
 import type { WebSocket } from 'ws'
 import type { DetectorHost, DetectorHostOptions } from './host.js'
 import { createDetectorHost } from './host.js'
-
-export const FRAME_HEADER_BYTES = 24
-const MAX_SIDE = 640
+import { FRAME_HEADER_BYTES } from '../../shared/detection.js'
+import { MAX_FRAME_SIDE } from '../../shared/ipc-contract.js'
 
 export interface WebBridge {
   url: string
@@ -47,7 +46,7 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
     host: '127.0.0.1',
     port: opts.port ?? 0,
     path: '/detector',
-    maxPayload: FRAME_HEADER_BYTES + MAX_SIDE * MAX_SIDE * 4,
+    maxPayload: FRAME_HEADER_BYTES + MAX_FRAME_SIDE * MAX_FRAME_SIDE * 4,
     verifyClient: ({ origin }: { origin: string | undefined }) =>
       origin === undefined || LOOPBACK_ORIGIN.test(origin),
   })
@@ -98,8 +97,8 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
     const width = view.getUint32(16, true)
     const height = view.getUint32(20, true)
     if (
-      width > MAX_SIDE ||
-      height > MAX_SIDE ||
+      width > MAX_FRAME_SIDE ||
+      height > MAX_FRAME_SIDE ||
       buf.length - FRAME_HEADER_BYTES !== width * height * 4
     )
       return

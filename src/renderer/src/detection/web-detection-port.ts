@@ -9,8 +9,7 @@ import type {
   RiskUpdate,
   SecurityReport,
 } from '../../../shared/detection.js'
-
-const FRAME_HEADER_BYTES = 24
+import { FRAME_HEADER_BYTES } from '../../../shared/detection.js'
 
 /** The subset of the browser WebSocket this port uses (Node tests pass `ws`'s). */
 export interface MinimalSocket {
