@@ -102,12 +102,14 @@ export class FaceClassifier {
     const size = s.inputSize
     let x = planar
     if (s.mean && s.std) {
+      // Into a fresh array, plane by plane: the caller's crop stays as it was.
       const plane = size * size
-      const { mean, std } = s
-      x = planar.map((v, i) => {
-        const c = Math.floor(i / plane)
-        return (v - (mean[c] ?? 0)) / (std[c] ?? 1)
-      })
+      x = new Float32Array(planar.length)
+      for (let c = 0; c < 3; c++) {
+        const m = s.mean[c] ?? 0
+        const d = s.std[c] ?? 1
+        for (let i = c * plane; i < (c + 1) * plane; i++) x[i] = ((planar[i] ?? 0) - m) / d
+      }
     }
     const out = await this.session.run({
       [this.inputName]: new ort.Tensor('float32', x, [1, 3, size, size]),
