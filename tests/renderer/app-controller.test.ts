@@ -2,7 +2,7 @@
 /// <reference lib="dom.iterable" />
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ROUTES } from 'veracall-signaling/protocol'
-import { settle } from './fakes/fake-peer.js'
+import { FakeStream, FakeTrack, settle } from './fakes/fake-peer.js'
 import {
   bob,
   harness,
@@ -95,6 +95,37 @@ describe('AppController', () => {
     expect(ctx.store.getState()).toMatchObject({ phase: 'idle', notice: { kind: 'declined' } })
     expect(ctx.tracks.map((t) => t.readyState)).toEqual(['ended', 'ended'])
     expect(room?.readyState).toBe(3)
+  })
+
+  it('stops a camera that finishes opening after the call ended, and reports no error', async () => {
+    const ctx = harness(
+      null,
+      routes({
+        [`POST ${ROUTES.startCall}`]: () => ({ status: 201, body: { call: outgoingCall() } }),
+      }),
+    )
+    await ctx.signIn()
+    await ctx.controller.startCall(bob, 'video')
+    await settle()
+    await ctx.controller.toggleCamera()
+    expect(ctx.store.getState().cameraEnabled).toBe(false)
+    // The camera is slow to open again; the person cancels the call meanwhile.
+    let grant: (stream: FakeStream) => void = () => undefined
+    navigator.mediaDevices.getUserMedia = () =>
+      new Promise((resolve) => {
+        grant = (stream) => resolve(stream as unknown as MediaStream)
+      })
+    const reopening = ctx.controller.toggleCamera()
+    await ctx.controller.hangUp()
+    const late = new FakeTrack('video')
+    grant(new FakeStream([late]))
+    await reopening
+    expect(late.readyState).toBe('ended')
+    expect(ctx.store.getState()).toMatchObject({
+      phase: 'idle',
+      callError: null,
+      localStream: null,
+    })
   })
 
   it('rings for a call that started while the events socket was down', async () => {

@@ -326,36 +326,62 @@ export class AppController {
 
   async toggleCamera(): Promise<void> {
     const s = this.store.getState()
-    if (s.callType !== 'video' || !this.session) return
+    const session = this.session
+    if (s.callType !== 'video' || !session) return
     if (s.cameraEnabled) {
-      await this.session.replaceTrack('video', null)
+      await session.replaceTrack('video', null)
       s.setCameraEnabled(false)
     } else {
       try {
-        const track = await openTrack('video', s.cameraId)
-        await this.session.replaceTrack('video', track)
+        const track = await this.openTrackFor(session, 'video', s.cameraId)
+        if (!track) return
+        await session.replaceTrack('video', track)
         s.setCameraEnabled(true)
       } catch (err) {
         s.setCallError(toAppError(err).message)
         return
       }
     }
-    this.store.getState().setLocalStream(new MediaStream(this.session.localStream.getTracks()))
+    this.showLocalTracks(session)
   }
 
   /** Switches camera or microphone mid-call with replaceTrack (no renegotiation). */
   async switchDevice(kind: 'camera' | 'microphone' | 'speaker', deviceId: string): Promise<void> {
     const s = this.store.getState()
     s.selectDevice(kind, deviceId)
-    if (kind === 'speaker' || !this.session) return
+    const session = this.session
+    if (kind === 'speaker' || !session) return
     if (kind === 'camera' && !s.cameraEnabled) return
+    const trackKind = kind === 'camera' ? 'video' : 'audio'
     try {
-      const track = await openTrack(kind === 'camera' ? 'video' : 'audio', deviceId)
-      await this.session.replaceTrack(kind === 'camera' ? 'video' : 'audio', track)
-      this.store.getState().setLocalStream(new MediaStream(this.session.localStream.getTracks()))
+      const track = await this.openTrackFor(session, trackKind, deviceId)
+      if (!track) return
+      await session.replaceTrack(trackKind, track)
+      this.showLocalTracks(session)
     } catch (err) {
       s.setCallError(toAppError(err).message)
     }
+  }
+
+  /**
+   * Opens a device for `session`. Opening takes a while (permission, hardware): if the call ended
+   * meanwhile, the new track is stopped (camera/mic light off) and null is returned.
+   */
+  private async openTrackFor(
+    session: CallSession,
+    kind: 'audio' | 'video',
+    deviceId: string | null,
+  ): Promise<MediaStreamTrack | null> {
+    const track = await openTrack(kind, deviceId)
+    if (this.session === session && !session.isClosed) return track
+    track.stop()
+    return null
+  }
+
+  /** A new MediaStream object, so the local preview re-binds after a track swap. */
+  private showLocalTracks(session: CallSession): void {
+    if (this.session !== session) return
+    this.store.getState().setLocalStream(new MediaStream(session.localStream.getTracks()))
   }
 
   dismissSummary(): void {
