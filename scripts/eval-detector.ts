@@ -137,7 +137,7 @@ async function evalItem(engine: DetectorEngine, file: string, label: 0 | 1): Pro
   item.firstHighS = null
   item.highEpisodes = 0
   for await (const f of videoFrames(file)) {
-    const a = await engine.analyse(new Uint8Array(f.data), f.width, f.height)
+    const a = await engine.analyse(f.data, f.width, f.height)
     note(a)
     const level = agg.push(outcomeOf(a, t)).level
     if (level === 'high' && prev !== 'high') {
@@ -247,7 +247,7 @@ const frames = (label: 0 | 1): number[] =>
   items.filter((i) => i.label === label).flatMap((i) => i.logits)
 const realF = frames(0)
 const fakeF = frames(1)
-const threshold = Math.log(engine.calibration.threshold / (1 - engine.calibration.threshold))
+const threshold = thresholdsFromCalibration(engine.calibration).highLogit
 const falseFake = realF.filter((v) => v >= threshold).length
 const detected = fakeF.filter((v) => v >= threshold).length
 const noData: Record<string, number> = {}
