@@ -8,7 +8,6 @@ export type { RiskLevel }
 
 /** The three risk levels proper, in rising order. */
 export const RISK_LEVELS = ['low', 'elevated', 'high'] as const
-export type ScoredLevel = (typeof RISK_LEVELS)[number]
 
 export function levelRank(level: RiskLevel): number {
   const i = (RISK_LEVELS as readonly string[]).indexOf(level)
