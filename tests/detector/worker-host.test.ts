@@ -61,6 +61,15 @@ describe('detector worker host', () => {
     expect(a.status).toBe('ok')
   })
 
+  it('sends no request to a worker it has given up on as hung, even before that worker exits', async () => {
+    const h = make()
+    await h.start()
+    const frame = frameOf(await demoPhoto('sample3.jpg'))
+    expect(await codeOf(h.hang(60_000, 500))).toBe('timeout')
+    // Straight after the timeout, while the hung worker may still be terminating.
+    expect((await h.analyse(frame)).status).toBe('ok')
+  })
+
   it('goes "unavailable" with a reason on a corrupt model, without crashing anything', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'veracall-corrupt-'))
     try {

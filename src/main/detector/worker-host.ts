@@ -200,7 +200,10 @@ export class WorkerHost {
       const timer = setTimeout(() => {
         this.pending.delete(seq)
         reject(new DetectorError(`detector did not answer in ${timeoutMs} ms`, 'timeout'))
-        void worker.terminate() // hung: treat as a crash, onExit restarts
+        // Hung: a crash from now on, not from when 'exit' arrives, so no request sent meanwhile
+        // goes to the dying worker (the later 'exit' is then ignored as a replaced worker's).
+        this.onExit(worker)
+        void worker.terminate()
       }, timeoutMs)
       this.pending.set(seq, { resolve, reject, timer })
       const env: RequestEnvelope = { seq, request: req }
