@@ -90,6 +90,18 @@ describe('RiskAggregator', () => {
     expect(back.every((s) => s.level === 'high')).toBe(true)
   })
 
+  it('does not count a no-face gap as time held above a threshold', () => {
+    // A 1 s spike lifts the smoothed score over High, then the face is lost for 4 s: wall time
+    // passes the 3 s rise time, valid time does not, so the face returns at its earned level.
+    const agg = new RiskAggregator({ elevatedLogit: -2, highLogit: -1 })
+    feed(agg, 0, 6, scored(-3))
+    const spike = feed(agg, 6000, 1, scored(30))
+    expect(agg.state.score).toBeGreaterThan(1 / (1 + Math.exp(1)))
+    const gap = feed(agg, 7000, 4, (t) => ({ t, kind: 'no_face' }))
+    const back = feed(agg, 11_000, 6, scored(-3))
+    expect([...spike, ...gap, ...back].some((s) => s.level === 'high')).toBe(false)
+  })
+
   it('says "Insufficient quality" when faces are there but unusable', () => {
     const agg = new RiskAggregator(TH)
     const seq = feed(agg, 0, 4, (t) => ({ t, kind: 'poor_quality' }))

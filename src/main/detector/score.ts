@@ -63,7 +63,7 @@ export class RiskAggregator {
       this.lastNoData = f.kind
     }
     this.window = this.window.filter((w) => f.t - w.t <= this.cfg.windowMs)
-    if (f.kind === 'scored') this.updateEma(f.t, gap)
+    if (f.kind === 'scored') this.updateEma(gap)
     this.updateLevel(f.t)
     this.record(f.t)
     return this.current
@@ -104,7 +104,7 @@ export class RiskAggregator {
     }
   }
 
-  private updateEma(t: number, gap: number): void {
+  private updateEma(gap: number): void {
     const w = topHalfMean(this.window.map((x) => x.logit))
     if (this.ema === null) {
       this.ema = w
@@ -113,15 +113,18 @@ export class RiskAggregator {
       this.ema += alpha * (w - this.ema)
     }
     const e = this.ema
+    // Stamped on the valid-time clock: a stretch with no face must not count as time "held".
+    const v = this.validMs
     const { highLogit, elevatedLogit } = this.thresholds
-    this.aboveHighSince = e >= highLogit ? (this.aboveHighSince ?? t) : null
-    this.aboveElevSince = e >= elevatedLogit ? (this.aboveElevSince ?? t) : null
-    this.belowHighSince = e < highLogit ? (this.belowHighSince ?? t) : null
-    this.belowElevSince = e < elevatedLogit ? (this.belowElevSince ?? t) : null
+    this.aboveHighSince = e >= highLogit ? (this.aboveHighSince ?? v) : null
+    this.aboveElevSince = e >= elevatedLogit ? (this.aboveElevSince ?? v) : null
+    this.belowHighSince = e < highLogit ? (this.belowHighSince ?? v) : null
+    this.belowElevSince = e < elevatedLogit ? (this.belowElevSince ?? v) : null
   }
 
   private updateLevel(t: number): void {
-    const held = (since: number | null, ms: number): boolean => since !== null && t - since >= ms
+    const held = (since: number | null, ms: number): boolean =>
+      since !== null && this.validMs - since >= ms
     const { riseMs, fallMs } = this.cfg
     if (this.risk !== 'high' && held(this.aboveHighSince, riseMs)) this.risk = 'high'
     else if (this.risk === 'low' && held(this.aboveElevSince, riseMs)) this.risk = 'elevated'
