@@ -9,6 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { electronBinary } from './electron-binary.js'
+import { DEFAULT_ANALYSIS_RATE } from '../src/shared/ipc-contract.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -23,7 +24,7 @@ async function startDetectorBridge(): Promise<{ url: string; close(): Promise<vo
   if (!existsSync(join(modelDir, 'model.onnx'))) return null
   try {
     const { startWebBridge } = await import('../src/main/detector/web-bridge.js')
-    return await startWebBridge({ modelDir, analysisRate: 5 })
+    return await startWebBridge({ modelDir, analysisRate: DEFAULT_ANALYSIS_RATE })
   } catch (err) {
     console.warn(`Deepfake check unavailable: ${String(err)}`)
     return null

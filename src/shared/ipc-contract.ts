@@ -39,6 +39,9 @@ export const Devices = Type.Object(
   strict,
 )
 
+/** Frames analysed per second by default; settings allow 1–10. */
+export const DEFAULT_ANALYSIS_RATE = 5
+
 export const Settings = Type.Object(
   {
     serverUrl: ServerUrl,

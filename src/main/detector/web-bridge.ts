@@ -22,7 +22,7 @@ import type { WebSocket } from 'ws'
 import type { DetectorHost, DetectorHostOptions } from './host.js'
 import { createDetectorHost } from './host.js'
 import { FRAME_HEADER_BYTES } from '../../shared/detection.js'
-import { MAX_FRAME_SIDE } from '../../shared/ipc-contract.js'
+import { DEFAULT_ANALYSIS_RATE, MAX_FRAME_SIDE } from '../../shared/ipc-contract.js'
 
 export interface WebBridge {
   url: string
@@ -165,7 +165,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     options: {
       port: { type: 'string', default: '8790' },
       model: { type: 'string', default: 'resources/models' },
-      fps: { type: 'string', default: '5' },
+      fps: { type: 'string', default: String(DEFAULT_ANALYSIS_RATE) },
     },
   })
   const bridge = await startWebBridge({

@@ -1,5 +1,5 @@
 import Value from 'typebox/value'
-import { Settings, type SettingsPatch } from '../../shared/ipc-contract.js'
+import { DEFAULT_ANALYSIS_RATE, Settings, type SettingsPatch } from '../../shared/ipc-contract.js'
 
 export { Settings }
 
@@ -12,7 +12,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   closeToTray: true,
   language: 'en',
   detectionEnabled: true,
-  analysisRate: 2,
+  analysisRate: DEFAULT_ANALYSIS_RATE,
   customModelFolder: null,
 })
 

@@ -1,7 +1,11 @@
 import { useEffect, useId, useMemo, type ReactElement } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useStore } from 'zustand'
-import type { SettingsPatch, VeracallApi } from '../../../shared/ipc-contract.js'
+import {
+  DEFAULT_ANALYSIS_RATE,
+  type SettingsPatch,
+  type VeracallApi,
+} from '../../../shared/ipc-contract.js'
 import { createDesktopSettings, type DesktopSettingsState } from '../controller/desktop-settings.js'
 
 export interface DesktopSettingsViewProps {
@@ -36,7 +40,7 @@ export function DesktopSettingsView({
       {hint !== undefined && <small id={`${id}-${key}-hint`}>{hint}</small>}
     </div>
   )
-  const rate = settings?.analysisRate ?? 2
+  const rate = settings?.analysisRate ?? DEFAULT_ANALYSIS_RATE
   return (
     <section className="card form-grid desktop-settings" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`} className="section-title">
