@@ -150,6 +150,20 @@ describe('accounts', async () => {
     expect(basic.status).toBe(401)
   })
 
+  it('reads the Authorization scheme case-insensitively (RFC 7235)', async () => {
+    const user = await t.register()
+    for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
+      const { status } = await t.request('GET', '/api/v1/users/me', undefined, undefined, {
+        authorization: `${scheme} ${user.token}`,
+      })
+      expect(status, scheme).toBe(200)
+    }
+    const unknownScheme = await t.request('GET', '/api/v1/users/me', undefined, undefined, {
+      authorization: `Bearerx ${user.token}`,
+    })
+    expect(unknownScheme.status).toBe(401)
+  })
+
   it('finds people by name, without the searcher', async () => {
     const me = await t.register(uniqueName('finder'))
     const target = await t.request<AuthResponse>('POST', '/api/v1/auth/register', {

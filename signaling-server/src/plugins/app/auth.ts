@@ -32,8 +32,9 @@ declare module 'fastify' {
   }
 }
 
+/** The token of an `Authorization: Bearer <token>` header; the scheme is case-insensitive (RFC 7235). */
 export const bearerToken = (header: string | undefined): string | undefined => {
-  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header ?? '')
+  const match = /^bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header ?? '')
   return match?.[1]
 }
 
