@@ -89,6 +89,25 @@ describe('/ws/events', async () => {
     eb.close()
   })
 
+  it('pushes call_declined, not call_ended, when the callee ends a ringing call', async () => {
+    const alice = await t.register()
+    const bob = await t.register()
+    const [ea, eb] = await eventSockets(t, alice, bob)
+    if (!ea || !eb) throw new Error('sockets')
+    const call = await t.startCall(alice, bob)
+    await eb.ofType('incoming_call')
+    const ended = await post(t, '/api/v1/calls/end', call.id, bob)
+    expect(ended).toMatchObject({ status: 'ended', end_reason: 'declined' })
+    for (const e of [ea, eb]) {
+      const event = await e.ofType('call_declined')
+      expect(event).toMatchObject({ call_id: call.room_id, user_id: bob.user.id })
+      expect(callOf(event)).toEqual(ended)
+      expect(e.messages.filter((m) => m.type === 'call_ended')).toEqual([])
+    }
+    ea.close()
+    eb.close()
+  })
+
   it('pushes call_ended (cancelled) when the caller hangs up while it rings', async () => {
     const alice = await t.register()
     const bob = await t.register()

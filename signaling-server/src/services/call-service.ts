@@ -131,7 +131,9 @@ export function createCallService({
           : userId === call.caller_id
             ? 'cancelled'
             : 'declined'
-      return finish(callId, reason, userId, 'call_ended') ?? participantCall(userId, callId)
+      // The event names the stored outcome: a callee hanging up on a ringing call declined it.
+      const event: EventType = reason === 'declined' ? 'call_declined' : 'call_ended'
+      return finish(callId, reason, userId, event) ?? participantCall(userId, callId)
     },
 
     /** Calls left open by a crash can't be live any more: end them as `interrupted`. */
