@@ -128,6 +128,48 @@ describe('AppController', () => {
     })
   })
 
+  it('accepts once when Accept is pressed again while the camera opens', async () => {
+    // The server answers a second accept with 409, which used to end the call.
+    let accepts = 0
+    const ctx = harness(
+      null,
+      routes({
+        [`POST ${ROUTES.acceptCall}`]: () =>
+          ++accepts === 1
+            ? { status: 200, body: { call: incomingCall({ status: 'in_progress' }) } }
+            : { status: 409, body: { error: { code: 'conflict', message: 'already answered' } } },
+      }),
+    )
+    await ctx.signIn()
+    await ctx.ringIn()
+    const first = ctx.controller.accept()
+    expect(ctx.store.getState().accepting).toBe(true)
+    const second = ctx.controller.accept()
+    await Promise.all([first, second])
+    await settle()
+    expect(accepts).toBe(1)
+    expect(ctx.requests.filter((r) => r === `POST ${ROUTES.acceptCall}`)).toHaveLength(1)
+    expect(ctx.store.getState()).toMatchObject({
+      phase: 'connecting',
+      accepting: false,
+      callError: null,
+    })
+    expect(ctx.tracks.map((t) => t.readyState)).toEqual(['live', 'live'])
+  })
+
+  it('sends no accept when the call is declined while the camera opens', async () => {
+    const ctx = harness(null)
+    await ctx.signIn()
+    await ctx.ringIn()
+    const accepting = ctx.controller.accept()
+    await ctx.controller.decline()
+    await accepting
+    await settle()
+    expect(ctx.requests).not.toContain(`POST ${ROUTES.acceptCall}`)
+    expect(ctx.store.getState()).toMatchObject({ phase: 'idle', localStream: null })
+    expect(ctx.tracks.map((t) => t.readyState)).toEqual(['ended', 'ended'])
+  })
+
   it('rings for a call that started while the events socket was down', async () => {
     const waiting = incomingCall()
     const ctx = harness(

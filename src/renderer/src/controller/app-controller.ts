@@ -275,14 +275,23 @@ export class AppController {
   async accept(): Promise<void> {
     const s = this.store.getState()
     const call = s.call
-    if (!this.api || !call || s.phase !== 'incoming') return
+    // The phase stays `incoming` while devices open: a second Accept (double click, Enter, the
+    // desktop notification) must not send a second accept, which the server refuses with 409.
+    if (!this.api || !call || s.phase !== 'incoming' || s.accepting) return
+    s.setAccepting(true)
     this.stopRinging()
     let stream: MediaStream
     try {
       stream = await openLocalMedia(call.call_type, s)
     } catch (err) {
+      if (!this.stillRinging(call)) return
       void this.api.declineCall(call.id).catch(() => undefined)
       this.fail('media', err)
+      return
+    }
+    // Declined, missed or cancelled while the devices opened.
+    if (!this.stillRinging(call)) {
+      stopStream(stream)
       return
     }
     this.store.getState().setLocalStream(stream)
@@ -295,6 +304,11 @@ export class AppController {
       stopStream(stream)
       this.fail('accept', err)
     }
+  }
+
+  private stillRinging(call: Call): boolean {
+    const { phase, call: current } = this.store.getState()
+    return phase === 'incoming' && current?.id === call.id
   }
 
   async decline(): Promise<void> {

@@ -11,6 +11,7 @@ export function IncomingCallScreen(): ReactElement {
   const name = useApp(selectPeerName)
   const peerId = useApp((s) => s.peer?.id ?? '')
   const callType = useApp((s) => s.callType)
+  const accepting = useApp((s) => s.accepting)
   const acceptRef = useRef<HTMLButtonElement>(null)
   useEffect(() => acceptRef.current?.focus(), [])
   return (
@@ -49,6 +50,8 @@ export function IncomingCallScreen(): ReactElement {
               type="button"
               className="btn btn-round btn-success"
               onClick={() => void controller.accept()}
+              disabled={accepting}
+              aria-busy={accepting}
               aria-label={t('incoming.accept')}
             >
               <Icon name={callType === 'video' ? 'video' : 'phone'} size={28} />

@@ -42,10 +42,13 @@ export interface CallSlice {
   summary: CallSummary | null
   notice: CallNotice | null
   callError: string | null
+  /** Accept was pressed and the call is not answered yet (devices opening, request in flight). */
+  accepting: boolean
   callOutgoing: (peer: User, callType: CallType) => void
   callCreated: (call: Call) => void
   callIncoming: (call: Call, peer: User) => void
   callAccepted: (call: Call) => void
+  setAccepting: (accepting: boolean) => void
   setLocalStream: (stream: MediaStream | null) => void
   setRemoteStream: (stream: MediaStream | null) => void
   setMicEnabled: (enabled: boolean) => void
@@ -73,6 +76,7 @@ const idle = {
   signalingState: 'idle' as WsState,
   connectedAt: null,
   quality: null,
+  accepting: false,
 }
 
 export const createCallSlice: StateCreator<AppState, [], [], CallSlice> = (set, get) => ({
@@ -110,7 +114,8 @@ export const createCallSlice: StateCreator<AppState, [], [], CallSlice> = (set, 
       notice: null,
       callError: null,
     }),
-  callAccepted: (call) => set({ call, phase: 'connecting' }),
+  callAccepted: (call) => set({ call, phase: 'connecting', accepting: false }),
+  setAccepting: (accepting) => set({ accepting }),
   setLocalStream: (localStream) => set({ localStream }),
   setRemoteStream: (remoteStream) => set({ remoteStream }),
   setMicEnabled: (micEnabled) => set({ micEnabled }),
