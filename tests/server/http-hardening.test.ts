@@ -179,6 +179,19 @@ describe('HTTP hardening (checklist F1–F14)', () => {
     expect(limited.body.error.code).toBe('rate_limited')
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
 
+    // Registration has its own budget of the same size.
+    const registered: number[] = []
+    for (let i = 0; i < 4; i++)
+      registered.push(
+        (
+          await t.request('POST', '/api/v1/auth/register', {
+            username: uniqueName(),
+            password: 'long enough pw',
+          })
+        ).status,
+      )
+    expect(registered).toEqual([201, 201, 201, 429])
+
     let unknown = 0
     let lastStatus = 0
     while (lastStatus !== 429 && unknown < 60) {
@@ -186,6 +199,33 @@ describe('HTTP hardening (checklist F1–F14)', () => {
     }
     expect(lastStatus).toBe(429)
     expect(unknown).toBeLessThanOrEqual(41)
+  })
+
+  it('F6: calls/start is rate limited with 429 + Retry-After in the envelope', async () => {
+    const t = await startServer({}, { RATE_LIMIT_CALLS_PER_MIN: '2' })
+    const alice = await t.register()
+    const bob = await t.register()
+    const start = () =>
+      t.request<ErrorBody & { call: { id: number } }>(
+        'POST',
+        '/api/v1/calls/start',
+        { callee_id: bob.user.id, call_type: 'audio' },
+        alice.token,
+      )
+    for (let i = 0; i < 2; i++) {
+      const started = await start()
+      expect(started.status).toBe(201)
+      await t.request('POST', '/api/v1/calls/end', { call_id: started.body.call.id }, alice.token)
+    }
+    const limited = await start()
+    expect(limited.status).toBe(429)
+    expect(limited.body.error.code).toBe('rate_limited')
+    expect(limited.body.error.message).toMatch(/try again in \d+ s/)
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
+    // Only starting calls is limited: the rest of the API still answers.
+    expect((await t.request('GET', '/api/v1/calls/active', undefined, alice.token)).status).toBe(
+      200,
+    )
   })
 
   it('F7: security headers are set', async () => {
