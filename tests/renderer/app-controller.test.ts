@@ -170,6 +170,28 @@ describe('AppController', () => {
     expect(ctx.tracks.map((t) => t.readyState)).toEqual(['ended', 'ended'])
   })
 
+  it('places no call when it is cancelled while the camera opens', async () => {
+    const ctx = harness(
+      null,
+      routes({
+        [`POST ${ROUTES.startCall}`]: () => ({ status: 201, body: { call: outgoingCall() } }),
+      }),
+    )
+    await ctx.signIn()
+    const placing = ctx.controller.startCall(bob, 'video')
+    await ctx.controller.hangUp()
+    await placing
+    await settle()
+    // The callee would have rung and both histories gained a call.
+    expect(ctx.requests).not.toContain(`POST ${ROUTES.startCall}`)
+    expect(ctx.store.getState()).toMatchObject({
+      phase: 'idle',
+      localStream: null,
+      notice: { kind: 'cancelled' },
+    })
+    expect(ctx.tracks.map((t) => t.readyState)).toEqual(['ended', 'ended'])
+  })
+
   it('rings for a call that started while the events socket was down', async () => {
     const waiting = incomingCall()
     const ctx = harness(

@@ -247,7 +247,12 @@ export class AppController {
     try {
       stream = await openLocalMedia(callType, s)
     } catch (err) {
-      this.fail('media', err)
+      if (this.store.getState().phase === 'outgoing') this.fail('media', err)
+      return
+    }
+    // Cancelled while the devices opened: the callee must not ring.
+    if (this.store.getState().phase !== 'outgoing') {
+      stopStream(stream)
       return
     }
     this.store.getState().setLocalStream(stream)
