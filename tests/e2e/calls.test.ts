@@ -85,7 +85,7 @@ run('calling end to end (Chromium, real server)', { timeout: 120_000 }, () => {
     await callScreen(alice.page).and(alice.page.locator('[data-phase="outgoing"]')).waitFor()
     const incoming = bob.page.getByRole('alertdialog', { name: 'Alice Martin is calling you' })
     await incoming.waitFor()
-    await expect(incoming.getByText('Video call')).toBeTruthy()
+    await incoming.getByText('Video call').waitFor()
     await shot(alice.page, '03-outgoing')
     await shot(bob.page, '04-incoming')
     await bob.page.getByRole('button', { name: 'Accept' }).click()
