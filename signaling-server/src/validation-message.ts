@@ -1,3 +1,5 @@
+import { MAX_ERROR_MESSAGE_LENGTH } from './protocol/index.js'
+
 /** The parts of a JSON-schema validation error that a message needs (Fastify's and TypeBox's shapes). */
 export interface ValidationIssue {
   keyword: string
@@ -8,6 +10,17 @@ export interface ValidationIssue {
 }
 
 const MAX_ISSUES = 3
+/** Field names come from the client, as long as it likes: quote only their start. */
+const MAX_NAME_LENGTH = 64
+
+/** `text` in at most `max` characters, ending with … when it had to be cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text
+  let end = max - 1
+  // Don't leave half of a surrogate pair before the ellipsis.
+  if (/[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end--
+  return `${text.slice(0, end)}…`
+}
 
 /**
  * Turns validator output into one sentence a person can act on:
@@ -18,7 +31,9 @@ export function describeValidation(issues: readonly ValidationIssue[], where: st
   for (const issue of issues) {
     const path = `${where}${issue.instancePath.replaceAll('/', '.')}`
     const names = (key: string): string =>
-      ((issue.params?.[key] as string[] | undefined) ?? []).map((n) => `"${n}"`).join(', ')
+      ((issue.params?.[key] as string[] | undefined) ?? [])
+        .map((n) => `"${truncate(n, MAX_NAME_LENGTH)}"`)
+        .join(', ')
     let text: string
     if (issue.keyword === 'additionalProperties')
       text = `${path}: unknown field ${names('additionalProperties')}`
@@ -30,5 +45,8 @@ export function describeValidation(issues: readonly ValidationIssue[], where: st
     if (!parts.includes(text)) parts.push(text)
     if (parts.length === MAX_ISSUES) break
   }
-  return parts.length > 0 ? parts.join('; ') : `${where} is invalid`
+  return truncate(
+    parts.length > 0 ? parts.join('; ') : `${where} is invalid`,
+    MAX_ERROR_MESSAGE_LENGTH,
+  )
 }

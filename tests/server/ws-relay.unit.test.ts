@@ -4,6 +4,7 @@ import { ConnectionCaps } from '../../signaling-server/src/ws/connection-caps.js
 import { closeAtExpiry } from '../../signaling-server/src/ws/expiry.js'
 import { InMemoryFanout } from '../../signaling-server/src/ws/fanout.js'
 import { PeerSocket, type PeerSocketLimits } from '../../signaling-server/src/ws/peer-socket.js'
+import { sendError } from '../../signaling-server/src/ws/send.js'
 import { TokenBucket } from '../../signaling-server/src/ws/token-bucket.js'
 
 /** The parts of a `ws` socket that the relay touches, with a settable send queue. */
@@ -87,6 +88,36 @@ describe('PeerSocket backpressure (W9)', () => {
     expect(fake.sent).toEqual([])
     socket.close(1000, 'bye')
     expect(fake.closedWith).toBeUndefined()
+  })
+})
+
+describe('error replies (W5) go through the same backpressure check (W9)', () => {
+  it('sends an error envelope to a reader that keeps up', () => {
+    const { fake, socket } = peer('ok-user')
+    sendError(socket, 'room-1', 'invalid_input', 'bad frame')
+    expect(fake.sent).toHaveLength(1)
+    expect(JSON.parse(fake.sent[0] ?? '')).toMatchObject({
+      type: 'error',
+      call_id: 'room-1',
+      user_id: 'ok-user',
+      data: { code: 'invalid_input', message: 'bad frame' },
+    })
+  })
+
+  it('closes a reader over the cap with 1013 instead of queueing more errors for it', () => {
+    const { fake, socket, slow } = peer('flooding-reader')
+    fake.bufferedAmount = limits.maxBufferedBytes + 1
+    sendError(socket, 'room-1', 'invalid_input', 'bad frame')
+    expect(fake.sent).toEqual([])
+    expect(fake.closedWith).toEqual({ code: 1013, reason: 'slow consumer' })
+    expect(slow).toHaveBeenCalledOnce()
+  })
+
+  it('cuts an over-long message to the schema limit', () => {
+    const { fake, socket } = peer('ok-user')
+    sendError(socket, 'room-1', 'invalid_input', 'x'.repeat(60_000))
+    const sent = JSON.parse(fake.sent[0] ?? '') as { data: { message: string } }
+    expect(sent.data.message.length).toBe(1024)
   })
 })
 

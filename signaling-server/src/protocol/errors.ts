@@ -21,12 +21,15 @@ export const ERROR_CODES = [
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
+/** Longest `message` an error carries, in REST bodies and WebSocket `error` messages alike. */
+export const MAX_ERROR_MESSAGE_LENGTH = 1024
+
 export const ErrorBody = Type.Object(
   {
     error: Type.Object(
       {
         code: Type.String({ maxLength: 64 }),
-        message: Type.String({ maxLength: 1024 }),
+        message: Type.String({ maxLength: MAX_ERROR_MESSAGE_LENGTH }),
       },
       { additionalProperties: false },
     ),

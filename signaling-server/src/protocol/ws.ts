@@ -1,4 +1,5 @@
 import Type from 'typebox'
+import { MAX_ERROR_MESSAGE_LENGTH } from './errors.js'
 import { Call } from './rest.js'
 
 const strict = { additionalProperties: false } as const
@@ -71,7 +72,10 @@ export type RelayedMessage = OfferMessage | AnswerMessage | IceCandidateMessage 
 /** Server → client in a call room. */
 export const PeerData = Type.Object({ user_id: Type.String({ maxLength: 64 }) }, strict)
 export const ErrorData = Type.Object(
-  { code: Type.String({ maxLength: 64 }), message: Type.String({ maxLength: 1024 }) },
+  {
+    code: Type.String({ maxLength: 64 }),
+    message: Type.String({ maxLength: MAX_ERROR_MESSAGE_LENGTH }),
+  },
   strict,
 )
 export type PeerJoinedMessage = Message<'peer_joined', Type.Static<typeof PeerData>>

@@ -107,7 +107,7 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
       /** Counts the refusal and tells the client why; the socket stays open (W5). */
       const reject = (code: ErrorCode, text: string): void => {
         fastify.metrics.rejected.inc({ reason: code })
-        sendError(socket, roomId, userId, code, text)
+        sendError(peer, roomId, code, text)
       }
 
       const handle = (raw: RawData, isBinary: boolean): void => {

@@ -35,13 +35,7 @@ export function registerEventsSocket(fastify: FastifyInstance, ctx: WsContext): 
         if (admitted === 'close')
           return peer.close(CloseCode.policyViolation, 'message rate exceeded')
         fastify.metrics.rejected.inc({ reason: 'unknown_type' })
-        sendError(
-          socket,
-          '',
-          userId,
-          'unknown_type',
-          'This channel only sends events; it takes no messages',
-        )
+        sendError(peer, '', 'unknown_type', 'This channel only sends events; it takes no messages')
       })
       socket.on('close', () => {
         cancelExpiry()
