@@ -45,10 +45,19 @@ export interface ProtocolLike {
   handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void
 }
 
+export type BeforeRequestListener = (
+  details: { url: string },
+  callback: (response: { cancel?: boolean }) => void,
+) => void
+export interface WebRequestLike {
+  onBeforeRequest(listener: BeforeRequestListener | null): void
+}
+
 export interface SessionLike {
   setPermissionRequestHandler(handler: PermissionRequestHandler | null): void
   setPermissionCheckHandler(handler: PermissionCheckHandler | null): void
   protocol: ProtocolLike
+  webRequest: WebRequestLike
 }
 
 export interface WindowOpenDetails {

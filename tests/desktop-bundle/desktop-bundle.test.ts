@@ -236,4 +236,18 @@ describe.skipIf(!existsSync(CHROMIUM))('desktop renderer bundle in Chromium', ()
       .poll(() => cspViolations.slice(before).sort())
       .toEqual(['script-src-elem inline header', 'script-src-elem inline meta'])
   })
+
+  it("someone's shared LAN server (plain http/ws, E22) passes both policies", async () => {
+    // Main's request filter, not the CSP, keeps plain http/ws to private hosts (E3 + E22).
+    expect(main?.adapter.session.webRequest.allows('http://calls.example.org/')).toBe(false)
+    const before = cspViolations.length
+    await page.evaluate(async () => {
+      await fetch('http://192.168.1.20:47800/api/health').catch(() => undefined)
+      new WebSocket('ws://192.168.1.20:47800/ws/events').close()
+      // A request the policy does refuse, so the check below waits for the reports to arrive.
+      await fetch('data:text/plain,x').catch(() => undefined)
+    })
+    await expect.poll(() => cspViolations.length).toBeGreaterThan(before)
+    expect(cspViolations.slice(before).filter((v) => v.includes('192.168.1.20:47800'))).toEqual([])
+  })
 })

@@ -1,6 +1,7 @@
 /** Fakes of the Electron adapter: they record what main asked for, so tests can assert it. */
 import type {
   AppLike,
+  BeforeRequestListener,
   BrowserWindowLike,
   ElectronAdapter,
   IpcInvokeEvent,
@@ -16,6 +17,7 @@ import type {
   TrayLike,
   TrayMenuItem,
   WebContentsLike,
+  WebRequestLike,
   WindowOptions,
 } from '../../src/main/electron-adapter.js'
 
@@ -141,8 +143,22 @@ export class FakeProtocol implements ProtocolLike {
   }
 }
 
+export class FakeWebRequest implements WebRequestLike {
+  beforeRequest: BeforeRequestListener | null = null
+  onBeforeRequest(listener: BeforeRequestListener | null): void {
+    this.beforeRequest = listener
+  }
+  /** Runs a request past the installed listener: true when it may go out. */
+  allows(url: string): boolean {
+    let cancel = false
+    this.beforeRequest?.({ url }, (response) => (cancel = response.cancel === true))
+    return !cancel
+  }
+}
+
 export class FakeSession implements SessionLike {
   protocol = new FakeProtocol()
+  webRequest = new FakeWebRequest()
   calls: string[] = []
   requestHandler: PermissionRequestHandler | null = null
   checkHandler: PermissionCheckHandler | null = null

@@ -4,7 +4,7 @@ import { buildCsp, buildMetaCsp, cspDirectives } from '../../src/main/security/c
 describe('renderer CSP (E3)', () => {
   it('production policy snapshot', () => {
     expect(buildCsp({ dev: false })).toMatchInlineSnapshot(
-      `"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; media-src 'self' blob: mediastream:; font-src 'self'; connect-src 'self' https: wss: http://127.0.0.1:* ws://127.0.0.1:* http://localhost:* ws://localhost:*; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'none'; frame-ancestors 'none'"`,
+      `"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; media-src 'self' blob: mediastream:; font-src 'self'; connect-src 'self' https: wss: http: ws:; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'none'; frame-ancestors 'none'"`,
     )
   })
 
@@ -22,6 +22,15 @@ describe('renderer CSP (E3)', () => {
         [],
       )
     }
+  })
+
+  it('lets the renderer reach a shared LAN server over plain http/ws (E22), in both copies', () => {
+    // Before: only loopback was allowed, so http://192.168.1.20:47800 was refused by connect-src.
+    for (const policy of [buildCsp({ dev: false }), buildMetaCsp({ dev: false })]) {
+      const connect = /connect-src ([^;]*)/.exec(policy)?.[1]?.split(' ') ?? []
+      expect(connect).toEqual(expect.arrayContaining(['http:', 'ws:']))
+    }
+    // Main's request filter is what keeps plain http/ws off public hosts (private-network.test).
   })
 
   it('dev relaxations exist only in dev and still never allow eval', () => {

@@ -9,16 +9,12 @@ export interface CspOptions {
   devServerOrigin?: string
 }
 
-/** Signaling servers: any https/wss server, or the embedded one on loopback (any port). */
-const CONNECT_SRC = [
-  "'self'",
-  'https:',
-  'wss:',
-  'http://127.0.0.1:*',
-  'ws://127.0.0.1:*',
-  'http://localhost:*',
-  'ws://localhost:*',
-]
+/**
+ * Signaling servers: any https/wss server; plain http/ws for the embedded one on loopback and for
+ * someone's shared LAN server (E22). A source list can't name private IP ranges, so `http:`/`ws:`
+ * are allowed here and main's request filter (private-network.ts) refuses them to public hosts.
+ */
+const CONNECT_SRC = ["'self'", 'https:', 'wss:', 'http:', 'ws:']
 
 export function cspDirectives(options: CspOptions): Record<string, string[]> {
   const dev = options.dev
