@@ -192,6 +192,40 @@ describe('AppController', () => {
     expect(ctx.tracks.map((t) => t.readyState)).toEqual(['ended', 'ended'])
   })
 
+  it('keeps a mid-call device choice only once the switch worked, and reports a failure', async () => {
+    const ctx = harness(
+      null,
+      routes({
+        [`POST ${ROUTES.startCall}`]: () => ({ status: 201, body: { call: outgoingCall() } }),
+      }),
+    )
+    await ctx.signIn()
+    await ctx.controller.startCall(bob, 'video')
+    await settle()
+    const open = navigator.mediaDevices.getUserMedia
+    navigator.mediaDevices.getUserMedia = async () => {
+      throw new DOMException('in use', 'NotReadableError')
+    }
+    await ctx.controller.switchDevice('camera', 'cam2')
+    expect(ctx.store.getState()).toMatchObject({
+      cameraId: null,
+      deviceError: { action: 'camera', reason: 'busy' },
+    })
+    ctx.controller.setRemoteMediaElement({
+      setSinkId: async () => {
+        throw new DOMException('gone', 'NotFoundError')
+      },
+    } as unknown as HTMLMediaElement)
+    await ctx.controller.switchDevice('speaker', 'spk2')
+    expect(ctx.store.getState()).toMatchObject({
+      speakerId: null,
+      deviceError: { action: 'speaker', reason: 'missing' },
+    })
+    navigator.mediaDevices.getUserMedia = open
+    await ctx.controller.switchDevice('microphone', 'mic2')
+    expect(ctx.store.getState()).toMatchObject({ microphoneId: 'mic2', deviceError: null })
+  })
+
   it('rings for a call that started while the events socket was down', async () => {
     const waiting = incomingCall()
     const ctx = harness(

@@ -11,7 +11,7 @@ import type { CallAction, DeepLink, VeracallApi } from '../../../shared/ipc-cont
 import { desktopApi, type Platform } from '../platform/platform.js'
 import type { AppStore } from '../store/index.js'
 import { HISTORY_PAGE_SIZE } from '../store/slices/history.js'
-import type { CallNotice, CallSummary } from '../store/slices/call.js'
+import type { CallNotice, CallSummary, DeviceError } from '../store/slices/call.js'
 import { otherParty, nameOf } from '../store/selectors.js'
 import { ApiClient, ApiError, normaliseServerUrl } from '../signaling/api-client.js'
 import { WsClient, socketUrl, type SocketFactory } from '../signaling/ws-client.js'
@@ -66,6 +66,8 @@ export class AppController {
   private readonly desktop: VeracallApi | null
   /** A call link that arrived before sign-in, offered once signed in. */
   private pendingCallLink: string | null = null
+  /** The element playing the remote side, whose audio output the speaker choice sets. */
+  private remoteMedia: HTMLMediaElement | null = null
 
   constructor(private readonly deps: ControllerDeps) {
     this.store = deps.store
@@ -357,29 +359,63 @@ export class AppController {
         await session.replaceTrack('video', track)
         s.setCameraEnabled(true)
       } catch (err) {
-        s.setCallError(toAppError(err).message)
+        s.setDeviceError(deviceError('cameraOn', err))
         return
       }
     }
     this.showLocalTracks(session)
   }
 
-  /** Switches camera or microphone mid-call with replaceTrack (no renegotiation). */
+  /**
+   * Switches camera or microphone mid-call with replaceTrack (no renegotiation), or the speaker
+   * with setSinkId. The choice is kept only once the switch worked, so the picker never shows a
+   * device that is not the one in use.
+   */
   async switchDevice(kind: 'camera' | 'microphone' | 'speaker', deviceId: string): Promise<void> {
     const s = this.store.getState()
-    s.selectDevice(kind, deviceId)
     const session = this.session
-    if (kind === 'speaker' || !session) return
-    if (kind === 'camera' && !s.cameraEnabled) return
+    if (kind === 'speaker') {
+      const el = this.remoteMedia
+      if (session && el && 'setSinkId' in el) {
+        try {
+          await el.setSinkId(deviceId)
+        } catch (err) {
+          s.setDeviceError(deviceError('speaker', err))
+          return
+        }
+      }
+      s.selectDevice(kind, deviceId)
+      s.setDeviceError(null)
+      return
+    }
+    // No call, or the camera is off: the choice applies when the device next opens.
+    if (!session || (kind === 'camera' && !s.cameraEnabled)) {
+      s.selectDevice(kind, deviceId)
+      return
+    }
     const trackKind = kind === 'camera' ? 'video' : 'audio'
+    let track: MediaStreamTrack | null = null
     try {
-      const track = await this.openTrackFor(session, trackKind, deviceId)
+      track = await this.openTrackFor(session, trackKind, deviceId)
       if (!track) return
       await session.replaceTrack(trackKind, track)
-      this.showLocalTracks(session)
     } catch (err) {
-      s.setCallError(toAppError(err).message)
+      track?.stop()
+      s.setDeviceError(deviceError(kind, err))
+      return
     }
+    s.selectDevice(kind, deviceId)
+    s.setDeviceError(null)
+    this.showLocalTracks(session)
+  }
+
+  /** The call screen's remote <video>, or null once it is gone. */
+  setRemoteMediaElement(el: HTMLMediaElement | null): void {
+    this.remoteMedia = el
+  }
+
+  dismissDeviceError(): void {
+    this.store.getState().setDeviceError(null)
   }
 
   /**
@@ -746,6 +782,20 @@ export class AppController {
     )
     this.store.getState().setCallError(kind === 'media' ? 'media' : toAppError(err).message)
   }
+}
+
+/** getUserMedia and setSinkId failures, by DOMException name. */
+function deviceError(action: DeviceError['action'], err: unknown): DeviceError {
+  const name = typeof err === 'object' && err !== null && 'name' in err ? String(err.name) : ''
+  const reason: DeviceError['reason'] =
+    name === 'NotAllowedError' || name === 'SecurityError'
+      ? 'denied'
+      : name === 'NotReadableError' || name === 'AbortError'
+        ? 'busy'
+        : name === 'NotFoundError' || name === 'OverconstrainedError'
+          ? 'missing'
+          : 'other'
+  return { action, reason }
 }
 
 function stopStream(stream: MediaStream | null): void {

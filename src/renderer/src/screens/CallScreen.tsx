@@ -136,10 +136,17 @@ export function CallScreen(): ReactElement {
   // detector slot); the open QualityPanel subscribes to the sample itself.
   const level = useApp(selectQualityLevel)
   const speakerId = useApp((s) => s.speakerId)
+  const deviceError = useApp((s) => s.deviceError)
   const [showStats, setShowStats] = useState(false)
   const [showDevices, setShowDevices] = useState(false)
   const [remoteVideo, setRemoteVideo] = useState<HTMLVideoElement | null>(null)
-  const onRemoteElement = useCallback((el: HTMLVideoElement | null) => setRemoteVideo(el), [])
+  const onRemoteElement = useCallback(
+    (el: HTMLVideoElement | null) => {
+      setRemoteVideo(el)
+      controller.setRemoteMediaElement(el)
+    },
+    [controller],
+  )
   const closeDevices = useCallback(() => setShowDevices(false), [])
   const statsId = useId()
 
@@ -233,6 +240,22 @@ export function CallScreen(): ReactElement {
         {signalingDown && (
           <div className="banner" role="status">
             {t('call.signalingLost')}
+          </div>
+        )}
+        {deviceError && (
+          <div className="banner device-error" role="alert" data-testid="device-error">
+            <span>
+              {t(`call.deviceError.${deviceError.action}`)}{' '}
+              {t(`call.deviceError.${deviceError.reason}`)}
+            </span>
+            <button
+              type="button"
+              className="btn btn-icon btn-ghost"
+              onClick={() => controller.dismissDeviceError()}
+              aria-label={t('call.deviceError.dismiss')}
+            >
+              <Icon name="close" size={16} />
+            </button>
           </div>
         )}
         {showStats && !ringing && <QualityPanel id={statsId} />}

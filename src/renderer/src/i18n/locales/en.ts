@@ -118,6 +118,17 @@ const en = {
     },
     security: 'Security',
     securityPending: 'Deepfake check is not available in this build.',
+    deviceError: {
+      camera: 'Could not switch the camera.',
+      cameraOn: 'Could not turn the camera on.',
+      microphone: 'Could not switch the microphone.',
+      speaker: 'Could not play the call on that speaker.',
+      denied: 'Access was denied.',
+      busy: 'Another app may be using it.',
+      missing: 'It may have been unplugged.',
+      other: 'Try another device.',
+      dismiss: 'Dismiss',
+    },
   },
   quality: {
     title: 'Call quality',

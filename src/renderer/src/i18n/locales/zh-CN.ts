@@ -116,6 +116,17 @@ const zhCN: Messages = {
     },
     security: '安全',
     securityPending: '此版本暂不提供深度伪造检测。',
+    deviceError: {
+      camera: '无法切换摄像头。',
+      cameraOn: '无法打开摄像头。',
+      microphone: '无法切换麦克风。',
+      speaker: '无法通过该扬声器播放通话声音。',
+      denied: '访问被拒绝。',
+      busy: '可能有其他应用正在使用该设备。',
+      missing: '该设备可能已被拔出。',
+      other: '请换一个设备试试。',
+      dismiss: '关闭提示',
+    },
   },
   quality: {
     title: '通话质量',

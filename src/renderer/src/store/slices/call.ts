@@ -24,6 +24,12 @@ export interface CallNotice {
   at: number
 }
 
+/** A mid-call device change that failed: what was tried and, roughly, why. */
+export interface DeviceError {
+  action: 'camera' | 'cameraOn' | 'microphone' | 'speaker'
+  reason: 'denied' | 'busy' | 'missing' | 'other'
+}
+
 export interface CallSlice {
   phase: CallPhase
   call: Call | null
@@ -44,6 +50,7 @@ export interface CallSlice {
   callError: string | null
   /** Accept was pressed and the call is not answered yet (devices opening, request in flight). */
   accepting: boolean
+  deviceError: DeviceError | null
   callOutgoing: (peer: User, callType: CallType) => void
   callCreated: (call: Call) => void
   callIncoming: (call: Call, peer: User) => void
@@ -61,6 +68,7 @@ export interface CallSlice {
   dismissSummary: () => void
   dismissNotice: () => void
   setCallError: (message: string | null) => void
+  setDeviceError: (error: DeviceError | null) => void
 }
 
 const idle = {
@@ -77,6 +85,7 @@ const idle = {
   connectedAt: null,
   quality: null,
   accepting: false,
+  deviceError: null,
 }
 
 export const createCallSlice: StateCreator<AppState, [], [], CallSlice> = (set, get) => ({
@@ -137,4 +146,5 @@ export const createCallSlice: StateCreator<AppState, [], [], CallSlice> = (set, 
   dismissSummary: () => set({ phase: 'idle', summary: null }),
   dismissNotice: () => set({ notice: null }),
   setCallError: (callError) => set({ callError }),
+  setDeviceError: (deviceError) => set({ deviceError }),
 })
