@@ -1,10 +1,12 @@
-import { mkdtemp, rm, cp, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, cp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import Value from 'typebox/value'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createDetectorHost, effectiveFps } from '../../src/main/detector/host.js'
 import { DetectorError, WorkerHost } from '../../src/main/detector/worker-host.js'
 import type { RiskUpdate } from '../../src/shared/detection.js'
+import { SecurityReport } from '../../src/shared/ipc-contract.js'
 import { demoFrame, demoPhoto, frameOf } from './photos.js'
 
 const MODEL = path.resolve('tests/fixtures/detector/tiny-logit1')
@@ -123,6 +125,42 @@ describe('detector host (sessions, rate, risk updates)', () => {
       expect(logs).toContain('detector ready: test-tiny-logit1 0.0.1')
     } finally {
       await host.stop()
+    }
+  })
+
+  it('a model that outputs NaN/Infinity gives no score, and the call still gets a valid report', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'veracall-nan-'))
+    await cp(MODEL, dir, { recursive: true })
+    const sidecar: unknown = JSON.parse(await readFile(path.join(MODEL, 'model.json'), 'utf8'))
+    // Normalising by a vanishing std turns the crop into ±Infinity, so the graph outputs NaN/±Inf.
+    const std = [1e-300, 1e-300, 1e-300]
+    const broken = { ...(sidecar as object), mean: [0, 0, 0], std }
+    await writeFile(path.join(dir, 'model.json'), JSON.stringify(broken))
+    const host = createDetectorHost({
+      modelDir: dir,
+      analysisRate: 10,
+      cpuBudget: 1,
+      log: () => {},
+    })
+    try {
+      const updates: RiskUpdate[] = []
+      host.onRisk((u) => updates.push(u))
+      await host.startSession(7)
+      const img = await demoPhoto('sample3.jpg')
+      for (let i = 0; i < 8; i++) {
+        await host.submitFrame({ callId: 7, timestampMs: i * 400, ...frameOf(img) })
+      }
+      expect(updates.length).toBeGreaterThan(1)
+      expect(updates.every((u) => u.score === null && u.history.every((h) => h === null))).toBe(
+        true,
+      )
+      expect(updates.at(-1)?.level).toBe('insufficient_quality')
+      const report = await host.endSession(7)
+      expect(Value.Check(SecurityReport, report)).toBe(true)
+      expect(report?.peakScore).toBeNull()
+    } finally {
+      await host.stop()
+      await rm(dir, { recursive: true, force: true })
     }
   })
 

@@ -11,7 +11,9 @@ import { FaceDetector } from './face-detector.js'
 import type { QualityThresholds } from './quality.js'
 import { DEFAULT_QUALITY, estimatePose, judgeQuality, sharpness } from './quality.js'
 
-export type FrameStatus = 'ok' | 'no_face' | 'small_face' | 'low_score' | 'blurred' | 'extreme_pose'
+/** `bad_output`: the classifier gave NaN or ±Infinity (a broken user model): no data, no score. */
+export type FrameStatus =
+  'ok' | 'no_face' | 'small_face' | 'low_score' | 'blurred' | 'extreme_pose' | 'bad_output'
 
 export interface FrameAnalysis {
   status: FrameStatus
@@ -90,6 +92,8 @@ export class DetectorEngine {
       return { status: verdict.reason, logit: null, pFake: null, face: summary, timings }
     const { logit, pFake } = await this.classifier.classify(toPlanarTensor(rgb, size, this.planar))
     timings.classifyMs = performance.now() - t2
+    if (!Number.isFinite(logit))
+      return { status: 'bad_output', logit: null, pFake: null, face: summary, timings }
     return { status: 'ok', logit, pFake, face: summary, timings }
   }
 

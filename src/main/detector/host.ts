@@ -50,7 +50,9 @@ interface Session {
 const MAX_FPS = 10
 
 export function outcomeOf(a: FrameAnalysis, t: number): FrameOutcome {
-  if (a.status === 'ok' && a.logit !== null) return { t, kind: 'scored', logit: a.logit }
+  // A non-finite logit would poison the EMA for the rest of the call: it is no data, not a score.
+  if (a.status === 'ok' && a.logit !== null && Number.isFinite(a.logit))
+    return { t, kind: 'scored', logit: a.logit }
   return a.status === 'no_face' ? { t, kind: 'no_face' } : { t, kind: 'poor_quality' }
 }
 
