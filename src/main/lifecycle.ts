@@ -97,13 +97,19 @@ export function runApp(
   void app
     .whenReady()
     .then(async () => {
-      services = await startServices({
+      const atLaunch = pendingDeepLink
+      pendingDeepLink = null
+      const started = await startServices({
         adapter,
         allowedOrigins,
         isQuitting: () => quitting,
-        pendingDeepLink,
+        pendingDeepLink: atLaunch,
       })
+      services = started
+      // A link that came in while the services were starting was only stored: hand it over now.
+      const late = pendingDeepLink
       pendingDeepLink = null
+      if (late !== null) started.deliverDeepLink(late)
     })
     .catch((error: unknown) => {
       options.log(

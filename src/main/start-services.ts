@@ -5,6 +5,7 @@ import type { EventChannel, EventPayload } from '../shared/ipc-contract.js'
 import type { StartServices } from './lifecycle.js'
 import type { CreateSignalingServer } from './embedded-server.js'
 import { createEmbeddedServer } from './embedded-server.js'
+import type { DetectorModule } from './detector-bridge.js'
 import { createDetectorBridge, loadDetectorModule } from './detector-bridge.js'
 import { createIpcHandlers } from './ipc/handlers.js'
 import { registerIpc } from './ipc/register.js'
@@ -35,6 +36,8 @@ export function servicesStarter(deps: {
   paths: ServicePaths
   loadSignaling: () => Promise<CreateSignalingServer>
   lanAddresses: () => string[]
+  /** The detector module (tests pass a fake host); defaults to the bundled one. */
+  loadDetector?: () => Promise<DetectorModule | null>
   log(message: string): void
 }): StartServices {
   const { paths, log } = deps
@@ -119,7 +122,7 @@ export function servicesStarter(deps: {
     await applyServer(settings.get().networkSharing)
 
     const detector = createDetectorBridge({
-      load: loadDetectorModule,
+      load: deps.loadDetector ?? loadDetectorModule,
       enabled: () => settings.get().detectionEnabled,
       options: () => ({
         modelDir: settings.get().customModelFolder ?? paths.modelsDir,
@@ -187,15 +190,21 @@ export function servicesStarter(deps: {
       isQuitting,
       log,
     })
+    // Until the page is up a link is held (the latest one), or the renderer would never see it.
     let pending = pendingDeepLink
+    let shown = false
     window.once('ready-to-show', () => {
+      shown = true
       if (pending !== null) send('event:deepLink', pending)
       pending = null
     })
 
     return {
       window: () => window,
-      deliverDeepLink: (link) => send('event:deepLink', link),
+      deliverDeepLink: (link) => {
+        if (shown) send('event:deepLink', link)
+        else pending = link
+      },
       async stop() {
         tray.destroy()
         await Promise.allSettled([server.stop(), detector.stop()])

@@ -93,6 +93,42 @@ describe('lifecycle (E2, E19)', () => {
     expect(mac.pending()).toEqual({ kind: 'server', url: 'https://calls.example.org/' })
   })
 
+  it('delivers a deep link that arrives while the services are starting, once they are up', async () => {
+    const adapter = new FakeAdapter()
+    const delivered: DeepLink[] = []
+    let release: () => void = () => undefined
+    const starting = new Promise<void>((resolve) => (release = resolve))
+    let pending: DeepLink | null = null
+    runApp(
+      adapter,
+      { devServerUrl: undefined, argv: ['/opt/veracall'], log: () => {} },
+      async (c) => {
+        pending = c.pendingDeepLink
+        await starting
+        return {
+          window: () => null,
+          deliverDeepLink: (link) => delivered.push(link),
+          stop: async () => undefined,
+        }
+      },
+    )
+    adapter.app.readyResolve()
+    await flush()
+    // Settings, server, IPC... are still starting when the link comes in.
+    adapter.app.emit('second-instance', {}, ['/opt/veracall', 'veracall://call/grace'])
+    expect(delivered).toEqual([])
+    release()
+    await flush()
+    expect(pending).toBeNull()
+    expect(delivered).toEqual([{ kind: 'call', username: 'grace' }])
+    // Later links go straight through, and the startup one is not delivered twice.
+    adapter.app.emit('open-url', fakeEvent(), 'veracall://call/ada')
+    expect(delivered).toEqual([
+      { kind: 'call', username: 'grace' },
+      { kind: 'call', username: 'ada' },
+    ])
+  })
+
   it('installs the navigation policy for every webContents', () => {
     const { adapter } = start()
     expect(adapter.app.count('web-contents-created')).toBe(1)

@@ -1,0 +1,86 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { DetectorModule } from '../../src/main/detector-bridge.js'
+import type { CreateSignalingServer } from '../../src/main/embedded-server.js'
+import type { Services } from '../../src/main/lifecycle.js'
+import { servicesStarter } from '../../src/main/start-services.js'
+import { APP_ORIGIN } from '../../src/shared/ipc-contract.js'
+import { FakeAdapter, type FakeWindow } from './fakes.js'
+
+const dirs: string[] = []
+const running: Services[] = []
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.stop()))
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })))
+})
+
+/** A signaling server that binds nothing. */
+const fakeSignaling: CreateSignalingServer = () => ({
+  start: async () => ({ url: 'http://127.0.0.1:4000', host: '127.0.0.1', port: 4000 }),
+  stop: async () => undefined,
+})
+
+/** main's real service start-up over the fake adapter, with fakes for the server and detector. */
+async function startMain(
+  options: {
+    signaling?: CreateSignalingServer
+    detector?: DetectorModule | null
+    lanAddresses?: () => string[]
+  } = {},
+): Promise<{ adapter: FakeAdapter; services: Services; window: FakeWindow; logs: string[] }> {
+  const userData = await mkdtemp(path.join(tmpdir(), 'veracall-main-'))
+  dirs.push(userData)
+  const adapter = new FakeAdapter(userData)
+  adapter.safeStorage.available = false
+  const logs: string[] = []
+  const start = servicesStarter({
+    paths: {
+      preload: '/app/preload.cjs',
+      rendererDir: path.join(userData, 'renderer'),
+      iconsDir: '/app/icons',
+      modelsDir: '/app/models',
+      detectorWorker: null,
+      devServerUrl: undefined,
+    },
+    loadSignaling: async () => options.signaling ?? fakeSignaling,
+    lanAddresses: options.lanAddresses ?? (() => []),
+    loadDetector: async () => options.detector ?? null,
+    log: (m) => logs.push(m),
+  })
+  const services = await start({
+    adapter,
+    allowedOrigins: [APP_ORIGIN],
+    isQuitting: () => false,
+    pendingDeepLink: null,
+  })
+  running.push(services)
+  const window = adapter.windows[0]
+  if (window === undefined) throw new Error('main created no window')
+  return { adapter, services, window, logs }
+}
+
+const sentOn = (window: FakeWindow, channel: string): unknown[] =>
+  window.webContents.sent.filter((m) => m.channel === channel).map((m) => m.payload)
+
+describe('service start-up', () => {
+  it('holds a deep link until the page is shown, then sends it once', async () => {
+    const { services, window } = await startMain()
+    services.deliverDeepLink({ kind: 'call', username: 'grace' })
+    expect(sentOn(window, 'event:deepLink')).toEqual([])
+    window.emit('ready-to-show')
+    expect(sentOn(window, 'event:deepLink')).toEqual([{ kind: 'call', username: 'grace' }])
+    services.deliverDeepLink({ kind: 'call', username: 'ada' })
+    expect(sentOn(window, 'event:deepLink')).toEqual([
+      { kind: 'call', username: 'grace' },
+      { kind: 'call', username: 'ada' },
+    ])
+  })
+
+  it('installs the private-network request filter on the session', async () => {
+    const { adapter } = await startMain()
+    expect(adapter.session.webRequest.allows('http://192.168.1.20:47800/')).toBe(true)
+    expect(adapter.session.webRequest.allows('http://calls.example.org/')).toBe(false)
+  })
+})
