@@ -125,52 +125,65 @@ export function createEmbeddedServer(deps: EmbeddedServerDeps): EmbeddedServer {
     error: null,
   }
 
-  return {
-    async start(sharing) {
-      if (handle !== null) await this.stop()
-      try {
-        secret ??= await loadOrCreateSecret(deps.userDataDir, deps.safeStorage, deps.log)
-        const lanUrls = sharing ? deps.lanAddresses().map((ip) => `http://${ip}:${LAN_PORT}`) : []
-        const create = await deps.create()
-        const server = create({
-          env: serverEnv({
-            sharing,
-            secret,
-            dbPath: path.join(deps.userDataDir, 'signaling.db'),
-            corsOrigins: [...deps.appOrigins, ...lanUrls],
-          }),
-          ...(deps.webRoot === undefined ? {} : { webRoot: deps.webRoot }),
-        })
-        const address = await server.start()
-        handle = server
-        bound = { host: address.host, port: address.port }
-        info = {
-          running: true,
-          localUrl: `http://127.0.0.1:${address.port}`,
-          lanUrls,
+  const stopNow = async (): Promise<void> => {
+    const current = handle
+    handle = null
+    bound = null
+    info = { ...info, running: false, localUrl: null, lanUrls: [] }
+    if (current !== null) await current.stop()
+  }
+
+  const startNow = async (sharing: boolean): Promise<ServerInfo> => {
+    await stopNow()
+    try {
+      secret ??= await loadOrCreateSecret(deps.userDataDir, deps.safeStorage, deps.log)
+      const lanUrls = sharing ? deps.lanAddresses().map((ip) => `http://${ip}:${LAN_PORT}`) : []
+      const create = await deps.create()
+      const server = create({
+        env: serverEnv({
           sharing,
-          error: null,
-        }
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error)
-        deps.log(`embedded server failed to start: ${message}`)
-        info = {
-          running: false,
-          localUrl: null,
-          lanUrls: [],
-          sharing,
-          error: message.slice(0, 500),
-        }
+          secret,
+          dbPath: path.join(deps.userDataDir, 'signaling.db'),
+          corsOrigins: [...deps.appOrigins, ...lanUrls],
+        }),
+        ...(deps.webRoot === undefined ? {} : { webRoot: deps.webRoot }),
+      })
+      const address = await server.start()
+      handle = server
+      bound = { host: address.host, port: address.port }
+      info = {
+        running: true,
+        localUrl: `http://127.0.0.1:${address.port}`,
+        lanUrls,
+        sharing,
+        error: null,
       }
-      return { ...info }
-    },
-    async stop() {
-      const current = handle
-      handle = null
-      bound = null
-      info = { ...info, running: false, localUrl: null, lanUrls: [] }
-      if (current !== null) await current.stop()
-    },
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      deps.log(`embedded server failed to start: ${message}`)
+      info = {
+        running: false,
+        localUrl: null,
+        lanUrls: [],
+        sharing,
+        error: message.slice(0, 500),
+      }
+    }
+    return { ...info }
+  }
+
+  // Starts and stops run one at a time, in the order asked: two quick sharing toggles used to
+  // start two servers and lose the handle of the first (a LAN listener nobody could stop).
+  let queue: Promise<unknown> = Promise.resolve()
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task, task)
+    queue = run.catch(() => undefined)
+    return run
+  }
+
+  return {
+    start: (sharing) => serial(() => startNow(sharing)),
+    stop: () => serial(stopNow),
     info: () => ({ ...info, lanUrls: [...info.lanUrls] }),
     address: () => (bound === null ? null : { ...bound }),
   }

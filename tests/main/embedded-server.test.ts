@@ -103,6 +103,45 @@ describe('server environment', () => {
     expect(failed).toMatchObject({ running: false, error: 'EADDRINUSE', sharing: true })
     expect(seen[1]?.['CORS_ORIGINS']).toBe(`app://veracall,http://192.168.1.5:${LAN_PORT}`)
   })
+  it('runs starts and stops one at a time: quick toggles leave one server, the last asked for', async () => {
+    const live = new Set<string>()
+    let started = 0
+    const create: CreateSignalingServer = ({ env }) => {
+      const id = `${env?.['HOST']} #${++started}`
+      return {
+        start: async () => {
+          // Binding takes a while, so the next request arrives mid-start.
+          await new Promise((resolve) => setTimeout(resolve, 20))
+          live.add(id)
+          return { url: 'http://127.0.0.1:5000', host: env?.['HOST'] ?? '', port: 5000 }
+        },
+        stop: async () => {
+          live.delete(id)
+        },
+      }
+    }
+    const server = createEmbeddedServer({
+      create: async () => create,
+      userDataDir: dir,
+      safeStorage: new FakeSafeStorage(),
+      appOrigins: ['app://veracall'],
+      lanAddresses: () => ['192.168.1.5'],
+      log: () => undefined,
+    })
+    await server.start(false)
+    // Sharing on then off again before the first restart has finished.
+    const [on, off] = await Promise.all([server.start(true), server.start(false)])
+    expect(on).toMatchObject({ running: true, sharing: true })
+    expect(off).toMatchObject({ running: true, sharing: false, lanUrls: [] })
+    expect([...live]).toEqual(['127.0.0.1 #3'])
+    expect(server.address()?.host).toBe('127.0.0.1')
+    // A stop asked for while a start is running stops what that start bound.
+    const [last] = await Promise.all([server.start(true), server.stop()])
+    expect(last.sharing).toBe(true)
+    expect(live.size).toBe(0)
+    expect(server.info().running).toBe(false)
+  })
+
   it('reads and decrypts the secret once, however often sharing is toggled', async () => {
     const secrets: (string | undefined)[] = []
     const create: CreateSignalingServer = ({ env }) => ({
