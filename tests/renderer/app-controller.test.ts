@@ -226,6 +226,21 @@ describe('AppController', () => {
     expect(ctx.store.getState()).toMatchObject({ microphoneId: 'mic2', deviceError: null })
   })
 
+  it('keeps the code of a failed history or search request, for the screens to translate', async () => {
+    const unavailable = (): { status: number; body: unknown } => ({
+      status: 503,
+      body: { error: { code: 'service_unavailable', message: 'Database unavailable' } },
+    })
+    const ctx = harness(
+      null,
+      routes({ [`GET ${ROUTES.history}`]: unavailable, [`GET ${ROUTES.users}`]: unavailable }),
+    )
+    await ctx.signIn()
+    await ctx.controller.search('bo')
+    const error = { code: 'service_unavailable', message: 'Database unavailable' }
+    expect(ctx.store.getState()).toMatchObject({ historyError: error, searchError: error })
+  })
+
   it('rings for a call that started while the events socket was down', async () => {
     const waiting = incomingCall()
     const ctx = harness(

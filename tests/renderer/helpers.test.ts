@@ -20,6 +20,8 @@ import {
 } from '../../src/renderer/src/signaling/api-client.js'
 import { detectorBridgeUrl } from '../../src/renderer/src/platform/web.js'
 import { resolveLanguage, systemLanguage } from '../../src/renderer/src/i18n/language.js'
+import { requestErrorText } from '../../src/renderer/src/app/format.js'
+import { createI18n } from '../../src/renderer/src/i18n/index.js'
 import en from '../../src/renderer/src/i18n/locales/en.js'
 import zhCN from '../../src/renderer/src/i18n/locales/zh-CN.js'
 
@@ -179,6 +181,12 @@ describe('languages', () => {
     expect(systemLanguage(['fr'])).toBe('en')
     expect(resolveLanguage('system', ['zh-CN'])).toBe('zh-CN')
     expect(resolveLanguage('en', ['zh-CN'])).toBe('en')
+  })
+
+  it('words request failures in the chosen language, never with the raw English message', () => {
+    const { t } = createI18n('zh-CN')
+    expect(requestErrorText(t, 'unreachable')).toBe(zhCN.errors.unreachable)
+    expect(requestErrorText(t, 'internal_error')).toBe(zhCN.errors.generic)
   })
 
   it('has every English string in Simplified Chinese, and no empty one', () => {

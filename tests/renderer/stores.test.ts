@@ -173,7 +173,10 @@ describe('history slice and selectors', () => {
       )
     expect(selectHistoryPages(store.getState())).toBe(3)
     expect(selectRecentPeople(store.getState()).map((u) => u.username)).toEqual(['bob', 'carol'])
-    store.getState().historyFailed('boom')
-    expect(store.getState()).toMatchObject({ historyLoading: false, historyError: 'boom' })
+    store.getState().historyFailed({ code: 'internal_error', message: 'boom' })
+    expect(store.getState()).toMatchObject({
+      historyLoading: false,
+      historyError: { code: 'internal_error' },
+    })
   })
 })

@@ -1,5 +1,19 @@
 import type { TFunction } from 'i18next'
 
+/** Failures of a signed-in request that have their own words; any other shows `errors.generic`. */
+const REQUEST_ERRORS = new Set([
+  'unreachable',
+  'bad_response',
+  'invalid_token',
+  'rate_limited',
+  'service_unavailable',
+])
+
+/** A request failure in the person's language: server and browser messages are English only. */
+export function requestErrorText(t: TFunction, code: string): string {
+  return t(REQUEST_ERRORS.has(code) ? `errors.${code}` : 'errors.generic')
+}
+
 /** 0:07, 12:34, 1:02:03 — the running call timer. */
 export function formatClock(totalSeconds: number): string {
   const s = Math.max(0, Math.floor(totalSeconds))

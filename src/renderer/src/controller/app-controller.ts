@@ -223,7 +223,7 @@ export class AppController {
         users.filter((u) => u.id !== self),
       )
     } catch (err) {
-      this.store.getState().searchFailed(toAppError(err).message)
+      this.store.getState().searchFailed(toAppError(err))
     }
   }
 
@@ -235,7 +235,7 @@ export class AppController {
       const res = await this.api.history(page, HISTORY_PAGE_SIZE)
       this.store.getState().historyLoaded(res.page, res.calls, res.total, res.stats)
     } catch (err) {
-      this.store.getState().historyFailed(toAppError(err).message)
+      this.store.getState().historyFailed(toAppError(err))
     }
   }
 

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { useApp, useController } from '../app/context.js'
 import { Avatar } from '../components/Avatar.js'
 import { Icon } from '../components/Icon.js'
-import { formatDateTime, formatDuration } from '../app/format.js'
+import { formatDateTime, formatDuration, requestErrorText } from '../app/format.js'
 import { nameOf, otherParty, selectHistoryPages } from '../store/selectors.js'
 import { CallSecurityReport } from '../detection/SecurityReportView.js'
 
@@ -47,7 +47,11 @@ export function HistoryScreen(): ReactElement {
         </dl>
       )}
       <section className="card" aria-busy={loading}>
-        {error && <p className="form-error">{error}</p>}
+        {error && (
+          <p className="form-error" role="alert" data-code={error.code}>
+            {t('history.loadFailed')} {requestErrorText(t, error.code)}
+          </p>
+        )}
         {calls.length === 0 && !loading ? (
           <p className="empty">{t('history.empty')}</p>
         ) : (

@@ -5,6 +5,7 @@ import { useShallow } from 'zustand/react/shallow'
 import { useApp, useController } from '../app/context.js'
 import { Avatar } from '../components/Avatar.js'
 import { Icon } from '../components/Icon.js'
+import { requestErrorText } from '../app/format.js'
 import { nameOf, selectRecentPeople } from '../store/selectors.js'
 
 function PersonRow({ user }: { user: User }): ReactElement {
@@ -107,7 +108,11 @@ export function HomeScreen(): ReactElement {
         <div aria-live="polite" className="sr-status">
           {searching ? t('home.searching') : ''}
         </div>
-        {searchError && <p className="form-error">{searchError}</p>}
+        {searchError && (
+          <p className="form-error" role="alert" data-code={searchError.code}>
+            {t('home.searchFailed')} {requestErrorText(t, searchError.code)}
+          </p>
+        )}
         {results.length === 0 && !searching && text.trim() !== '' ? (
           <p className="empty">{t('home.noResults', { query: text.trim() })}</p>
         ) : (

@@ -4,6 +4,14 @@ const en = {
     name: 'Veracall',
     tagline: 'Calls you can trust: video calling that warns you about deepfakes.',
   },
+  errors: {
+    unreachable: 'Cannot reach the server. Check your connection.',
+    bad_response: 'The server sent an unexpected answer.',
+    invalid_token: 'Your session has expired. Sign in again.',
+    rate_limited: 'Too many requests. Wait a moment and try again.',
+    service_unavailable: 'The server is unavailable right now. Try again shortly.',
+    generic: 'Something went wrong. Try again.',
+  },
   common: {
     cancel: 'Cancel',
     close: 'Close',
@@ -62,6 +70,7 @@ const en = {
     audioCallWith: 'Audio call with {{name}}',
     videoCallWith: 'Video call with {{name}}',
     dismiss: 'Dismiss',
+    searchFailed: 'Search failed.',
   },
   notice: {
     missed: 'Missed call from {{name}}',
@@ -179,6 +188,7 @@ const en = {
     prev: 'Previous page',
     next: 'Next page',
     list: 'Calls, newest first',
+    loadFailed: 'Could not load the call history.',
   },
   settings: {
     title: 'Settings',

@@ -3,6 +3,14 @@ import type { Messages } from './en.js'
 /** 简体中文 (the system this replaces was Chinese-language). */
 const zhCN: Messages = {
   app: { name: 'Veracall', tagline: '值得信赖的通话：能提醒你深度伪造的视频通话。' },
+  errors: {
+    unreachable: '无法连接到服务器。请检查网络连接。',
+    bad_response: '服务器返回了意外的响应。',
+    invalid_token: '登录已过期，请重新登录。',
+    rate_limited: '请求过于频繁，请稍后再试。',
+    service_unavailable: '服务器暂时不可用，请稍后再试。',
+    generic: '出现问题，请重试。',
+  },
   common: {
     cancel: '取消',
     close: '关闭',
@@ -60,6 +68,7 @@ const zhCN: Messages = {
     audioCallWith: '与 {{name}} 语音通话',
     videoCallWith: '与 {{name}} 视频通话',
     dismiss: '关闭提示',
+    searchFailed: '搜索失败。',
   },
   notice: {
     missed: '{{name}} 的未接来电',
@@ -177,6 +186,7 @@ const zhCN: Messages = {
     prev: '上一页',
     next: '下一页',
     list: '通话，最新的在前',
+    loadFailed: '无法加载通话记录。',
   },
   settings: {
     title: '设置',

@@ -1,16 +1,17 @@
 import type { StateCreator } from 'zustand'
 import type { User } from 'veracall-signaling/protocol'
 import type { AppState } from '../types.js'
+import type { AppError } from './session.js'
 
 export interface ContactsSlice {
   query: string
   results: User[]
   searching: boolean
-  searchError: string | null
+  searchError: AppError | null
   setQuery: (query: string) => void
   searchStarted: () => void
   searchDone: (query: string, results: User[]) => void
-  searchFailed: (message: string) => void
+  searchFailed: (error: AppError) => void
 }
 
 export const createContactsSlice: StateCreator<AppState, [], [], ContactsSlice> = (set, get) => ({

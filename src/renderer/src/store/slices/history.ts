@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand'
 import type { Call, CallStats } from 'veracall-signaling/protocol'
 import type { AppState } from '../types.js'
+import type { AppError } from './session.js'
 
 export const HISTORY_PAGE_SIZE = 10
 
@@ -10,10 +11,10 @@ export interface HistorySlice {
   historyTotal: number
   historyStats: CallStats | null
   historyLoading: boolean
-  historyError: string | null
+  historyError: AppError | null
   historyStarted: (page: number) => void
   historyLoaded: (page: number, calls: Call[], total: number, stats: CallStats) => void
-  historyFailed: (message: string) => void
+  historyFailed: (error: AppError) => void
 }
 
 export const createHistorySlice: StateCreator<AppState, [], [], HistorySlice> = (set) => ({
