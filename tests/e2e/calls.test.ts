@@ -86,6 +86,9 @@ run('calling end to end (Chromium, real server)', { timeout: 120_000 }, () => {
     const incoming = bob.page.getByRole('alertdialog', { name: 'Alice Martin is calling you' })
     await incoming.waitFor()
     await incoming.getByText('Video call').waitFor()
+    // The app behind the ringing dialog is out of the tab order; its skip link says what it does.
+    await bob.page.locator('.shell[inert]').waitFor({ state: 'attached' })
+    expect(await bob.page.getByRole('link', { name: 'Skip to content' }).count()).toBe(1)
     await shot(alice.page, '03-outgoing')
     await shot(bob.page, '04-incoming')
     await bob.page.getByRole('button', { name: 'Accept' }).click()
@@ -111,11 +114,16 @@ run('calling end to end (Chromium, real server)', { timeout: 120_000 }, () => {
     await alice.page.getByTestId('remote-camera-off').waitFor({ state: 'detached' })
     await expectVideoPlaying(alice.page)
 
-    await alice.page.getByRole('button', { name: 'Show call quality details' }).click()
+    await alice.page.getByRole('button', { name: /^Call quality .+, show details$/ }).click()
     await alice.page.getByRole('region', { name: 'Call quality' }).waitFor()
     await expect
       .poll(() => alice.page.getByTestId('quality-level').textContent(), { timeout: 10_000 })
       .toMatch(/Good|Fair|Poor/)
+    // The chip's name carries the level it shows.
+    const shown = await alice.page.getByTestId('quality-level').textContent()
+    await alice.page
+      .getByRole('button', { name: `Call quality ${shown ?? ''}, hide details` })
+      .waitFor()
     await shot(alice.page, '05-in-call')
     // A narrow window: the layout stacks, the controls stay reachable.
     await bob.page.setViewportSize({ width: 420, height: 820 })

@@ -44,7 +44,8 @@ function useLanguageAndTheme(): void {
   }, [theme])
 }
 
-function Shell(): ReactElement {
+/** `inert` while a modal (the incoming call) covers it, so Tab cannot reach what is behind. */
+function Shell({ inert = false }: { inert?: boolean }): ReactElement {
   const { t } = useTranslation()
   const controller = useController()
   const screen = useApp((s) => s.screen)
@@ -53,9 +54,9 @@ function Shell(): ReactElement {
   const eventsState = useApp((s) => s.eventsState)
   const online = eventsState === 'open'
   return (
-    <div className="shell">
+    <div className="shell" inert={inert}>
       <a className="skip-link" href="#content">
-        {t('nav.home')}
+        {t('nav.skipToContent')}
       </a>
       <aside className="sidebar">
         <div className="brand">
@@ -124,7 +125,7 @@ export function App(): ReactElement {
   if (phase === 'ended') return <SummaryScreen />
   return (
     <>
-      <Shell />
+      <Shell inert={phase === 'incoming'} />
       {phase === 'incoming' ? <IncomingCallScreen /> : <LinkPrompt />}
     </>
   )

@@ -222,7 +222,9 @@ export function CallScreen(): ReactElement {
               className={`quality-chip q-${level}`}
               aria-expanded={showStats}
               aria-controls={statsId}
-              aria-label={showStats ? t('quality.hide') : t('quality.show')}
+              aria-label={t(showStats ? 'quality.hide' : 'quality.show', {
+                level: t(`quality.${level}`),
+              })}
               onClick={() => setShowStats((v) => !v)}
             >
               <Icon name="signal" size={16} />

@@ -48,6 +48,7 @@ const en = {
   },
   nav: {
     main: 'Main',
+    skipToContent: 'Skip to content',
     home: 'Calls',
     history: 'History',
     settings: 'Settings',
@@ -141,8 +142,8 @@ const en = {
   },
   quality: {
     title: 'Call quality',
-    show: 'Show call quality details',
-    hide: 'Hide call quality details',
+    show: 'Call quality {{level}}, show details',
+    hide: 'Call quality {{level}}, hide details',
     good: 'Good',
     fair: 'Fair',
     poor: 'Poor',

@@ -46,6 +46,7 @@ const zhCN: Messages = {
   },
   nav: {
     main: '主菜单',
+    skipToContent: '跳到主要内容',
     home: '通话',
     history: '通话记录',
     settings: '设置',
@@ -139,8 +140,8 @@ const zhCN: Messages = {
   },
   quality: {
     title: '通话质量',
-    show: '显示通话质量详情',
-    hide: '隐藏通话质量详情',
+    show: '通话质量{{level}}，显示详情',
+    hide: '通话质量{{level}}，隐藏详情',
     good: '良好',
     fair: '一般',
     poor: '较差',
