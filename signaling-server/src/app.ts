@@ -88,7 +88,10 @@ export async function buildApp({
     limits: config.ws,
     ...(fanout && { fanout }),
   })
-  await app.register(callServicePlugin, { ringTimeoutS: config.ringTimeoutS })
+  await app.register(callServicePlugin, {
+    ringTimeoutS: config.ringTimeoutS,
+    emptyRoomTimeoutS: config.emptyRoomTimeoutS,
+  })
 
   await app.register(healthRoutes)
   await app.register(metricsRoutes, { allow: config.metricsAllow })

@@ -10,6 +10,8 @@ export interface Config {
   dbPath: string
   corsOrigins: string[]
   ringTimeoutS: number
+  /** Seconds an answered call's room may stay empty before the call ends as `interrupted`. */
+  emptyRoomTimeoutS: number
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed (F5); empty = none. */
   trustProxy: string[]
@@ -41,6 +43,7 @@ export const DEFAULTS = {
   jwtExpireHours: 24,
   dbPath: './data/signaling.db',
   ringTimeoutS: 45,
+  emptyRoomTimeoutS: 60,
   logLevel: 'info',
   metricsAllow: ['127.0.0.1', '::1'],
   rateLimit: { global: 600, auth: 10, callStart: 30 },
@@ -167,6 +170,7 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = {}): Confi
     dbPath: (env.DB_PATH ?? DEFAULTS.dbPath).trim() || DEFAULTS.dbPath,
     corsOrigins: origins(env.CORS_ORIGINS),
     ringTimeoutS: int(env, 'RING_TIMEOUT_S', DEFAULTS.ringTimeoutS, 1, 3600),
+    emptyRoomTimeoutS: int(env, 'EMPTY_ROOM_TIMEOUT_S', DEFAULTS.emptyRoomTimeoutS, 1, 86_400),
     logLevel: logLevel as Config['logLevel'],
     trustProxy: parseAddressList('TRUST_PROXY', env.TRUST_PROXY),
     metricsAllow:

@@ -165,11 +165,13 @@ describe('InMemoryFanout', () => {
     expect(b.fake.sent).toEqual(['m1'])
     expect(fanout.stats('room:')).toEqual({ topics: 1, subscribers: 2 })
     expect(fanout.stats('user:')).toEqual({ topics: 0, subscribers: 0 })
+    expect(await fanout.members('room:r')).toEqual(['alice', 'bob'])
     await fanout.unsubscribe('room:r', a.socket)
     await fanout.unsubscribe('room:r', b.socket)
     expect(fanout.stats('room:')).toEqual({ topics: 0, subscribers: 0 })
     expect(await fanout.publish('room:r', 'nobody')).toBe(0)
     expect(fanout.localSubscribers('room:r')).toEqual([])
+    expect(await fanout.members('room:r')).toEqual([])
   })
 })
 

@@ -21,7 +21,8 @@ export const CallStatus = Type.Union([
 ])
 /**
  * Why a call ended. `completed` after an answered call, `cancelled` when the caller gives up while
- * ringing, `declined`, `missed` after RING_TIMEOUT_S, `interrupted` when the server restarted mid-call.
+ * ringing, `declined`, `missed` after RING_TIMEOUT_S, `interrupted` when the server restarted mid-call
+ * or nobody was in the call's room for EMPTY_ROOM_TIMEOUT_S.
  */
 export const EndReason = Type.Union([
   Type.Literal('completed'),

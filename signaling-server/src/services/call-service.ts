@@ -3,13 +3,15 @@ import { ApiError } from '../api-error.js'
 import type { CallsRepository } from '../db/repositories/calls.js'
 import type { UsersRepository } from '../db/repositories/users.js'
 import type { Call, CallEventMessage, CallType, EndReason, EventType } from '../protocol/index.js'
-import { userTopic, type Fanout } from '../ws/fanout.js'
+import { roomTopic, userTopic, type Fanout } from '../ws/fanout.js'
 
 export interface CallServiceDeps {
   calls: CallsRepository
   users: UsersRepository
   fanout: Fanout
   ringTimeoutMs: number
+  /** How long an answered call's room may stay empty before the call ends as `interrupted`. */
+  emptyRoomTimeoutMs: number
   log: FastifyBaseLogger
   /** Called after a call ends, e.g. to close its room's sockets. */
   onEnded?: (call: Call) => void
@@ -25,10 +27,13 @@ export function createCallService({
   users,
   fanout,
   ringTimeoutMs,
+  emptyRoomTimeoutMs,
   log,
   onEnded,
 }: CallServiceDeps) {
   const ringTimers = new Map<number, NodeJS.Timeout>()
+  const emptyRoomTimers = new Map<number, NodeJS.Timeout>()
+  let closed = false
 
   const notify = (type: EventType, call: Call, actorId: string): void => {
     const message: CallEventMessage = {
@@ -51,6 +56,33 @@ export function createCallService({
     ringTimers.delete(callId)
   }
 
+  const stopWatchingRoom = (callId: number): void => {
+    clearTimeout(emptyRoomTimers.get(callId))
+    emptyRoomTimers.delete(callId)
+  }
+
+  /**
+   * Nobody calls /calls/end when both apps crash or lose the network mid-call, and the call would
+   * keep both users busy (409) for good: end it if its room is still empty when the grace is up.
+   */
+  const watchEmptyRoom = (call: Call): void => {
+    stopWatchingRoom(call.id)
+    const timer = setTimeout(() => {
+      emptyRoomTimers.delete(call.id)
+      fanout
+        .members(roomTopic(call.room_id))
+        .then((present) => {
+          if (closed || present.length > 0) return
+          // Nobody acted: the caller's id fills the envelope's user_id.
+          if (finish(call.id, 'interrupted', call.caller_id, 'call_ended'))
+            log.info({ callId: call.id }, 'ended a call whose room stayed empty')
+        })
+        .catch((error: unknown) => log.error({ err: error }, 'empty room check failed'))
+    }, emptyRoomTimeoutMs)
+    timer.unref()
+    emptyRoomTimers.set(call.id, timer)
+  }
+
   const finish = (
     callId: number,
     reason: EndReason,
@@ -58,6 +90,7 @@ export function createCallService({
     event: EventType,
   ): Call | undefined => {
     stopRinging(callId)
+    stopWatchingRoom(callId)
     const ended = calls.markEnded(callId, reason)
     if (ended) {
       notify(event, ended, actorId)
@@ -110,6 +143,8 @@ export function createCallService({
       if (!call)
         throw new ApiError(409, 'conflict', 'The call stopped ringing before it was accepted')
       notify('call_accepted', call, userId)
+      // Covers participants who never connect a socket to the room at all.
+      watchEmptyRoom(call)
       return call
     },
 
@@ -141,9 +176,25 @@ export function createCallService({
       return calls.endAllOpen('interrupted')
     },
 
+    /** A participant's socket is in the call's room: the call is not abandoned. */
+    roomJoined(callId: number): void {
+      stopWatchingRoom(callId)
+    },
+
+    /** A participant's socket left the room: if nobody is left in it, start the grace period. */
+    async roomLeft(callId: number): Promise<void> {
+      if (closed) return
+      const call = calls.byId(callId)
+      if (call?.status !== 'in_progress') return
+      const present = await fanout.members(roomTopic(call.room_id))
+      if (!closed && present.length === 0) watchEmptyRoom(call)
+    },
+
     close(): void {
-      for (const timer of ringTimers.values()) clearTimeout(timer)
+      closed = true
+      for (const timer of [...ringTimers.values(), ...emptyRoomTimers.values()]) clearTimeout(timer)
       ringTimers.clear()
+      emptyRoomTimers.clear()
     },
   }
 }

@@ -74,6 +74,7 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
           }
         }
         const present = await fastify.fanout.subscribe(topic, peer)
+        fastify.callService.roomJoined(call.id)
         if (!joined)
           await fastify.fanout.publish(topic, peerMessage('peer_joined', roomId, userId), peer.id)
         joined = true
@@ -87,6 +88,7 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
         await fastify.fanout.unsubscribe(topic, peer)
         if (!ctx.replaced.has(peer.id))
           await fastify.fanout.publish(topic, peerMessage('peer_left', roomId, userId))
+        await fastify.callService.roomLeft(call.id)
       }
 
       // One socket's messages take effect in the order they arrive. A join or leave awaits the

@@ -17,6 +17,8 @@ export interface Fanout {
   unsubscribe(topic: string, subscriber: Subscriber): Promise<void>
   /** Delivers `message` to every subscriber of `topic` except the one with id `exceptId`. */
   publish(topic: string, message: string, exceptId?: string): Promise<number>
+  /** The user ids of every subscriber of `topic`, wherever it is connected (who is in a room). */
+  members(topic: string): Promise<string[]>
   /** The local subscribers of a user on a topic (to replace a stale socket on re-join). */
   localSubscribers(topic: string): readonly Subscriber[]
   stats(prefix: string): { topics: number; subscribers: number }
@@ -56,6 +58,10 @@ export class InMemoryFanout implements Fanout {
       delivered++
     }
     return delivered
+  }
+
+  async members(topic: string): Promise<string[]> {
+    return [...(this.#topics.get(topic)?.values() ?? [])].map((s) => s.userId)
   }
 
   localSubscribers(topic: string): readonly Subscriber[] {

@@ -7,13 +7,14 @@ declare module 'fastify' {
   }
 }
 
-export default fp<{ ringTimeoutS: number }>(
-  async (fastify, { ringTimeoutS }) => {
+export default fp<{ ringTimeoutS: number; emptyRoomTimeoutS: number }>(
+  async (fastify, { ringTimeoutS, emptyRoomTimeoutS }) => {
     const service = createCallService({
       calls: fastify.calls,
       users: fastify.users,
       fanout: fastify.fanout,
       ringTimeoutMs: ringTimeoutS * 1000,
+      emptyRoomTimeoutMs: emptyRoomTimeoutS * 1000,
       log: fastify.log,
       onEnded: (call) => fastify.closeRoom(call),
     })
