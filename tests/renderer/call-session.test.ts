@@ -15,6 +15,11 @@ class FakeRoom {
   readonly relayed: { from: string; type: string; data: unknown }[] = []
   dropped = 0
 
+  /** Every socket drops at once: the server has nobody left to tell, so no peer_left is sent. */
+  dropAll(): void {
+    this.members.clear()
+  }
+
   transport(userId: string): RoomTransport & { join(): void; leave(): void } {
     return FakeRoom.member(this, userId)
   }
@@ -143,6 +148,11 @@ describe('CallSession', () => {
     callee.session.start()
     await settle(60)
     expect(room.dropped).toBe(0)
+    // The held offer went out once, not again on peer_joined.
+    const offers = room.relayed
+      .filter((m) => m.from === CALLER && m.type === 'offer')
+      .map((m) => (m.data as { sdp: string }).sdp)
+    expect(new Set(offers).size).toBe(offers.length)
     expect(caller.pc.signalingState).toBe('stable')
     expect(callee.pc.signalingState).toBe('stable')
     expect(caller.events).toContainEqual({ type: 'connectionState', value: 'connected' })
@@ -206,6 +216,29 @@ describe('CallSession', () => {
     a.pc.connectionState = 'failed'
     b.transport.join()
     expect(a.pc.restartIceCalls).toBe(1)
+  })
+
+  it('re-sends an ICE-restart offer lost while both room sockets were down', async () => {
+    const { room, a, b } = await connectedPair()
+    room.dropAll()
+    // Neither side saw peer_left: the restart offers go into the empty room.
+    const dropped = room.dropped
+    a.pc.setConnectionState('failed')
+    b.pc.setConnectionState('failed')
+    await settle()
+    expect(room.dropped).toBeGreaterThan(dropped)
+    expect(a.pc.signalingState).toBe('have-local-offer')
+    const offersBefore = room.relayed.filter((m) => m.from === CALLER && m.type === 'offer').length
+    a.transport.join()
+    b.transport.join()
+    await settle(60)
+    expect(
+      room.relayed.filter((m) => m.from === CALLER && m.type === 'offer').length,
+    ).toBeGreaterThan(offersBefore)
+    expect(a.pc.signalingState).toBe('stable')
+    expect(b.pc.signalingState).toBe('stable')
+    expect(a.pc.connectionState).toBe('connected')
+    expect([...a.events, ...b.events].filter((e) => e.type === 'error')).toEqual([])
   })
 
   it('stops every track and closes the connection on close, once', () => {

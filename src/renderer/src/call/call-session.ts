@@ -184,9 +184,24 @@ export class CallSession {
     this.options.transport.send(type, data as never)
   }
 
-  private flush(): void {
+  /** Sends what was held for the peer; true if that included an offer. */
+  private flush(): boolean {
     const pending = this.outbox.splice(0)
     for (const { type, data } of pending) this.options.transport.send(type, data as never)
+    return pending.some((m) => m.type === 'offer')
+  }
+
+  /**
+   * When both room sockets drop together nobody gets peer_left, so an offer sent meanwhile (an
+   * ICE restart) went to an empty room and its answer never comes; restartIce() does nothing in
+   * have-local-offer. The current local description also carries the candidates gathered since.
+   */
+  private resendLostOffer(offerHeld: boolean): void {
+    const local = this.pc.localDescription
+    if (offerHeld || this.pc.signalingState !== 'have-local-offer' || local?.type !== 'offer')
+      return
+    this.options.log?.('re-sending the pending offer to the re-joined peer')
+    this.options.transport.send('offer', { type: 'offer', sdp: local.sdp })
   }
 
   private onMessage(message: Envelope): void {
@@ -197,7 +212,8 @@ export class CallSession {
         if (!Value.Check(PeerData, data) || data.user_id === this.options.selfId) return
         this.peerPresent = true
         this.emit('peerPresent', true)
-        this.flush()
+        const offerHeld = this.flush()
+        this.resendLostOffer(offerHeld)
         this.options.transport.send('media_state', this.media)
         // The peer came back after a drop: if media broke meanwhile, find a new path.
         const state = this.pc.connectionState
