@@ -1,5 +1,6 @@
 import type * as HostModule from './detector/host.js'
-import type { RiskUpdate } from '../shared/ipc-contract.js'
+import type { RiskUpdate, SecurityReport } from '../shared/ipc-contract.js'
+import { levelRank } from '../shared/risk.js'
 
 /**
  * What main needs from the detector host that the detection work exports from
@@ -14,6 +15,9 @@ export type DetectorHostOptions = HostModule.DetectorHostOptions
 export interface DetectorModule {
   createDetectorHost(options: DetectorHostOptions): DetectorHost
 }
+
+/** The contract's cap on a report's timeline. */
+const MAX_TIMELINE = 100_000
 
 /** Vite turns this into a lazy import of the host when the file exists, and {} when not. */
 const hostModules = import.meta.glob<typeof HostModule>('./detector/host.ts')
@@ -32,9 +36,54 @@ export function unavailableDetector(reason: string): DetectorHost {
     startSession: async () => undefined,
     submitFrame: async () => undefined,
     endSession: async () => null,
+    setAnalysisRate: () => undefined,
     onRisk: () => () => undefined,
     stop: async () => undefined,
   }
+}
+
+/**
+ * One report for a call whose detector was restarted part-way (settings changed): the parts'
+ * timelines in order, shares weighted by each part's length, the highest peak.
+ */
+export function mergeReports(first: SecurityReport, second: SecurityReport): SecurityReport {
+  const a = Math.max(0, first.endedAt - first.startedAt)
+  const b = Math.max(0, second.endedAt - second.startedAt)
+  const share: Record<string, number> = {}
+  for (const level of new Set([
+    ...Object.keys(first.shareByLevel),
+    ...Object.keys(second.shareByLevel),
+  ])) {
+    const mixed =
+      a + b > 0
+        ? ((first.shareByLevel[level] ?? 0) * a + (second.shareByLevel[level] ?? 0) * b) / (a + b)
+        : (second.shareByLevel[level] ?? 0)
+    share[level] = Math.min(1, mixed)
+  }
+  const scores = [first.peakScore, second.peakScore].filter((x): x is number => x !== null)
+  return {
+    callId: second.callId,
+    model: second.model ?? first.model,
+    startedAt: first.startedAt,
+    endedAt: second.endedAt,
+    peakLevel:
+      levelRank(second.peakLevel) > levelRank(first.peakLevel) ? second.peakLevel : first.peakLevel,
+    peakScore: scores.length > 0 ? Math.max(...scores) : null,
+    shareByLevel: share,
+    timeline: [...first.timeline, ...second.timeline].slice(-MAX_TIMELINE),
+  }
+}
+
+export interface DetectorBridge {
+  get(): Promise<DetectorHost>
+  /** A new analysis rate: applied to the running host, so calls go on as they were. */
+  setAnalysisRate(fps: number): Promise<void>
+  /**
+   * Detection turned on/off or another model folder: a new host, with every call still in
+   * progress re-opened on it (or told "off"), and the part before kept for its report.
+   */
+  restart(): Promise<void>
+  stop(): Promise<void>
 }
 
 /**
@@ -47,41 +96,97 @@ export function createDetectorBridge(deps: {
   enabled: () => boolean
   onRisk(update: RiskUpdate): void
   log(message: string): void
-}): { get(): Promise<DetectorHost>; stop(): Promise<void> } {
+}): DetectorBridge {
   // The risk subscription travels with the host it belongs to, so a stop() that lands while a
-  // start is still loading unsubscribes that host, not whichever started last.
-  type Running = { host: DetectorHost; unsubscribe: () => void }
+  // start is still loading unsubscribes that host, not whichever started last. `idle` says what
+  // a call sees instead of scores when there is no real host.
+  type Running = {
+    host: DetectorHost
+    unsubscribe: () => void
+    idle: 'off' | 'unavailable' | null
+  }
   let current: Promise<Running> | null = null
-  const idle = (reason: string): Running => ({
+  // Calls between startSession and endSession, and what a replaced host had seen of them.
+  const live = new Set<number>()
+  const before = new Map<number, SecurityReport>()
+  const idle = (level: 'off' | 'unavailable', reason: string): Running => ({
     host: unavailableDetector(reason),
     unsubscribe: () => undefined,
+    idle: level,
   })
 
   const start = async (): Promise<Running> => {
-    if (!deps.enabled()) return idle('Detection is turned off in Settings.')
+    if (!deps.enabled()) return idle('off', 'Detection is turned off in Settings.')
     try {
       const module = await deps.load()
-      if (module === null) return idle('The detector is not included in this build.')
+      if (module === null) return idle('unavailable', 'The detector is not included in this build.')
       const host = module.createDetectorHost(deps.options())
-      return { host, unsubscribe: host.onRisk(deps.onRisk) }
+      return { host, unsubscribe: host.onRisk(deps.onRisk), idle: null }
     } catch (error) {
       deps.log(`detector failed to load: ${String(error)}`)
-      return idle('The detector could not be started.')
+      return idle('unavailable', 'The detector could not be started.')
     }
+  }
+
+  const keep = (callId: number, part: SecurityReport | null): void => {
+    if (part === null) return
+    const earlier = before.get(callId)
+    before.set(callId, earlier === undefined ? part : mergeReports(earlier, part))
+  }
+
+  /** What the IPC handlers talk to: the running host, with the calls in progress tracked. */
+  const tracked = (host: DetectorHost): DetectorHost => ({
+    status: () => host.status(),
+    startSession: async (callId) => {
+      live.add(callId)
+      before.delete(callId)
+      await host.startSession(callId)
+    },
+    submitFrame: (frame) => host.submitFrame(frame),
+    endSession: async (callId) => {
+      live.delete(callId)
+      const earlier = before.get(callId) ?? null
+      before.delete(callId)
+      const last = await host.endSession(callId)
+      if (earlier === null || last === null) return last ?? earlier
+      return mergeReports(earlier, last)
+    },
+    setAnalysisRate: (fps) => host.setAnalysisRate(fps),
+    onRisk: (listener) => host.onRisk(listener),
+    stop: () => host.stop(),
+  })
+
+  const stopRunning = async (keepParts: boolean): Promise<void> => {
+    const running = current
+    current = null
+    if (running === null) return
+    const { host, unsubscribe } = await running
+    if (keepParts) for (const callId of live) keep(callId, await host.endSession(callId))
+    unsubscribe()
+    await host.stop()
   }
 
   return {
     async get() {
       current ??= start()
-      return (await current).host
+      return tracked((await current).host)
+    },
+    async setAnalysisRate(fps) {
+      if (current !== null) (await current).host.setAnalysisRate(fps)
+    },
+    async restart() {
+      await stopRunning(true)
+      if (live.size === 0) return
+      current ??= start()
+      const next = await current
+      for (const callId of live) {
+        // The call screen must not keep showing the old host's last level.
+        if (next.idle === null) await next.host.startSession(callId)
+        else deps.onRisk({ callId, level: next.idle, score: null, history: [], model: null })
+      }
     },
     async stop() {
-      const running = current
-      current = null
-      if (running === null) return
-      const { host, unsubscribe } = await running
-      unsubscribe()
-      await host.stop()
+      await stopRunning(false)
     },
   }
 }

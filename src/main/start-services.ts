@@ -145,11 +145,14 @@ export function servicesStarter(deps: {
       if (next.startAtLogin !== previous.startAtLogin)
         app.setLoginItemSettings({ openAtLogin: next.startAtLogin })
       if (next.networkSharing !== previous.networkSharing) void applyServer(next.networkSharing)
-      const detectorChanged =
+      // Calls in progress keep their detection: a new rate applies in place; on/off or another
+      // model restarts the host with those calls re-opened on it.
+      const restart =
         next.detectionEnabled !== previous.detectionEnabled ||
-        next.analysisRate !== previous.analysisRate ||
         next.customModelFolder !== previous.customModelFolder
-      if (detectorChanged) void detector.stop()
+      if (restart) void detector.restart()
+      else if (next.analysisRate !== previous.analysisRate)
+        void detector.setAnalysisRate(next.analysisRate)
     })
 
     const policy = { allowedOrigins, openExternal: (url: string) => adapter.openExternal(url), log }

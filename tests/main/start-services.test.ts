@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { DetectorModule } from '../../src/main/detector-bridge.js'
+import type { DetectorHost, DetectorModule } from '../../src/main/detector-bridge.js'
 import type { CreateSignalingServer } from '../../src/main/embedded-server.js'
 import type { Services } from '../../src/main/lifecycle.js'
 import { servicesStarter } from '../../src/main/start-services.js'
-import { APP_ORIGIN } from '../../src/shared/ipc-contract.js'
+import { APP_ORIGIN, type RiskUpdate } from '../../src/shared/ipc-contract.js'
 import { FakeAdapter, type FakeWindow } from './fakes.js'
 
 const dirs: string[] = []
@@ -82,5 +82,56 @@ describe('service start-up', () => {
     const { adapter } = await startMain()
     expect(adapter.session.webRequest.allows('http://192.168.1.20:47800/')).toBe(true)
     expect(adapter.session.webRequest.allows('http://calls.example.org/')).toBe(false)
+  })
+
+  it('changing detector settings mid-call keeps the call analysed, or says "off"', async () => {
+    const hosts: { sessions: Set<number>; rates: number[]; stopped: boolean }[] = []
+    const detector: DetectorModule = {
+      createDetectorHost: () => {
+        const listeners = new Set<(u: RiskUpdate) => void>()
+        const state = { sessions: new Set<number>(), rates: [] as number[], stopped: false }
+        hosts.push(state)
+        const host: DetectorHost = {
+          status: async () => ({ available: true, model: null, fps: 5 }),
+          startSession: async (callId) => {
+            state.sessions.add(callId)
+            for (const l of listeners)
+              l({ callId, level: 'analysing', score: null, history: [], model: null })
+          },
+          submitFrame: async () => undefined,
+          endSession: async (callId) => (state.sessions.delete(callId), null),
+          setAnalysisRate: (fps) => void state.rates.push(fps),
+          onRisk: (listener) => (listeners.add(listener), () => void listeners.delete(listener)),
+          stop: async () => void (state.stopped = true),
+        }
+        return host
+      },
+    }
+    const { adapter, window } = await startMain({ detector })
+    const invoke = (channel: string, ...args: unknown[]) =>
+      adapter.ipcMain.invoke('app://veracall/index.html', channel, ...args)
+    expect(await invoke('detector:startSession', 4)).toEqual({ ok: true, value: null })
+
+    await invoke('settings:update', { analysisRate: 3 })
+    // The rate changes in place: the same host, the call still open on it.
+    await expect.poll(() => hosts[0]?.rates).toEqual([3])
+    expect(hosts).toHaveLength(1)
+    expect(hosts[0]?.stopped).toBe(false)
+
+    await invoke('settings:update', { detectionEnabled: false })
+    await expect
+      .poll(() => sentOn(window, 'event:risk').at(-1))
+      .toEqual({
+        callId: 4,
+        level: 'off',
+        score: null,
+        history: [],
+        model: null,
+      })
+    expect(hosts[0]?.stopped).toBe(true)
+
+    await invoke('settings:update', { detectionEnabled: true })
+    await expect.poll(() => hosts[1]?.sessions).toEqual(new Set([4]))
+    expect(sentOn(window, 'event:risk').at(-1)).toMatchObject({ callId: 4, level: 'analysing' })
   })
 })

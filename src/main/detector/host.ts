@@ -35,6 +35,8 @@ export interface DetectorHost {
   endSession(callId: number): Promise<SecurityReport | null>
   /** The "Verify" check: analyse at the top rate (10 fps) for `ms`. */
   verify(callId: number, ms?: number): Promise<void>
+  /** A new settings.analysisRate, applied to running sessions without restarting anything. */
+  setAnalysisRate(fps: number): void
   onRisk(listener: (update: RiskUpdate) => void): () => void
   stop(): Promise<void>
 }
@@ -67,7 +69,8 @@ export function effectiveFps(configured: number, costMs: number | null, budget: 
 }
 
 export function createDetectorHost(opts: DetectorHostOptions): DetectorHost {
-  const configuredFps = Math.min(MAX_FPS, Math.max(1, Math.round(opts.analysisRate)))
+  const clampFps = (fps: number): number => Math.min(MAX_FPS, Math.max(1, Math.round(fps)))
+  let configuredFps = clampFps(opts.analysisRate)
   const budget = opts.cpuBudget ?? 0.2
   const worker = new WorkerHost({
     modelDir: opts.modelDir,
@@ -177,6 +180,10 @@ export function createDetectorHost(opts: DetectorHostOptions): DetectorHost {
     async verify(callId, ms = 5000) {
       const s = sessions.get(callId)
       if (s) s.boostUntil = Math.max(s.boostUntil, s.lastAcceptedMs) + ms
+    },
+
+    setAnalysisRate(fps) {
+      configuredFps = clampFps(fps)
     },
 
     async endSession(callId) {
