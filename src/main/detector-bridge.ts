@@ -5,11 +5,10 @@ import { levelRank } from '../shared/risk.js'
 /**
  * What main needs from the detector host that the detection work exports from
  * `./detector/host.ts` (a worker behind a {seq, request} envelope): its own types, so a change
- * there is a compile error here. Main has no channel for the "Verify" boost yet, so it is left
- * out. Loaded lazily so the app starts without it and the ONNX runtime is only loaded when
- * detection is on.
+ * there is a compile error here. Loaded lazily so the app starts without it and the ONNX runtime
+ * is only loaded when detection is on.
  */
-export type DetectorHost = Omit<HostModule.DetectorHost, 'verify'>
+export type DetectorHost = HostModule.DetectorHost
 export type DetectorHostOptions = HostModule.DetectorHostOptions
 
 export interface DetectorModule {
@@ -36,6 +35,7 @@ export function unavailableDetector(reason: string): DetectorHost {
     startSession: async () => undefined,
     submitFrame: async () => undefined,
     endSession: async () => null,
+    verify: async () => undefined,
     setAnalysisRate: () => undefined,
     onRisk: () => () => undefined,
     stop: async () => undefined,
@@ -151,6 +151,7 @@ export function createDetectorBridge(deps: {
       if (earlier === null || last === null) return last ?? earlier
       return mergeReports(earlier, last)
     },
+    verify: (callId, ms) => host.verify(callId, ms),
     setAnalysisRate: (fps) => host.setAnalysisRate(fps),
     onRisk: (listener) => host.onRisk(listener),
     stop: () => host.stop(),

@@ -274,6 +274,8 @@ export const invokeContract = {
   'detector:status': { args: Type.Tuple([]), result: DetectorStatus },
   'detector:startSession': { args: Type.Tuple([CallId]), result: Type.Null() },
   'detector:submitFrame': { args: Type.Tuple([FrameInput]), result: Type.Null() },
+  /** The optional "Verify" check: main analyses this call at 10 fps for the next 5 s. */
+  'detector:verify': { args: Type.Tuple([CallId]), result: Type.Null() },
   'detector:endSession': {
     args: Type.Tuple([CallId]),
     result: Type.Union([SecurityReport, Type.Null()]),

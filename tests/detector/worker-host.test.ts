@@ -128,6 +128,45 @@ describe('detector host (sessions, rate, risk updates)', () => {
     }
   })
 
+  it('Verify analyses the call at 10 fps for 5 s from the next frame, then the set rate again', async () => {
+    const host = createDetectorHost({
+      modelDir: MODEL,
+      analysisRate: 2,
+      cpuBudget: 1,
+      log: () => {},
+    })
+    try {
+      const analysedAt: number[] = []
+      let t = 0
+      host.onRisk((u) => {
+        if (u.history.length > 0) analysedAt.push(t)
+      })
+      await host.startSession(3)
+      const img = await demoPhoto('sample3.jpg')
+      const run = async (from: number, to: number): Promise<void> => {
+        for (t = from; t < to; t += 100)
+          await host.submitFrame({ callId: 3, timestampMs: t, ...frameOf(img) })
+      }
+      await run(1000, 2000) // 2 fps: 1000, 1500
+      await host.verify(3)
+      await host.verify(3) // asking twice does not make it longer
+      await run(2000, 8000)
+      expect(analysedAt.filter((x) => x < 2000)).toEqual([1000, 1500])
+      // Every 100 ms frame from 2000 to 6900, then back to one every 500 ms after the last.
+      expect(analysedAt.filter((x) => x >= 2000 && x < 7000)).toHaveLength(50)
+      expect(analysedAt.filter((x) => x >= 7000)).toEqual([7400, 7900])
+      // Unknown calls and lengths beyond 10 s are bounded (no-op / capped).
+      await host.verify(99)
+      await host.verify(3, 600_000)
+      await run(8000, 20_000)
+      // Capped at 10 s: 10 fps from 8000 to 17_900, then 2 fps again.
+      expect(analysedAt.filter((x) => x >= 8000 && x < 18_000)).toHaveLength(100)
+      expect(analysedAt.filter((x) => x >= 18_000)).toEqual([18_400, 18_900, 19_400, 19_900])
+    } finally {
+      await host.stop()
+    }
+  })
+
   it('a model that outputs NaN/Infinity gives no score, and the call still gets a valid report', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'veracall-nan-'))
     await cp(MODEL, dir, { recursive: true })

@@ -35,6 +35,7 @@ function fakeHost(report: (callId: number) => SecurityReport | null = () => null
   sessions: Set<number>
   frames: number[]
   rates: number[]
+  verified: number[]
   stopped: boolean
 } {
   const listeners = new Set<(u: RiskUpdate) => void>()
@@ -44,6 +45,7 @@ function fakeHost(report: (callId: number) => SecurityReport | null = () => null
     sessions,
     frames: [] as number[],
     rates: [] as number[],
+    verified: [] as number[],
     stopped: false,
     status: async () => ({ available: true, model: null, fps: 2 }),
     startSession: async (callId: number) => {
@@ -55,6 +57,7 @@ function fakeHost(report: (callId: number) => SecurityReport | null = () => null
       if (sessions.has(frame.callId)) host.frames.push(frame.timestampMs)
     },
     endSession: async (callId: number) => (sessions.delete(callId) ? report(callId) : null),
+    verify: async (callId: number) => void host.verified.push(callId),
     setAnalysisRate: (fps: number) => void host.rates.push(fps),
     onRisk(listener: (u: RiskUpdate) => void) {
       listeners.add(listener)
@@ -225,6 +228,8 @@ describe('detector bridge', () => {
     await (await bridge.get()).startSession(2)
     await bridge.setAnalysisRate(8)
     expect(host.rates).toEqual([8])
+    await (await bridge.get()).verify(2)
+    expect(host.verified).toEqual([2])
     expect(host.stopped).toBe(false)
     expect(host.sessions).toEqual(new Set([2]))
   })

@@ -66,6 +66,7 @@ const CASES: Record<InvokeChannel, { good: unknown[]; bad: unknown[][] }> = {
     ],
   },
   'detector:endSession': { good: [3], bad: [[0]] },
+  'detector:verify': { good: [3], bad: [[0], ['3'], [3, 60_000], [{ callId: 3, ms: 60_000 }]] },
 }
 
 function spyHandlers() {
@@ -93,6 +94,7 @@ function spyHandlers() {
     'detector:startSession': null,
     'detector:submitFrame': null,
     'detector:endSession': null,
+    'detector:verify': null,
   }
   const handlers = Object.fromEntries(
     INVOKE_CHANNELS.map((c) => [
@@ -224,5 +226,20 @@ describe('channel implementations', () => {
       ok: false,
       error: { code: 'not_allowed' },
     })
+  })
+
+  it("detector:verify boosts that call for the host's fixed, bounded time; the renderer sets no length", async () => {
+    const verify = vi.fn(async (_callId: number, _ms?: number) => undefined)
+    const ipcMain = new FakeIpcMain()
+    registerIpc({
+      ipcMain,
+      allowedOrigins: [APP_ORIGIN],
+      log: () => undefined,
+      handlers: createIpcHandlers({
+        detector: async () => ({ verify }),
+      } as unknown as Parameters<typeof createIpcHandlers>[0]),
+    })
+    expect(await ipcMain.invoke(APP, 'detector:verify', 9)).toEqual({ ok: true, value: null })
+    expect(verify.mock.calls).toEqual([[9]])
   })
 })

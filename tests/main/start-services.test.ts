@@ -100,6 +100,7 @@ describe('service start-up', () => {
           },
           submitFrame: async () => undefined,
           endSession: async (callId) => (state.sessions.delete(callId), null),
+          verify: async () => undefined,
           setAnalysisRate: (fps) => void state.rates.push(fps),
           onRisk: (listener) => (listeners.add(listener), () => void listeners.delete(listener)),
           stop: async () => void (state.stopped = true),

@@ -33,7 +33,10 @@ export interface DetectorHost {
   startSession(callId: number): Promise<void>
   submitFrame(frame: FrameInput): Promise<void>
   endSession(callId: number): Promise<SecurityReport | null>
-  /** The "Verify" check: analyse at the top rate (10 fps) for `ms`. */
+  /**
+   * The "Verify" check: analyse at the top rate (10 fps) for `ms` (at most 10 s) from the next
+   * frame. Asking again restarts that window; it never adds up.
+   */
   verify(callId: number, ms?: number): Promise<void>
   /** A new settings.analysisRate, applied to running sessions without restarting anything. */
   setAnalysisRate(fps: number): void
@@ -47,9 +50,13 @@ interface Session {
   lastAcceptedMs: number
   inFlight: boolean
   boostUntil: number
+  /** A Verify asked for: its length, anchored to the next frame's timestamp (frame clock). */
+  boostPendingMs: number
 }
 
 const MAX_FPS = 10
+export const VERIFY_MS = 5000
+const MAX_VERIFY_MS = 10_000
 
 export function outcomeOf(a: FrameAnalysis, t: number): FrameOutcome {
   // A non-finite logit would poison the EMA for the rest of the call: it is no data, not a score.
@@ -142,6 +149,7 @@ export function createDetectorHost(opts: DetectorHostOptions): DetectorHost {
         lastAcceptedMs: -Infinity,
         inFlight: false,
         boostUntil: 0,
+        boostPendingMs: 0,
       }
       sessions.set(callId, s)
       emit(s, r ? undefined : 'unavailable')
@@ -153,6 +161,10 @@ export function createDetectorHost(opts: DetectorHostOptions): DetectorHost {
       if (!init) {
         emit(s, 'unavailable')
         return
+      }
+      if (s.boostPendingMs > 0) {
+        s.boostUntil = frame.timestampMs + s.boostPendingMs
+        s.boostPendingMs = 0
       }
       const fps = frame.timestampMs < s.boostUntil ? MAX_FPS : currentFps()
       // Back-pressure: one frame in flight per call, and no more often than the rate allows.
@@ -177,9 +189,9 @@ export function createDetectorHost(opts: DetectorHostOptions): DetectorHost {
       }
     },
 
-    async verify(callId, ms = 5000) {
+    async verify(callId, ms = VERIFY_MS) {
       const s = sessions.get(callId)
-      if (s) s.boostUntil = Math.max(s.boostUntil, s.lastAcceptedMs) + ms
+      if (s) s.boostPendingMs = Math.min(MAX_VERIFY_MS, Math.max(0, ms))
     },
 
     setAnalysisRate(fps) {

@@ -61,6 +61,10 @@ export function createIpcHandlers(s: HandlerServices): IpcHandlers {
       await (await s.detector()).submitFrame(frame)
       return null
     },
+    'detector:verify': async (callId) => {
+      await (await s.detector()).verify(callId)
+      return null
+    },
     'detector:endSession': async (callId) => (await s.detector()).endSession(callId),
   }
 }
