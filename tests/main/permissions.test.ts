@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { decidePermission, installPermissionHandlers } from '../../src/main/security/permissions.js'
+import {
+  APP_ORIGIN_PERMISSIONS,
+  decidePermission,
+  installPermissionHandlers,
+} from '../../src/main/security/permissions.js'
 import { APP_ORIGIN } from '../../src/shared/ipc-contract.js'
 import { FakeSession } from './fakes.js'
 
@@ -19,7 +23,9 @@ describe('decidePermission (E7)', () => {
     ['media', undefined, ['audio'], false],
     ['notifications', APP, [], true],
     ['notifications', 'https://evil.example/', [], false],
-    ['fullscreen', APP, [], true],
+    ['fullscreen', APP, [], false],
+    ['clipboard-sanitized-write', APP, [], false],
+    ['clipboard-read', APP, [], false],
     ['display-capture', APP, [], false],
     ['geolocation', APP, [], false],
     ['midiSysex', APP, [], false],
@@ -30,6 +36,11 @@ describe('decidePermission (E7)', () => {
     ['__proto__', APP, [], false],
   ] as const)('%s from %s %j → %s', (permission, origin, mediaTypes, granted) => {
     expect(decidePermission({ permission, origin, mediaTypes }, ORIGINS)).toBe(granted)
+  })
+
+  it('grants the app origin media and notifications only, as the E7 row says', () => {
+    const granted = Object.entries(APP_ORIGIN_PERMISSIONS).filter(([, allowed]) => allowed)
+    expect(granted.map(([name]) => name).sort()).toEqual(['media', 'notifications'])
   })
 })
 

@@ -2,14 +2,17 @@ import type { SessionLike } from '../electron-adapter.js'
 import { originOf } from './origin.js'
 
 /**
- * Which permissions the app's own origin may have (E7). Everything not listed, and everything
- * for any other origin, is denied. Screen capture comes later, as `display-capture`.
+ * Which permissions the app's own origin may have (E7): media (audio/video) and notifications.
+ * Everything else, and everything for any other origin, is denied. The renderer uses neither the
+ * Fullscreen API nor the clipboard, so those are denied too. Screen capture comes later, as
+ * `display-capture`.
  */
 export const APP_ORIGIN_PERMISSIONS: Readonly<Record<string, boolean>> = Object.freeze({
   media: true,
   notifications: true,
-  fullscreen: true,
-  'clipboard-sanitized-write': true,
+  fullscreen: false,
+  'clipboard-sanitized-write': false,
+  'clipboard-read': false,
   'display-capture': false,
   geolocation: false,
   midi: false,
