@@ -30,6 +30,9 @@ function detectionPort(api: VeracallApi): DetectionPort {
     },
     endSession: async (callId) =>
       unwrap('detector:endSession', await api.detectorEndSession(callId)),
+    verify: async (callId) => {
+      unwrap('detector:verify', await api.detectorVerify(callId))
+    },
     onRisk: (listener) => api.onRisk(listener),
   }
 }
