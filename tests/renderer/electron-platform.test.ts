@@ -1,20 +1,27 @@
 import { describe, expect, it } from 'vitest'
-import { createElectronPlatform } from '../../src/renderer/src/platform/electron.js'
+import type { DetectionPort } from '../../src/shared/detection.js'
 import { createFakeDesktop } from './fakes/fake-desktop.js'
 
-const platformOver = (desktop: ReturnType<typeof createFakeDesktop>) => {
-  const win = { veracall: desktop.api, navigator: { languages: ['en'] } }
-  const platform = createElectronPlatform(
-    win as unknown as Parameters<typeof createElectronPlatform>[0],
-  )
-  if (!platform) throw new Error('expected the desktop platform')
-  return platform
+/** Loaded by path, as in the settings view test: the root typecheck stays free of DOM types. */
+const PLATFORM = '../../src/renderer/src/platform/electron.ts'
+type CreateElectronPlatform = (win: object) => { detection?: DetectionPort } | null
+
+async function detectionOver(desktop: ReturnType<typeof createFakeDesktop>) {
+  const mod = (await import(/* @vite-ignore */ PLATFORM)) as {
+    createElectronPlatform: CreateElectronPlatform
+  }
+  const platform = mod.createElectronPlatform({
+    veracall: desktop.api,
+    navigator: { languages: ['en'] },
+  })
+  if (!platform?.detection) throw new Error('expected the desktop detection port')
+  return platform.detection
 }
 
 describe('desktop platform: detection port', () => {
   it('asks main to verify (raise the analysis rate) for the call the button belongs to', async () => {
     const desktop = createFakeDesktop()
-    await platformOver(desktop).detection?.verify?.(42)
+    await (await detectionOver(desktop)).verify?.(42)
     expect(desktop.callsTo('detector:verify')).toEqual([[42]])
   })
 
@@ -24,6 +31,6 @@ describe('desktop platform: detection port', () => {
         throw new Error('not_found')
       },
     })
-    await expect(platformOver(desktop).detection?.verify?.(42)).rejects.toThrow(/not_found/)
+    await expect((await detectionOver(desktop)).verify?.(42)).rejects.toThrow(/not_found/)
   })
 })
