@@ -17,6 +17,15 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
+/** A web client (no desktop API) whose calls/start succeeds with outgoingCall(). */
+const callerHarness = () =>
+  harness(
+    null,
+    routes({
+      [`POST ${ROUTES.startCall}`]: () => ({ status: 201, body: { call: outgoingCall() } }),
+    }),
+  )
+
 describe('AppController', () => {
   it('refuses a server that is not Veracall, and keeps no token', async () => {
     const ctx = harness(null, {
@@ -70,12 +79,7 @@ describe('AppController', () => {
   })
 
   it('places a call, joins its room, and on decline stops every local track', async () => {
-    const ctx = harness(
-      null,
-      routes({
-        [`POST ${ROUTES.startCall}`]: () => ({ status: 201, body: { call: outgoingCall() } }),
-      }),
-    )
+    const ctx = callerHarness()
     await ctx.signIn()
     await ctx.controller.startCall(bob, 'video')
     await settle()
@@ -98,12 +102,7 @@ describe('AppController', () => {
   })
 
   it('stops a camera that finishes opening after the call ended, and reports no error', async () => {
-    const ctx = harness(
-      null,
-      routes({
-        [`POST ${ROUTES.startCall}`]: () => ({ status: 201, body: { call: outgoingCall() } }),
-      }),
-    )
+    const ctx = callerHarness()
     await ctx.signIn()
     await ctx.controller.startCall(bob, 'video')
     await settle()
@@ -171,12 +170,7 @@ describe('AppController', () => {
   })
 
   it('places no call when it is cancelled while the camera opens', async () => {
-    const ctx = harness(
-      null,
-      routes({
-        [`POST ${ROUTES.startCall}`]: () => ({ status: 201, body: { call: outgoingCall() } }),
-      }),
-    )
+    const ctx = callerHarness()
     await ctx.signIn()
     const placing = ctx.controller.startCall(bob, 'video')
     await ctx.controller.hangUp()
@@ -193,12 +187,7 @@ describe('AppController', () => {
   })
 
   it('keeps a mid-call device choice only once the switch worked, and reports a failure', async () => {
-    const ctx = harness(
-      null,
-      routes({
-        [`POST ${ROUTES.startCall}`]: () => ({ status: 201, body: { call: outgoingCall() } }),
-      }),
-    )
+    const ctx = callerHarness()
     await ctx.signIn()
     await ctx.controller.startCall(bob, 'video')
     await settle()
