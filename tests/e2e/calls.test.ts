@@ -124,6 +124,11 @@ run('calling end to end (Chromium, real server)', { timeout: 120_000 }, () => {
     await alice.page
       .getByRole('button', { name: `Call quality ${shown ?? ''}, hide details` })
       .waitFor()
+    // Bitrate needs two stats samples (2 s apart): wait for it so the screenshot shows figures.
+    await alice.page
+      .getByRole('region', { name: 'Call quality' })
+      .getByText(/kbit\/s/)
+      .waitFor({ timeout: 10_000 })
     await shot(alice.page, '05-in-call')
     // A narrow window: the layout stacks, the controls stay reachable.
     await bob.page.setViewportSize({ width: 420, height: 820 })
@@ -217,6 +222,12 @@ run('calling end to end (Chromium, real server)', { timeout: 120_000 }, () => {
         return !!s && s.getAudioTracks().length === 1 && s.getVideoTracks().length === 0
       })
     }
+    // Nothing to analyse without video: the panel says so instead of "Analysing…" forever.
+    await bob.page
+      .getByRole('note')
+      .getByText(/deepfake check needs/)
+      .waitFor()
+    expect(await bob.page.getByText('Analysing…').count()).toBe(0)
     await shot(bob.page, '09-audio-call')
     await bob.page.getByRole('button', { name: 'Hang up' }).click()
     for (const p of [alice.page, bob.page]) {

@@ -326,12 +326,19 @@ export function CallScreen(): ReactElement {
             <Icon name="shield" size={16} />
             {t('call.security')}
           </h2>
-          <SecuritySlot
-            callId={callId}
-            remoteVideo={remoteVideo}
-            port={platform.detection}
-            onReport={keepReport}
-          />
+          {callType === 'video' ? (
+            <SecuritySlot
+              callId={callId}
+              remoteVideo={remoteVideo}
+              port={platform.detection}
+              onReport={keepReport}
+            />
+          ) : (
+            // The check reads the other person's face: an audio call has none to read.
+            <p className="security-note" role="note">
+              {t('call.securityAudioOnly')}
+            </p>
+          )}
         </aside>
       )}
     </main>

@@ -128,6 +128,8 @@ const en = {
     },
     security: 'Security',
     securityPending: 'Deepfake check is not available in this build.',
+    securityAudioOnly:
+      'Audio call: the deepfake check needs the other person’s video, so it is off for this call.',
     deviceError: {
       camera: 'Could not switch the camera.',
       cameraOn: 'Could not turn the camera on.',

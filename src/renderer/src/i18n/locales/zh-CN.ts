@@ -126,6 +126,7 @@ const zhCN: Messages = {
     },
     security: '安全',
     securityPending: '此版本暂不提供深度伪造检测。',
+    securityAudioOnly: '语音通话：深度伪造检测需要对方的视频，本次通话不进行检测。',
     deviceError: {
       camera: '无法切换摄像头。',
       cameraOn: '无法打开摄像头。',
