@@ -19,6 +19,21 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
+/** The embedded server over `create`, in this test's userData folder, for the app's origin. */
+function embedded(
+  create: () => Promise<CreateSignalingServer>,
+  { safeStorage = new FakeSafeStorage(), lan = [] as string[] } = {},
+) {
+  return createEmbeddedServer({
+    create,
+    userDataDir: dir,
+    safeStorage,
+    appOrigins: ['app://veracall'],
+    lanAddresses: () => lan,
+    log: () => undefined,
+  })
+}
+
 describe('JWT secret (E21)', () => {
   it('is random, ≥ 32 bytes, generated once and kept encrypted with safeStorage', async () => {
     const storage = new FakeSafeStorage(true)
@@ -82,14 +97,7 @@ describe('server environment', () => {
       },
       stop: async () => undefined,
     })
-    const server = createEmbeddedServer({
-      create: async () => create,
-      userDataDir: dir,
-      safeStorage: new FakeSafeStorage(),
-      appOrigins: ['app://veracall'],
-      lanAddresses: () => ['192.168.1.5'],
-      log: () => undefined,
-    })
+    const server = embedded(async () => create, { lan: ['192.168.1.5'] })
     expect(await server.start(false)).toEqual({
       running: true,
       localUrl: 'http://127.0.0.1:5000',
@@ -120,14 +128,7 @@ describe('server environment', () => {
         },
       }
     }
-    const server = createEmbeddedServer({
-      create: async () => create,
-      userDataDir: dir,
-      safeStorage: new FakeSafeStorage(),
-      appOrigins: ['app://veracall'],
-      lanAddresses: () => ['192.168.1.5'],
-      log: () => undefined,
-    })
+    const server = embedded(async () => create, { lan: ['192.168.1.5'] })
     await server.start(false)
     // Sharing on then off again before the first restart has finished.
     const [on, off] = await Promise.all([server.start(true), server.start(false)])
@@ -159,14 +160,7 @@ describe('server environment', () => {
       return decrypt(encrypted)
     }
     await loadOrCreateSecret(dir, storage, () => undefined)
-    const server = createEmbeddedServer({
-      create: async () => create,
-      userDataDir: dir,
-      safeStorage: storage,
-      appOrigins: ['app://veracall'],
-      lanAddresses: () => [],
-      log: () => undefined,
-    })
+    const server = embedded(async () => create, { safeStorage: storage })
     decrypts = 0
     await server.start(false)
     await server.start(true)
@@ -179,14 +173,7 @@ describe('server environment', () => {
 
 describe('embedded veracall-signaling, started for real (E21)', () => {
   it('binds 127.0.0.1 on a free port, answers /health, and stops', async () => {
-    const server = createEmbeddedServer({
-      create: async () => (await import('veracall-signaling')).createSignalingServer,
-      userDataDir: dir,
-      safeStorage: new FakeSafeStorage(),
-      appOrigins: ['app://veracall'],
-      lanAddresses: () => [],
-      log: () => undefined,
-    })
+    const server = embedded(async () => (await import('veracall-signaling')).createSignalingServer)
     const info = await server.start(false)
     try {
       expect(info.error).toBeNull()
