@@ -97,36 +97,9 @@ export function createDetectorBridge(deps: {
   onRisk(update: RiskUpdate): void
   log(message: string): void
 }): DetectorBridge {
-  // The risk subscription travels with the host it belongs to, so a stop() that lands while a
-  // start is still loading unsubscribes that host, not whichever started last. `idle` says what
-  // a call sees instead of scores when there is no real host.
-  type Running = {
-    host: DetectorHost
-    unsubscribe: () => void
-    idle: 'off' | 'unavailable' | null
-  }
-  let current: Promise<Running> | null = null
   // Calls between startSession and endSession, and what a replaced host had seen of them.
   const live = new Set<number>()
   const before = new Map<number, SecurityReport>()
-  const idle = (level: 'off' | 'unavailable', reason: string): Running => ({
-    host: unavailableDetector(reason),
-    unsubscribe: () => undefined,
-    idle: level,
-  })
-
-  const start = async (): Promise<Running> => {
-    if (!deps.enabled()) return idle('off', 'Detection is turned off in Settings.')
-    try {
-      const module = await deps.load()
-      if (module === null) return idle('unavailable', 'The detector is not included in this build.')
-      const host = module.createDetectorHost(deps.options())
-      return { host, unsubscribe: host.onRisk(deps.onRisk), idle: null }
-    } catch (error) {
-      deps.log(`detector failed to load: ${String(error)}`)
-      return idle('unavailable', 'The detector could not be started.')
-    }
-  }
 
   const keep = (callId: number, part: SecurityReport | null): void => {
     if (part === null) return
@@ -136,26 +109,52 @@ export function createDetectorBridge(deps: {
 
   /** What the IPC handlers talk to: the running host, with the calls in progress tracked. */
   const tracked = (host: DetectorHost): DetectorHost => ({
-    status: () => host.status(),
+    ...host,
     startSession: async (callId) => {
       live.add(callId)
       before.delete(callId)
       await host.startSession(callId)
     },
-    submitFrame: (frame) => host.submitFrame(frame),
     endSession: async (callId) => {
       live.delete(callId)
-      const earlier = before.get(callId) ?? null
+      keep(callId, await host.endSession(callId))
+      const report = before.get(callId) ?? null
       before.delete(callId)
-      const last = await host.endSession(callId)
-      if (earlier === null || last === null) return last ?? earlier
-      return mergeReports(earlier, last)
+      return report
     },
-    verify: (callId, ms) => host.verify(callId, ms),
-    setAnalysisRate: (fps) => host.setAnalysisRate(fps),
-    onRisk: (listener) => host.onRisk(listener),
-    stop: () => host.stop(),
   })
+
+  // The risk subscription travels with the host it belongs to, so a stop() that lands while a
+  // start is still loading unsubscribes that host, not whichever started last. `api` is the
+  // tracked host, built once (not per IPC call: frames arrive several times a second). `idle`
+  // says what a call sees instead of scores when there is no real host.
+  type Running = {
+    host: DetectorHost
+    api: DetectorHost
+    unsubscribe: () => void
+    idle: 'off' | 'unavailable' | null
+  }
+  const running = (
+    host: DetectorHost,
+    unsubscribe: () => void,
+    idle: Running['idle'],
+  ): Running => ({ host, api: tracked(host), unsubscribe, idle })
+  let current: Promise<Running> | null = null
+  const idle = (level: 'off' | 'unavailable', reason: string): Running =>
+    running(unavailableDetector(reason), () => undefined, level)
+
+  const start = async (): Promise<Running> => {
+    if (!deps.enabled()) return idle('off', 'Detection is turned off in Settings.')
+    try {
+      const module = await deps.load()
+      if (module === null) return idle('unavailable', 'The detector is not included in this build.')
+      const host = module.createDetectorHost(deps.options())
+      return running(host, host.onRisk(deps.onRisk), null)
+    } catch (error) {
+      deps.log(`detector failed to load: ${String(error)}`)
+      return idle('unavailable', 'The detector could not be started.')
+    }
+  }
 
   const stopRunning = async (keepParts: boolean): Promise<void> => {
     const running = current
@@ -170,7 +169,7 @@ export function createDetectorBridge(deps: {
   return {
     async get() {
       current ??= start()
-      return tracked((await current).host)
+      return (await current).api
     },
     async setAnalysisRate(fps) {
       if (current !== null) (await current).host.setAnalysisRate(fps)

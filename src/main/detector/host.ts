@@ -59,9 +59,8 @@ export const VERIFY_MS = 5000
 const MAX_VERIFY_MS = 10_000
 
 export function outcomeOf(a: FrameAnalysis, t: number): FrameOutcome {
-  // A non-finite logit would poison the EMA for the rest of the call: it is no data, not a score.
-  if (a.status === 'ok' && a.logit !== null && Number.isFinite(a.logit))
-    return { t, kind: 'scored', logit: a.logit }
+  // The engine already turns a non-finite logit into `bad_output`: only finite logits get here.
+  if (a.status === 'ok' && a.logit !== null) return { t, kind: 'scored', logit: a.logit }
   return a.status === 'no_face' ? { t, kind: 'no_face' } : { t, kind: 'poor_quality' }
 }
 
