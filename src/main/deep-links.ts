@@ -1,6 +1,7 @@
 import Value from 'typebox/value'
 import { DEEP_LINK_SCHEME, DeepLink } from '../shared/ipc-contract.js'
 import { isSafeExternalUrl } from './security/navigation.js'
+import { parseUrl } from './security/origin.js'
 
 /**
  * Parses `veracall://call/<username>` and `veracall://server?url=<https url>` with the URL parser
@@ -9,12 +10,8 @@ import { isSafeExternalUrl } from './security/navigation.js'
  */
 export function parseDeepLink(raw: string): DeepLink | null {
   if (raw.length > 2048) return null
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch {
-    return null
-  }
+  const url = parseUrl(raw)
+  if (url === null) return null
   if (url.protocol !== `${DEEP_LINK_SCHEME}:` || url.username !== '' || url.password !== '')
     return null
   const segments = url.pathname.split('/').filter((s) => s !== '')

@@ -1,6 +1,7 @@
 import { readFile, realpath } from 'node:fs/promises'
 import path from 'node:path'
 import { APP_HOST } from '../../shared/ipc-contract.js'
+import { parseUrl } from './origin.js'
 
 /**
  * The app:// handler that serves the renderer (E10), path-confined like Signal's protocol_filter:
@@ -39,12 +40,8 @@ export type ResolveResult = { ok: true; file: string } | { ok: false; status: 40
 
 /** Maps an app:// URL to a file inside `root`, or refuses. Exported for the table tests. */
 export async function resolveAppPath(rawUrl: string, root: string): Promise<ResolveResult> {
-  let url: URL
-  try {
-    url = new URL(rawUrl)
-  } catch {
-    return { ok: false, status: 400 }
-  }
+  const url = parseUrl(rawUrl)
+  if (url === null) return { ok: false, status: 400 }
   if (url.protocol !== 'app:' || url.host.toLowerCase() !== APP_HOST)
     return { ok: false, status: 404 }
   let decoded: string

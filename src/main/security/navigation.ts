@@ -1,5 +1,5 @@
 import type { Listener, WebContentsLike } from '../electron-adapter.js'
-import { originOf } from './origin.js'
+import { originOf, parseUrl } from './origin.js'
 
 /** True only when `url` parses and its origin is one of the app's own (E4). */
 export function isAllowedNavigation(url: string, allowedOrigins: readonly string[]): boolean {
@@ -9,12 +9,8 @@ export function isAllowedNavigation(url: string, allowedOrigins: readonly string
 
 /** Links we hand to the OS browser: parsed, https (or http), no credentials (E6). */
 export function isSafeExternalUrl(raw: string): boolean {
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch {
-    return false
-  }
+  const url = parseUrl(raw)
+  if (url === null) return false
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return false
   if (url.username !== '' || url.password !== '') return false
   return url.hostname !== ''

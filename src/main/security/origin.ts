@@ -5,13 +5,18 @@
  */
 const SPECIAL = new Set(['http:', 'https:', 'ws:', 'wss:'])
 
-export function originOf(raw: string): string | null {
-  let url: URL
+/** A parsed URL, or null when `raw` is not one (Node 20 has no URL.parse). */
+export function parseUrl(raw: string): URL | null {
   try {
-    url = new URL(raw)
+    return new URL(raw)
   } catch {
     return null
   }
+}
+
+export function originOf(raw: string): string | null {
+  const url = parseUrl(raw)
+  if (url === null) return null
   if (SPECIAL.has(url.protocol)) return url.origin
   if (url.protocol === 'app:') {
     if (url.username !== '' || url.password !== '' || url.port !== '' || url.host === '')

@@ -1,4 +1,5 @@
 import type { SessionLike } from '../electron-adapter.js'
+import { originOf, parseUrl } from './origin.js'
 
 /**
  * Plain http:// and ws:// only to this machine or the local network (E22: someone's shared LAN
@@ -41,12 +42,8 @@ function isPrivateIpv6(host: string): boolean {
 
 /** True when a request may go out: anything but plain http/ws, or plain to a private host. */
 export function allowsRequest(rawUrl: string): boolean {
-  let url: URL
-  try {
-    url = new URL(rawUrl)
-  } catch {
-    return false
-  }
+  const url = parseUrl(rawUrl)
+  if (url === null) return false
   return !PLAIN.has(url.protocol) || isPrivateNetworkHost(url.hostname)
 }
 
@@ -56,15 +53,8 @@ export function installPrivateNetworkFilter(
 ): void {
   session.webRequest.onBeforeRequest((details, callback) => {
     const allowed = allowsRequest(details.url)
-    if (!allowed) log(`refused plain request to a public host: ${originForLog(details.url)}`)
+    if (!allowed)
+      log(`refused plain request to a public host: ${originOf(details.url) ?? '(unparsable)'}`)
     callback(allowed ? {} : { cancel: true })
   })
-}
-
-function originForLog(rawUrl: string): string {
-  try {
-    return new URL(rawUrl).origin
-  } catch {
-    return '(unparsable)'
-  }
 }
