@@ -61,7 +61,7 @@ export class InMemoryFanout implements Fanout {
   }
 
   async members(topic: string): Promise<string[]> {
-    return [...(this.#topics.get(topic)?.values() ?? [])].map((s) => s.userId)
+    return this.localSubscribers(topic).map((s) => s.userId)
   }
 
   localSubscribers(topic: string): readonly Subscriber[] {

@@ -33,6 +33,8 @@ export function MediaView({
   useEffect(() => {
     const el = ref.current
     if (!el || sinkId === undefined || !('setSinkId' in el)) return
+    // A mid-call switch was already applied (and its failure reported) by the controller.
+    if (el.sinkId === (sinkId ?? '')) return
     void el.setSinkId(sinkId ?? '').catch(() => undefined)
   }, [sinkId])
   useEffect(() => {
