@@ -2,11 +2,18 @@ import { describe, expect, it } from 'vitest'
 import type { AuthResponse, Call, ErrorBody } from 'veracall-signaling/protocol'
 import { createCallsRepository } from '../../signaling-server/src/db/repositories/calls.js'
 import { openDatabase } from '../../signaling-server/src/db/open.js'
-import { envelope, LogCapture, startServer, TestSocket, type TestServer } from './helper.js'
+import {
+  callOf,
+  envelope,
+  eventSockets,
+  LogCapture,
+  startServer,
+  TestSocket,
+  type TestServer,
+} from './helper.js'
 
 const GRACE_S = 1
 
-const callOf = (message: Record<string, unknown>): Call => (message.data as { call: Call }).call
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function acceptedCall(
@@ -35,11 +42,9 @@ async function joined(t: TestServer, user: AuthResponse, roomId: string): Promis
   return socket
 }
 
-async function events(t: TestServer, user: AuthResponse): Promise<TestSocket> {
-  const socket = new TestSocket(`${t.wsUrl}/ws/events?token=${user.token}`)
-  await socket.opened
-  return socket
-}
+const activeCalls = async (t: TestServer, user: AuthResponse): Promise<Call[]> =>
+  (await t.request<{ calls: Call[] }>('GET', '/api/v1/calls/active', undefined, user.token)).body
+    .calls
 
 const startStatus = async (t: TestServer, caller: AuthResponse, callee: AuthResponse) =>
   (
@@ -58,7 +63,8 @@ describe('abandoned calls', async () => {
 
   it('ends a call whose room stays empty after both sockets drop, and frees both users', async () => {
     const { alice, bob, call } = await acceptedCall(t)
-    const [ea, eb] = await Promise.all([events(t, alice), events(t, bob)])
+    const [ea, eb] = await eventSockets(t, alice, bob)
+    if (!ea || !eb) throw new Error('sockets')
     const a = await joined(t, alice, call.room_id)
     const b = await joined(t, bob, call.room_id)
     const droppedAt = Date.now()
@@ -82,7 +88,8 @@ describe('abandoned calls', async () => {
 
   it('ends an accepted call whose participants never connected, counting from the accept', async () => {
     const { alice, bob, call } = await acceptedCall(t)
-    const ea = await events(t, alice)
+    const [ea] = await eventSockets(t, alice)
+    if (!ea) throw new Error('socket')
     expect(await startStatus(t, alice, bob)).toBe(409)
     const event = await ea.ofType('call_ended', 5000)
     expect(callOf(event)).toMatchObject({ id: call.id, end_reason: 'interrupted' })
@@ -102,13 +109,9 @@ describe('abandoned calls', async () => {
     await sleep((GRACE_S * 1000) / 2)
     b = await joined(t, bob, call.room_id)
     await sleep(GRACE_S * 1000 + 500)
-    const active = await t.request<{ calls: Call[] }>(
-      'GET',
-      '/api/v1/calls/active',
-      undefined,
-      alice.token,
-    )
-    expect(active.body.calls.map((c) => [c.id, c.status])).toEqual([[call.id, 'in_progress']])
+    expect((await activeCalls(t, alice)).map((c) => [c.id, c.status])).toEqual([
+      [call.id, 'in_progress'],
+    ])
     b.close()
   })
 
@@ -120,13 +123,7 @@ describe('abandoned calls', async () => {
     a.close()
     await a.closed
     await sleep(GRACE_S * 1000 + 500)
-    const active = await t.request<{ calls: Call[] }>(
-      'GET',
-      '/api/v1/calls/active',
-      undefined,
-      bob.token,
-    )
-    expect(active.body.calls.map((c) => c.status)).toEqual(['waiting'])
+    expect((await activeCalls(t, bob)).map((c) => c.status)).toEqual(['waiting'])
   })
 })
 

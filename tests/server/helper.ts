@@ -221,6 +221,17 @@ export const envelope = (
   ...extra,
 })
 
+/** The call carried by a /ws/events message. */
+export const callOf = (message: Record<string, unknown>): Call =>
+  (message.data as { call: Call }).call
+
+/** Each user's open /ws/events socket. */
+export async function eventSockets(t: TestServer, ...users: AuthResponse[]): Promise<TestSocket[]> {
+  const sockets = users.map((u) => new TestSocket(`${t.wsUrl}/ws/events?token=${u.token}`))
+  await Promise.all(sockets.map((s) => s.opened))
+  return sockets
+}
+
 /** Signs a JWT with the test secret; every claim and the header can be bent to test refusals (D1). */
 export async function signTestToken(
   userId: string,

@@ -1,15 +1,23 @@
 import { describe, expect, it } from 'vitest'
 import type { AuthResponse, Call } from 'veracall-signaling/protocol'
-import { envelope, startServer, TestSocket, type TestServer } from './helper.js'
+import {
+  callOf,
+  envelope,
+  eventSockets,
+  startServer,
+  TestSocket,
+  type TestServer,
+} from './helper.js'
 
-type Msg = Record<string, unknown>
-
-const callOf = (message: Msg): Call => (message.data as { call: Call }).call
-
-async function eventSockets(t: TestServer, ...users: AuthResponse[]): Promise<TestSocket[]> {
-  const sockets = users.map((u) => new TestSocket(`${t.wsUrl}/ws/events?token=${u.token}`))
-  await Promise.all(sockets.map((s) => s.opened))
-  return sockets
+/** Alice calls Bob, both listening on /ws/events, and Bob's app has rung. */
+async function ringing(t: TestServer) {
+  const alice = await t.register()
+  const bob = await t.register()
+  const [ea, eb] = await eventSockets(t, alice, bob)
+  if (!ea || !eb) throw new Error('sockets')
+  const call = await t.startCall(alice, bob)
+  await eb.ofType('incoming_call')
+  return { alice, bob, ea, eb, call }
 }
 
 async function post(
@@ -72,12 +80,7 @@ describe('/ws/events', async () => {
   })
 
   it('pushes call_declined', async () => {
-    const alice = await t.register()
-    const bob = await t.register()
-    const [ea, eb] = await eventSockets(t, alice, bob)
-    if (!ea || !eb) throw new Error('sockets')
-    const call = await t.startCall(alice, bob)
-    await eb.ofType('incoming_call')
+    const { bob, ea, eb, call } = await ringing(t)
     const declined = await post(t, '/api/v1/calls/decline', call.id, bob)
     for (const e of [ea, eb]) {
       const event = await e.ofType('call_declined')
@@ -90,12 +93,7 @@ describe('/ws/events', async () => {
   })
 
   it('pushes call_declined, not call_ended, when the callee ends a ringing call', async () => {
-    const alice = await t.register()
-    const bob = await t.register()
-    const [ea, eb] = await eventSockets(t, alice, bob)
-    if (!ea || !eb) throw new Error('sockets')
-    const call = await t.startCall(alice, bob)
-    await eb.ofType('incoming_call')
+    const { bob, ea, eb, call } = await ringing(t)
     const ended = await post(t, '/api/v1/calls/end', call.id, bob)
     expect(ended).toMatchObject({ status: 'ended', end_reason: 'declined' })
     for (const e of [ea, eb]) {
