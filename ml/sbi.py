@@ -21,6 +21,12 @@ def _face_hull(kps, size, rng):
     pts = np.stack([rear, lear, re + brow_up, le + brow_up, eye_mid + brow_up * 1.1, chin,
                     mouth + (rear - eye_mid) * 0.35 + down * 0.3,
                     mouth + (lear - eye_mid) * 0.35 + down * 0.3, nose])
+    if rng.random() < 0.25:
+        # Lower face only (mouth re-synthesis, lip-sync, expression transfer): cheeks to chin.
+        pts = np.stack([rear, lear, nose, chin,
+                        mouth + (rear - eye_mid) * 0.35 + down * 0.3,
+                        mouth + (lear - eye_mid) * 0.35 + down * 0.3])
+        pts[:2] = pts[:2] * 0.6 + nose * 0.4
     pts += rng.normal(0, size * 0.01, pts.shape)
     hull = cv2.convexHull(pts.astype(np.float32)).astype(np.int32)
     mask = np.zeros((size, size), np.float32)
@@ -28,8 +34,21 @@ def _face_hull(kps, size, rng):
     return mask
 
 
+def _deform(mask, rng):
+    """A smooth random displacement of the mask outline (the paper deforms the landmark hull)."""
+    size = mask.shape[0]
+    g = 4
+    field = rng.normal(0, size * 0.03, (g, g, 2)).astype(np.float32)
+    field = cv2.resize(field, (size, size), interpolation=cv2.INTER_CUBIC)
+    ys, xs = np.mgrid[0:size, 0:size].astype(np.float32)
+    return cv2.remap(mask, xs + field[..., 0], ys + field[..., 1], cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
+
 def _soft(mask, rng):
     size = mask.shape[0]
+    if rng.random() < 0.5:
+        mask = _deform(mask, rng)
     k = int(rng.integers(1, max(2, size // 16))) * 2 + 1
     if rng.random() < 0.5:
         mask = cv2.erode(mask, np.ones((k, k), np.uint8))
@@ -83,5 +102,7 @@ def self_blend(img, kps, rng):
     src = _warp(src, rng)
     mask = _soft(_face_hull(kps, size, rng), rng)
     mask *= rng.choice([0.25, 0.5, 0.75, 1, 1, 1])
+    if rng.random() < 0.5:  # the paper alters either the source or the target
+        img, src = src.astype(np.uint8), img.astype(np.float32)
     out = mask[..., None] * src + (1 - mask[..., None]) * img.astype(np.float32)
     return np.clip(out, 0, 255).astype(np.uint8)

@@ -3,22 +3,37 @@
  * (BlazeFace → alignment → crop → quality gates → classifier → risk aggregation for videos).
  *
  *   npm run eval:detector -- --real DIR [--fake DIR] [--model DIR] [--json] [--fps 5] [--limit N]
+ *     [--index FILE.csv] [--group-by family|generator|method] [--dump FILE.json]
  *
- * Frame level: AUC with a bootstrap 95 % interval resampling identities (one image = one identity,
- * one video = one identity), EER, TPR at 1 % FPR, the false "fake" rate on reals at the model's
- * calibrated threshold. Videos (decoded with ffmpeg at --fps) also get a video-level AUC (mean
- * logit of the valid frames), time to first "High" on fakes and false "High" per hour on reals.
+ * Frame level: AUC with a bootstrap 95 % interval resampling videos (`video_id` from --index, else
+ * one file = one unit), EER, TPR at 1 % FPR, the false "fake" rate on reals at the model's
+ * calibrated threshold. Videos (decoded with ffmpeg at --fps) are replayed through the risk
+ * aggregator: video-level AUC (mean logit of the valid frames), fakes reaching High, time to first
+ * High, High episodes, false High per hour with a Poisson interval; clips with fewer scored frames
+ * than the warm-up are "no verdict", reported apart from misses. --index (columns as in the
+ * datasets' index.csv / clips.csv: file or clip, video_id, family, generator, method) adds
+ * per-group tables; --dump writes every item's frame outcomes for scripts/calibrate-risk.ts.
  * Frames without a usable face are "no data", counted and reported, never scored.
  */
 import { execFile } from 'node:child_process'
-import { readdir, stat } from 'node:fs/promises'
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { parseArgs } from 'node:util'
 import sharp from 'sharp'
 import { DetectorEngine } from '../src/main/detector/engine.js'
-import { RiskAggregator } from '../src/main/detector/score.js'
 import { outcomeOf } from '../src/main/detector/host.js'
+import type { ClipReplay } from '../src/main/detector/evaluation.js'
+import {
+  auc,
+  bootstrapAuc,
+  poissonCi,
+  replayClip,
+  roc,
+  wilson,
+} from '../src/main/detector/evaluation.js'
+import { readIndex } from '../src/main/detector/eval-index.js'
+import type { FrameOutcome } from '../src/shared/risk.js'
 import { thresholdsFromCalibration } from '../src/shared/risk.js'
 
 const run = promisify(execFile)
@@ -34,6 +49,9 @@ const { values } = parseArgs({
     fps: { type: 'string', default: '5' },
     limit: { type: 'string' },
     seed: { type: 'string', default: '1' },
+    index: { type: 'string', multiple: true },
+    'group-by': { type: 'string' },
+    dump: { type: 'string' },
   },
 })
 if (!values.real && !values.fake) {
@@ -46,14 +64,16 @@ const limit = values.limit ? Number(values.limit) : Infinity
 interface Item {
   label: 0 | 1
   id: string
+  /** Bootstrap unit: video_id from --index, else the file. */
+  unit: string
+  group: string | null
   /** Per valid frame logits; empty = no data. */
   logits: number[]
   frames: number
   noData: Record<string, number>
-  /** Videos only. */
-  durationS?: number
-  firstHighS?: number | null
-  highEpisodes?: number
+  /** Videos only: every frame's outcome and the aggregator's replay. */
+  outcomes?: FrameOutcome[]
+  replay?: ClipReplay
 }
 
 async function listMedia(dir: string): Promise<string[]> {
@@ -120,7 +140,17 @@ async function* videoFrames(
 }
 
 async function evalItem(engine: DetectorEngine, file: string, label: 0 | 1): Promise<Item> {
-  const item: Item = { label, id: file, logits: [], frames: 0, noData: {} }
+  const meta = index.lookup(file)
+  const groupBy = values['group-by']
+  const item: Item = {
+    label,
+    id: file,
+    unit: meta?.video_id || file,
+    group: groupBy ? (meta?.[groupBy] ?? 'unknown') : null,
+    logits: [],
+    frames: 0,
+    noData: {},
+  }
   const note = (a: Awaited<ReturnType<DetectorEngine['analyse']>>): void => {
     item.frames++
     if (a.status === 'ok' && a.logit !== null) item.logits.push(a.logit)
@@ -131,104 +161,21 @@ async function evalItem(engine: DetectorEngine, file: string, label: 0 | 1): Pro
     note(await engine.analyse(f.data, f.width, f.height))
     return item
   }
-  const agg = new RiskAggregator(thresholdsFromCalibration(engine.calibration))
+  item.outcomes = []
   let t = 0
-  let prev = 'analysing'
-  item.firstHighS = null
-  item.highEpisodes = 0
   for await (const f of videoFrames(file)) {
     const a = await engine.analyse(f.data, f.width, f.height)
     note(a)
-    const level = agg.push(outcomeOf(a, t)).level
-    if (level === 'high' && prev !== 'high') {
-      item.highEpisodes++
-      item.firstHighS ??= t / 1000
-    }
-    prev = level
+    item.outcomes.push(outcomeOf(a, t))
     t += 1000 / fps
   }
-  item.durationS = t / 1000
+  item.replay = replayClip(item.outcomes, thresholds, fps)
   return item
 }
 
-/** Mann-Whitney AUC (ties count half). */
-function auc(pos: number[], neg: number[]): number {
-  if (pos.length === 0 || neg.length === 0) return NaN
-  const all = [...pos.map((v) => ({ v, p: 1 })), ...neg.map((v) => ({ v, p: 0 }))].sort(
-    (a, b) => a.v - b.v,
-  )
-  let rankSum = 0
-  for (let i = 0; i < all.length;) {
-    let j = i
-    while (j < all.length && all[j]?.v === all[i]?.v) j++
-    const avg = (i + 1 + j) / 2
-    for (let k = i; k < j; k++) if (all[k]?.p === 1) rankSum += avg
-    i = j
-  }
-  return (rankSum - (pos.length * (pos.length + 1)) / 2) / (pos.length * neg.length)
-}
-
-function roc(pos: number[], neg: number[]): { eer: number; tprAt1: number } {
-  if (pos.length === 0 || neg.length === 0) return { eer: NaN, tprAt1: NaN }
-  const thr = [...new Set([...pos, ...neg])].sort((a, b) => b - a)
-  let eer = 1
-  let bestGap = Infinity
-  let tprAt1 = 0
-  for (const t of thr) {
-    const tpr = pos.filter((v) => v >= t).length / pos.length
-    const fpr = neg.filter((v) => v >= t).length / neg.length
-    if (fpr <= 0.01) tprAt1 = Math.max(tprAt1, tpr)
-    const gap = Math.abs(fpr - (1 - tpr))
-    if (gap < bestGap) {
-      bestGap = gap
-      eer = (fpr + (1 - tpr)) / 2
-    }
-  }
-  return { eer, tprAt1 }
-}
-
-/** Deterministic PRNG so the interval is reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-/** Bootstrap over identities: resample items with replacement, keep all frames of each. */
-function bootstrapAuc(items: Item[], score: (it: Item) => number[], reps = 1000): [number, number] {
-  const rnd = mulberry32(Number(values.seed))
-  const pos = items.filter((i) => i.label === 1 && i.logits.length > 0)
-  const neg = items.filter((i) => i.label === 0 && i.logits.length > 0)
-  const draws: number[] = []
-  for (let r = 0; r < reps; r++) {
-    const p: number[] = []
-    const n: number[] = []
-    for (let i = 0; i < pos.length; i++)
-      p.push(...score(pos[Math.floor(rnd() * pos.length)] as Item))
-    for (let i = 0; i < neg.length; i++)
-      n.push(...score(neg[Math.floor(rnd() * neg.length)] as Item))
-    draws.push(auc(p, n))
-  }
-  draws.sort((a, b) => a - b)
-  return [draws[Math.floor(reps * 0.025)] ?? NaN, draws[Math.floor(reps * 0.975)] ?? NaN]
-}
-
-/** Wilson 95 % interval for a proportion. */
-function wilson(k: number, n: number): [number, number] {
-  if (n === 0) return [NaN, NaN]
-  const z = 1.96
-  const p = k / n
-  const d = 1 + (z * z) / n
-  const c = p + (z * z) / (2 * n)
-  const h = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))
-  return [(c - h) / d, (c + h) / d]
-}
-
+const index = await readIndex(values.index ?? [], readFile)
 const engine = await DetectorEngine.create({ modelDir: values.model })
+const thresholds = thresholdsFromCalibration(engine.calibration)
 const items: Item[] = []
 for (const [dir, label] of [
   [values.real, 0],
@@ -247,7 +194,7 @@ const frames = (label: 0 | 1): number[] =>
   items.filter((i) => i.label === label).flatMap((i) => i.logits)
 const realF = frames(0)
 const fakeF = frames(1)
-const threshold = thresholdsFromCalibration(engine.calibration).highLogit
+const threshold = thresholds.highLogit
 const falseFake = realF.filter((v) => v >= threshold).length
 const detected = fakeF.filter((v) => v >= threshold).length
 const noData: Record<string, number> = {}
@@ -255,14 +202,78 @@ for (const it of items)
   for (const [k, v] of Object.entries(it.noData)) noData[k] = (noData[k] ?? 0) + v
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
 const { eer, tprAt1 } = roc(fakeF, realF)
-const videos = items.filter((i) => i.durationS !== undefined)
+const videos = items.filter((i): i is Item & { replay: ClipReplay } => i.replay !== undefined)
 const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length
-const realVideoHours =
-  videos.filter((v) => v.label === 0).reduce((s, v) => s + (v.durationS ?? 0), 0) / 3600
-const fakeVideos = videos.filter((v) => v.label === 1)
-const firstHigh = fakeVideos
-  .map((v) => v.firstHighS)
-  .filter((v): v is number => typeof v === 'number')
+const median = (a: number[]): number | null =>
+  a.length ? ([...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? null) : null
+
+function videoSummary(vs: typeof videos): Record<string, unknown> {
+  const reals = vs.filter((v) => v.label === 0)
+  const fakes = vs.filter((v) => v.label === 1)
+  const realHours = reals.reduce((s, v) => s + v.replay.durationS, 0) / 3600
+  const falseHighs = reals.reduce((s, v) => s + v.replay.highEpisodes, 0)
+  const firstHigh = fakes.flatMap((v) =>
+    v.replay.firstHighS === null ? [] : [v.replay.firstHighS],
+  )
+  const [lo, hi] = poissonCi(falseHighs)
+  return {
+    n: vs.length,
+    video_auc: auc(
+      fakes.filter((v) => v.logits.length).map((v) => mean(v.logits)),
+      reals.filter((v) => v.logits.length).map((v) => mean(v.logits)),
+    ),
+    fakes_reaching_high: `${firstHigh.length}/${fakes.length}`,
+    fakes_no_verdict: fakes.filter((v) => v.replay.noVerdict).length,
+    fakes_missed: fakes.filter((v) => !v.replay.noVerdict && v.replay.firstHighS === null).length,
+    time_to_first_high_s_median: median(firstHigh),
+    fake_high_episodes: fakes.reduce((s, v) => s + v.replay.highEpisodes, 0),
+    real_clips: reals.length,
+    real_no_verdict: reals.filter((v) => v.replay.noVerdict).length,
+    real_hours: realHours,
+    false_high_episodes: falseHighs,
+    false_high_per_hour: realHours > 0 ? falseHighs / realHours : null,
+    false_high_per_hour_ci95: realHours > 0 ? [lo / realHours, hi / realHours] : null,
+    real_clips_reaching_high: reals.filter((v) => v.replay.highEpisodes > 0).map((v) => v.id),
+    real_peak_evidence_share_max: reals.length
+      ? Math.max(...reals.map((v) => v.replay.peakEvidenceShare))
+      : null,
+  }
+}
+
+/** Per group: that group's fakes against every real (and its own reals' false-fake rate). */
+function groupTable(): Record<string, Record<string, unknown>> | null {
+  if (!values['group-by']) return null
+  const out: Record<string, Record<string, unknown>> = {}
+  const groups = [...new Set(items.map((i) => i.group ?? 'unknown'))].sort()
+  for (const g of groups) {
+    const fakes = items.filter((i) => i.label === 1 && i.group === g)
+    const reals = items.filter((i) => i.label === 0 && i.group === g)
+    const fakeScores = fakes.flatMap((i) => i.logits)
+    const row: Record<string, unknown> = {
+      n_fake_frames: fakeScores.length,
+      n_real_frames: reals.flatMap((i) => i.logits).length,
+      units: new Set([...fakes, ...reals].map((i) => i.unit)).size,
+    }
+    if (fakeScores.length) {
+      row.frame_auc_vs_all_reals = auc(fakeScores, realF)
+      row.frame_auc_ci95 = bootstrapAuc(
+        [...fakes, ...items.filter((i) => i.label === 0)].map((i) => ({
+          label: i.label,
+          unit: i.unit,
+          scores: i.logits,
+        })),
+        Number(values.seed),
+      )
+      row.tpr_at_threshold = fakeScores.filter((v) => v >= threshold).length / fakeScores.length
+    }
+    const rs = reals.flatMap((i) => i.logits)
+    if (rs.length) row.false_fake_rate = rs.filter((v) => v >= threshold).length / rs.length
+    const vs = videos.filter((v) => v.group === g)
+    if (vs.length) row.videos = videoSummary(vs)
+    out[g] = row
+  }
+  return out
+}
 
 const result = {
   model: values.model,
@@ -272,7 +283,14 @@ const result = {
   n_poor_quality: Object.entries(noData).reduce((s, [k, v]) => (k === 'no_face' ? s : s + v), 0),
   no_data_by_reason: noData,
   frame_auc: auc(fakeF, realF),
-  frame_auc_ci95: fakeF.length && realF.length ? bootstrapAuc(items, (i) => i.logits) : null,
+  frame_auc_ci95:
+    fakeF.length && realF.length
+      ? bootstrapAuc(
+          items.map((i) => ({ label: i.label, unit: i.unit, scores: i.logits })),
+          Number(values.seed),
+        )
+      : null,
+  bootstrap_unit: index.size ? 'video_id' : 'file',
   eer,
   tpr_at_1pct_fpr: tprAt1,
   threshold_p: engine.calibration.threshold,
@@ -280,24 +298,20 @@ const result = {
   false_fake_rate_ci95: wilson(falseFake, realF.length),
   tpr_at_threshold: fakeF.length ? detected / fakeF.length : null,
   mean_risk_on_real: realF.length ? mean(realF.map(sigmoid)) : null,
-  videos: videos.length
-    ? {
-        n: videos.length,
-        video_auc: auc(
-          fakeVideos.filter((v) => v.logits.length).map((v) => mean(v.logits)),
-          videos.filter((v) => v.label === 0 && v.logits.length).map((v) => mean(v.logits)),
-        ),
-        time_to_first_high_s_median: firstHigh.length
-          ? [...firstHigh].sort((a, b) => a - b)[Math.floor(firstHigh.length / 2)]
-          : null,
-        fakes_reaching_high: `${firstHigh.length}/${fakeVideos.length}`,
-        false_high_per_hour:
-          realVideoHours > 0
-            ? videos.filter((v) => v.label === 0).reduce((s, v) => s + (v.highEpisodes ?? 0), 0) /
-              realVideoHours
-            : null,
-      }
-    : null,
+  videos: videos.length ? videoSummary(videos) : null,
+  groups: groupTable(),
+}
+
+if (values.dump) {
+  const dump = items.map((i) => ({
+    id: i.id,
+    label: i.label,
+    unit: i.unit,
+    group: i.group,
+    logits: i.outcomes ? undefined : i.logits,
+    outcomes: i.outcomes,
+  }))
+  await writeFile(values.dump, JSON.stringify({ fps, model: values.model, items: dump }))
 }
 
 if (values.json) {
@@ -315,5 +329,6 @@ if (values.json) {
     `at threshold p=${engine.calibration.threshold}: false "fake" on reals ${f(result.false_fake_rate_at_threshold)} (95% CI ${result.false_fake_rate_ci95.map(f).join('–')}), TPR ${f(result.tpr_at_threshold)}`,
   )
   console.log(`mean risk on real ${f(result.mean_risk_on_real)}`)
-  if (result.videos) console.log(`videos: ${JSON.stringify(result.videos)}`)
+  if (result.videos) console.log(`videos: ${JSON.stringify(result.videos, null, 1)}`)
+  if (result.groups) console.log(`groups: ${JSON.stringify(result.groups, null, 1)}`)
 }

@@ -20,6 +20,8 @@ const { values: args } = parseArgs({
     size: { type: 'string', default: '160' },
     scale: { type: 'string', default: '1.1' },
     limit: { type: 'string' },
+    /** Extra frames from the video-faces clips (ml/extract_clip_frames.sh): FRAMES/<label>/<video_id>/*.jpg */
+    frames: { type: 'string', default: 'ml/work/vf-frames' },
   },
 })
 const values = { ...args, shared: args.shared ?? '', out: args.out ?? 'ml/work/crops' }
@@ -29,10 +31,13 @@ const limit = values.limit ? Number(values.limit) : Infinity
 
 interface Item {
   src: string
-  dataset: 'dfdc' | 'utk'
+  dataset: 'dfdc' | 'utk' | 'vf'
   label: 'real' | 'fake'
+  /** Split unit: DFDC source video (a swap stays with its source), UTK file, video-faces clip. */
   group: string
   facePx: number
+  /** video-faces only: generator family, for per-family and leave-family-out measurements. */
+  family?: string
 }
 
 async function listItems(): Promise<Item[]> {
@@ -58,6 +63,42 @@ async function listItems(): Promise<Item[]> {
       facePx: 200,
     })
   }
+  // video-faces: call-like reals and non-DFDC generator families (see its README).
+  const vf = path.join(values.shared, 'video-faces')
+  const vfFamily = new Map<string, string>()
+  const vfCsv = (await readFile(path.join(vf, 'index.csv'), 'utf8')).trim().split('\n')
+  const head = (vfCsv[0] ?? '').split(',')
+  for (const line of vfCsv.slice(1)) {
+    const cells = line.split(',')
+    const col = (name: string): string => cells[head.indexOf(name)] ?? ''
+    items.push({
+      src: path.join(vf, col('file')),
+      dataset: 'vf',
+      label: col('label') === 'fake' ? 'fake' : 'real',
+      group: `vf_${col('video_id')}`,
+      facePx: Number(col('face_px')),
+      family: col('family')
+        .replaceAll(/[^A-Za-z0-9]+/g, '_')
+        .slice(0, 40),
+    })
+    vfFamily.set(col('video_id'), items[items.length - 1]?.family ?? '')
+  }
+  for (const label of ['real', 'fake'] as const) {
+    const dir = path.join(values.frames ?? '', label)
+    const clips = await readdir(dir).catch(() => [] as string[])
+    for (const clip of clips.sort()) {
+      for (const f of (await readdir(path.join(dir, clip))).sort()) {
+        items.push({
+          src: path.join(dir, clip, f),
+          dataset: 'vf',
+          label,
+          group: `vf_${clip}`,
+          facePx: 0,
+          family: vfFamily.get(clip) ?? '',
+        })
+      }
+    }
+  }
   return items
 }
 
@@ -78,7 +119,7 @@ async function decodePadded(
 const detector = await FaceDetector.create({ minScore: 0.4 })
 const items = (await listItems()).slice(0, limit)
 const rows = [
-  'crop,dataset,label,group,face_px,det_score,box_px,sharpness,yaw,pitch,' +
+  'crop,dataset,label,group,family,face_px,det_score,box_px,sharpness,yaw,pitch,' +
     Array.from({ length: 6 }, (_, i) => `k${i}x,k${i}y`).join(','),
 ]
 let noFace = 0
@@ -99,7 +140,8 @@ for (const [i, item] of items.entries()) {
   const g = cropGeometry(face, cropScale)
   const rgb = sampleCrop(data, width, height, g, size)
   const pose = estimatePose(face, g)
-  const name = `${item.dataset}/${item.label}/${path.basename(item.src, '.jpg')}.png`
+  const stem = path.basename(item.src, path.extname(item.src))
+  const name = `${item.dataset}/${item.label}/${item.facePx === 0 ? `${item.group}_` : ''}${stem}.png`
   await mkdir(path.dirname(path.join(values.out, name)), { recursive: true })
   await sharp(rgb, { raw: { width: size, height: size, channels: 3 } })
     .png({ compressionLevel: 1 })
@@ -115,6 +157,7 @@ for (const [i, item] of items.entries()) {
       item.dataset,
       item.label,
       item.group,
+      item.family ?? '',
       item.facePx,
       face.score.toFixed(3),
       Math.max(face.box.width, face.box.height).toFixed(1),

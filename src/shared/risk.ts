@@ -46,10 +46,33 @@ export const DEFAULT_RISK_CONFIG: RiskConfig = {
   maxFrameGapMs: 1000,
 }
 
-/** Thresholds on the smoothed log-odds of "fake". */
+/**
+ * "High" is a sequential decision (a one-sided CUSUM on frame log-odds), not a frame percentile:
+ * each valid frame adds (logit − driftLogit) × its duration in seconds, clamped to ±capLogit, to a
+ * running evidence sum that never goes below 0 and never above 2 × highLogitSeconds. A steady real
+ * face drifts it back to 0; a swap has to out-score the drift for long enough to fill it.
+ */
+export interface EvidenceRule {
+  /** Frames above this log-odds count as evidence of a swap, frames below against. */
+  driftLogit: number
+  /** One frame's contribution is at most this many log-odds per second (a glitch is bounded). */
+  capLogit: number
+  /** Evidence (logit × seconds) at which the level becomes "High"; it falls below half of it. */
+  highLogitSeconds: number
+  /** Evidence at which the level is at least "Elevated". */
+  elevatedLogitSeconds: number
+}
+
+/** Thresholds on the smoothed log-odds of "fake", and the evidence rule for "High". */
 export interface RiskThresholds {
   elevatedLogit: number
   highLogit: number
+  evidence: EvidenceRule
+}
+
+/** For a model whose sidecar gives no rule: drift at the per-frame High threshold. */
+export function defaultEvidenceRule(highLogit: number): EvidenceRule {
+  return { driftLogit: highLogit, capLogit: 4, highLogitSeconds: 6, elevatedLogitSeconds: 2 }
 }
 
 const logit = (p: number): number => Math.log(p / (1 - p))
@@ -61,10 +84,15 @@ const logit = (p: number): number => Math.log(p / (1 - p))
 export function thresholdsFromCalibration(cal: {
   threshold: number
   elevated?: number
+  evidence?: EvidenceRule
 }): RiskThresholds {
   const high = logit(cal.threshold)
   const elevated = cal.elevated !== undefined ? logit(cal.elevated) : Math.min(high, high / 2)
-  return { elevatedLogit: elevated, highLogit: high }
+  return {
+    elevatedLogit: elevated,
+    highLogit: high,
+    evidence: cal.evidence ?? defaultEvidenceRule(high),
+  }
 }
 
 /** Per-frame outcome the aggregator consumes: a score, or why there was none. */

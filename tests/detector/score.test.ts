@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { RiskAggregator, topHalfMean } from '../../src/main/detector/score.js'
 import type { FrameOutcome, RiskThresholds } from '../../src/shared/risk.js'
-import { thresholdsFromCalibration } from '../../src/shared/risk.js'
+import { defaultEvidenceRule, thresholdsFromCalibration } from '../../src/shared/risk.js'
 
-const TH: RiskThresholds = { elevatedLogit: 0, highLogit: 2 }
+const TH: RiskThresholds = { elevatedLogit: 0, highLogit: 2, evidence: defaultEvidenceRule(2) }
 const FPS = 5
 const DT = 1000 / FPS
 
@@ -41,13 +41,14 @@ describe('RiskAggregator', () => {
     expect(agg.state.score).toBeCloseTo(1 / (1 + Math.exp(3)), 3)
   })
 
-  it('rises to high only after the smoothed score stays above the threshold for ≥ 3 s', () => {
+  it('rises to high only once the accumulated evidence fills the bound, not at the first frame', () => {
     const agg = new RiskAggregator(TH)
     feed(agg, 0, 10, scored(-3))
     const seq = feed(agg, 10_000, 10, scored(5))
     const high = firstAt(seq, 'high')
-    expect(high).toBeGreaterThanOrEqual(13_000)
-    expect(high).toBeLessThan(16_000)
+    // (5 − drift 2) = 3 logit per second against a bound of 6 logit·s: two seconds of evidence.
+    expect(high).toBeGreaterThanOrEqual(12_000)
+    expect(high).toBeLessThan(13_000)
     // Elevated comes first: its threshold is crossed earlier.
     expect(firstAt(seq, 'elevated')).toBeLessThan(high)
   })
@@ -93,7 +94,11 @@ describe('RiskAggregator', () => {
   it('does not count a no-face gap as time held above a threshold', () => {
     // A 1 s spike lifts the smoothed score over High, then the face is lost for 4 s: wall time
     // passes the 3 s rise time, valid time does not, so the face returns at its earned level.
-    const agg = new RiskAggregator({ elevatedLogit: -2, highLogit: -1 })
+    const agg = new RiskAggregator({
+      elevatedLogit: -2,
+      highLogit: -1,
+      evidence: defaultEvidenceRule(-1),
+    })
     feed(agg, 0, 6, scored(-3))
     const spike = feed(agg, 6000, 1, scored(30))
     expect(agg.state.score).toBeGreaterThan(1 / (1 + Math.exp(1)))
@@ -134,6 +139,50 @@ describe('RiskAggregator', () => {
     expect(r.shareByLevel.analysing).toBeCloseTo(5 / 80, 2)
     expect(r.shareByLevel.high ?? 0).toBeGreaterThan(0.5)
     expect(r.timeline[0]?.t).toBe(0)
+  })
+})
+
+describe('RiskAggregator evidence rule (no jump to High at the end of warm-up)', () => {
+  it('shows Elevated, not High, when warm-up ends on a moderately high score', () => {
+    // Half a logit over the drift for 5 s is 2.5 logit·s: Elevated evidence, far from High.
+    const agg = new RiskAggregator(TH)
+    const seq = feed(agg, 0, 8, scored(2.5))
+    expect(seq.some((s) => s.level === 'high')).toBe(false)
+    expect(seq.at(-1)?.level).toBe('elevated')
+  })
+
+  it('reaches High at the end of warm-up only on strong evidence', () => {
+    const agg = new RiskAggregator(TH)
+    const seq = feed(agg, 0, 6, scored(9))
+    expect(seq.filter((s) => s.t < 4800).every((s) => s.level === 'analysing')).toBe(true)
+    expect(firstAt(seq, 'high')).toBe(5000)
+  })
+
+  it('lets a real face with scattered high frames drift the evidence back to zero', () => {
+    const agg = new RiskAggregator(TH)
+    // One frame in four far over the threshold, the rest well under: never High.
+    const seq = feed(agg, 0, 120, (t) => scored((t / DT) % 4 === 0 ? 10 : -1)(t))
+    expect(seq.some((s) => s.level === 'high')).toBe(false)
+  })
+
+  it('counts evidence per second, not per frame, so the frame rate does not change the verdict', () => {
+    const at = (fps: number): number => {
+      const agg = new RiskAggregator(TH)
+      for (let t = 0; t < 20_000; t += 1000 / fps) {
+        if (agg.push({ t, kind: 'scored', logit: t < 10_000 ? -3 : 4 }).level === 'high') return t
+      }
+      return NaN
+    }
+    expect(Math.abs(at(2) - at(10))).toBeLessThanOrEqual(500)
+  })
+
+  it('uses the rule from the model calibration when it gives one', () => {
+    const rule = { driftLogit: 1, capLogit: 2, highLogitSeconds: 10, elevatedLogitSeconds: 3 }
+    expect(thresholdsFromCalibration({ threshold: 0.9, evidence: rule }).evidence).toEqual(rule)
+    expect(thresholdsFromCalibration({ threshold: 0.9 }).evidence.driftLogit).toBeCloseTo(
+      Math.log(9),
+      6,
+    )
   })
 })
 

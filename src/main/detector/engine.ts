@@ -8,6 +8,7 @@ import { cropGeometry, sampleCrop, toPlanarTensor } from './align.js'
 import type { ClassifierInfo } from './classifier.js'
 import { FaceClassifier } from './classifier.js'
 import { FaceDetector } from './face-detector.js'
+import type { ModelSidecar } from './model-spec.js'
 import type { QualityThresholds } from './quality.js'
 import { DEFAULT_QUALITY, estimatePose, judgeQuality, sharpness } from './quality.js'
 
@@ -61,7 +62,7 @@ export class DetectorEngine {
     return this.classifier.info
   }
 
-  get calibration(): { threshold: number; elevated?: number } {
+  get calibration(): ModelSidecar['calibration'] {
     return this.classifier.sidecar.calibration
   }
 

@@ -34,6 +34,15 @@ export const ModelSidecar = Type.Object({
     elevated: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 })),
     /** Added to the model's logit before the sigmoid (recentres a foreign model). */
     logitBias: Type.Number(),
+    /** The sequential "High" rule (src/shared/risk.ts EvidenceRule), chosen on real clips. */
+    evidence: Type.Optional(
+      Type.Object({
+        driftLogit: Type.Number({ minimum: -20, maximum: 20 }),
+        capLogit: Type.Number({ exclusiveMinimum: 0, maximum: 20 }),
+        highLogitSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 1000 }),
+        elevatedLogitSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 1000 }),
+      }),
+    ),
   }),
 })
 export type ModelSidecar = Type.Static<typeof ModelSidecar>

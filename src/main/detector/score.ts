@@ -1,8 +1,10 @@
 /**
  * Per-frame scores → a stable risk level, pure and clock-free (time comes from frame
- * timestamps). Window of the last ~3 s of valid frames scored by its top-half mean (a swap that
- * shows in some frames is not averaged away), an EMA over windows, and hysteresis between
- * Low / Elevated / High so the indicator does not flicker.
+ * timestamps). The displayed score is an EMA over windows of the last ~3 s of valid frames, each
+ * scored by its top-half mean (a swap that shows in some frames is not averaged away). "High" is a
+ * sequential decision: a one-sided CUSUM of frame log-odds against a drift (see EvidenceRule),
+ * calibrated on real clips for a target false-High rate, so a moderate score at the end of warm-up
+ * shows "Elevated" and only sustained evidence reaches "High". Hysteresis on the way down.
  */
 import type { RiskLevel, SecurityReport } from '../../shared/detection.js'
 import type { FrameOutcome, RiskConfig, RiskThresholds } from '../../shared/risk.js'
@@ -25,6 +27,8 @@ export class RiskAggregator {
   private readonly cfg: RiskConfig
   private window: { t: number; logit: number }[] = []
   private ema: number | null = null
+  /** CUSUM evidence of a swap, in logit × seconds (see EvidenceRule). */
+  private evidence = 0
   private lastT: number | null = null
   private lastValidT: number | null = null
   private validMs = 0
@@ -63,10 +67,15 @@ export class RiskAggregator {
       this.lastNoData = f.kind
     }
     this.window = this.window.filter((w) => f.t - w.t <= this.cfg.windowMs)
-    if (f.kind === 'scored') this.updateEma(gap)
+    if (f.kind === 'scored') this.updateEma(gap, f.logit)
     this.updateLevel(f.t)
     this.record(f.t)
     return this.current
+  }
+
+  /** Accumulated evidence as a share of the High bound (for measurement and calibration). */
+  get evidenceShare(): number {
+    return this.evidence / this.thresholds.evidence.highLogitSeconds
   }
 
   /** Sparkline points of the last historyMs, oldest first. */
@@ -104,7 +113,13 @@ export class RiskAggregator {
     }
   }
 
-  private updateEma(gap: number): void {
+  private updateEma(gap: number, logit: number): void {
+    const ev = this.thresholds.evidence
+    const step = Math.max(-ev.capLogit, Math.min(ev.capLogit, logit - ev.driftLogit))
+    this.evidence = Math.max(
+      0,
+      Math.min(2 * ev.highLogitSeconds, this.evidence + (step * gap) / 1000),
+    )
     const w = topHalfMean(this.window.map((x) => x.logit))
     if (this.ema === null) {
       this.ema = w
@@ -115,19 +130,27 @@ export class RiskAggregator {
     const e = this.ema
     // Stamped on the valid-time clock: a stretch with no face must not count as time "held".
     const v = this.validMs
-    const { highLogit, elevatedLogit } = this.thresholds
-    this.aboveHighSince = e >= highLogit ? (this.aboveHighSince ?? v) : null
+    const { elevatedLogit, evidence: rule } = this.thresholds
+    const high = this.evidence >= rule.highLogitSeconds
+    this.aboveHighSince = high ? (this.aboveHighSince ?? v) : null
     this.aboveElevSince = e >= elevatedLogit ? (this.aboveElevSince ?? v) : null
-    this.belowHighSince = e < highLogit ? (this.belowHighSince ?? v) : null
-    this.belowElevSince = e < elevatedLogit ? (this.belowElevSince ?? v) : null
+    this.belowHighSince =
+      this.evidence < rule.highLogitSeconds / 2 ? (this.belowHighSince ?? v) : null
+    this.belowElevSince =
+      e < elevatedLogit && this.evidence < rule.elevatedLogitSeconds / 2
+        ? (this.belowElevSince ?? v)
+        : null
   }
 
   private updateLevel(t: number): void {
     const held = (since: number | null, ms: number): boolean =>
       since !== null && this.validMs - since >= ms
     const { riseMs, fallMs } = this.cfg
-    if (this.risk !== 'high' && held(this.aboveHighSince, riseMs)) this.risk = 'high'
-    else if (this.risk === 'low' && held(this.aboveElevSince, riseMs)) this.risk = 'elevated'
+    // The evidence sum already integrates over time: no extra rise delay for High.
+    const evidenceElevated = this.evidence >= this.thresholds.evidence.elevatedLogitSeconds
+    if (this.risk !== 'high' && held(this.aboveHighSince, 0)) this.risk = 'high'
+    else if (this.risk === 'low' && (evidenceElevated || held(this.aboveElevSince, riseMs)))
+      this.risk = 'elevated'
     else if (this.risk === 'high' && held(this.belowHighSince, fallMs)) {
       this.risk = held(this.belowElevSince, fallMs) ? 'low' : 'elevated'
     } else if (this.risk === 'elevated' && held(this.belowElevSince, fallMs)) this.risk = 'low'

@@ -5,6 +5,7 @@
  */
 import type { FrameAnalysis } from './engine.js'
 import type { ClassifierInfo } from './classifier.js'
+import type { ModelSidecar } from './model-spec.js'
 
 export type WorkerRequest =
   | { type: 'init'; modelDir: string; intraOpNumThreads: number }
@@ -14,7 +15,7 @@ export type WorkerRequest =
 
 export interface InitResult {
   model: ClassifierInfo
-  calibration: { threshold: number; elevated?: number }
+  calibration: ModelSidecar['calibration']
 }
 
 export type WorkerResult = InitResult | FrameAnalysis | null
