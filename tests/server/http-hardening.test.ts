@@ -8,6 +8,7 @@ import {
   TEST_SECRET,
   TestSocket,
   testConfig,
+  type TestServer,
   uniqueName,
 } from './helper.js'
 
@@ -375,9 +376,19 @@ describe('HTTP hardening (checklist F1–F14)', () => {
     ]) {
       expect(metrics.body).toContain(name)
     }
+  })
+
+  it('refuses /metrics to other addresses exactly as a route that does not exist', async () => {
     const closed = await startServer({ metricsAllow: ['10.1.2.3'] })
-    expect((await closed.request('GET', '/metrics')).status).toBe(404)
     const off = await startServer({ metricsAllow: [] })
-    expect((await off.request('GET', '/metrics')).status).toBe(404)
+    const answer = async (t: TestServer) => {
+      const response = await fetch(`${t.url}/metrics`)
+      const headers = Object.fromEntries(response.headers)
+      delete headers.date
+      return { status: response.status, headers, body: await response.text() }
+    }
+    const refused = await answer(closed)
+    expect(refused.status).toBe(404)
+    expect(refused).toEqual(await answer(off))
   })
 })

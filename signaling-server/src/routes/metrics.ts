@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { ApiError } from '../api-error.js'
 import { toBlockList } from '../config.js'
 
 /** `GET /metrics` in Prometheus format, only to the addresses in METRICS_ALLOW (none = off). */
@@ -10,7 +9,8 @@ const metrics: FastifyPluginAsync<{ allow: readonly string[] }> = async (fastify
   fastify.get('/metrics', async (request, reply) => {
     const ip = request.ip.replace(/^::ffff:/, '')
     const family = ip.includes(':') ? 'ipv6' : 'ipv4'
-    if (!allowed.check(ip, family)) throw new ApiError(404, 'not_found', 'Route not found')
+    // Refused exactly as an unknown URL is (same handler, body and limits): nothing says it exists.
+    if (!allowed.check(ip, family)) return reply.callNotFound()
     return reply
       .type(fastify.metrics.registry.contentType)
       .send(await fastify.metrics.registry.metrics())
