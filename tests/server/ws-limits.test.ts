@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { DEFAULTS } from 'veracall-signaling'
-import { envelope, startServer, TestSocket } from './helper.js'
+import { envelope, LogCapture, startServer, TestSocket } from './helper.js'
 
 const ws = DEFAULTS.ws
 
@@ -59,6 +59,31 @@ describe('WebSocket rate limits and connection caps', async () => {
     expect((await again.ofType('error')).data).toMatchObject({ code: 'invalid_json' })
     expect(again.socket.readyState).toBe(WebSocket.OPEN)
     for (const s of [second, other, again]) s.close()
+  })
+})
+
+// W4: a frame over the limit is the client's fault: counted, and logged quietly, so no client can
+// flood the logs with error lines and stack traces.
+describe('WebSocket oversized frames', async () => {
+  const logs = new LogCapture()
+  const t = await startServer({ logLevel: 'debug' }, {}, { logStream: logs })
+
+  it('closes with 1009, counts the frame in a metric and logs it at debug without a stack', async () => {
+    const user = await t.register()
+    const socket = new TestSocket(`${t.wsUrl}/ws/events?token=${user.token}`)
+    await socket.opened
+    socket.send('x'.repeat(65 * 1024))
+    expect((await socket.closed).code).toBe(1009)
+    const metrics = await t.request<string>('GET', '/metrics')
+    expect(metrics.body).toContain(
+      'veracall_ws_messages_rejected_total{reason="payload_too_large"} 1',
+    )
+    const lines = logs.lines.map((line) => JSON.parse(line) as Record<string, unknown>)
+    const refused = lines.filter((line) => line.msg === 'websocket closed by a client error')
+    expect(refused).toHaveLength(1)
+    expect(refused[0]).toMatchObject({ level: 20, reason: 'payload_too_large' })
+    expect(lines.filter((line) => (line.level as number) >= 50)).toEqual([])
+    expect(logs.text).not.toContain('"stack"')
   })
 })
 
