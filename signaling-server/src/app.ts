@@ -2,6 +2,7 @@ import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/typ
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
+import type { LoadMonitorHooks } from './load-monitor.js'
 import { loggerOptions } from './logger.js'
 import authPlugin from './plugins/app/auth.js'
 import callServicePlugin from './plugins/app/call-service.js'
@@ -32,6 +33,8 @@ export interface AppOptions {
   fanout?: Fanout
   /** Sees every route as it is added (tests check that each one has schemas). */
   onRoute?: (route: RouteOptions) => void
+  /** Load-shedding samples driven by the caller (tests) instead of a timer. */
+  loadMonitor?: LoadMonitorHooks
 }
 
 export const BODY_LIMIT_BYTES = 64 * 1024
@@ -47,6 +50,7 @@ export async function buildApp({
   webRoot,
   fanout,
   onRoute,
+  loadMonitor,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel, logStream),
@@ -73,7 +77,10 @@ export async function buildApp({
   await app.register(rateLimitPlugin, config.rateLimit)
   installNotFoundHandler(app)
   await app.register(dbPlugin, { dbPath: config.dbPath })
-  await app.register(underPressurePlugin, { shedLoad: config.shedLoad })
+  await app.register(underPressurePlugin, {
+    shedLoad: config.shedLoad,
+    ...(loadMonitor && { loadMonitor }),
+  })
   await app.register(metricsPlugin)
   await app.register(websocketPlugin)
   await app.register(authPlugin, {

@@ -1,4 +1,5 @@
 export { buildApp, BODY_LIMIT_BYTES, type AppOptions } from './app.js'
+export type { LoadMonitorHooks, LoadProbe, LoadSample } from './load-monitor.js'
 export { loadConfig, ConfigError, DEFAULTS, type Config } from './config.js'
 export {
   createSignalingServer,
