@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_ERROR_MESSAGE_LENGTH } from '../../signaling-server/src/protocol/index.js'
 import { describeValidation } from '../../signaling-server/src/validation-message.js'
+import { redactUrl } from '../../signaling-server/src/logger.js'
 import { parseClientMessage } from '../../signaling-server/src/ws/parse-message.js'
 
 const huge = 'k'.repeat(60_000)
@@ -62,5 +63,18 @@ describe('error messages stay within the schema (ErrorData.message ≤ 1024)', (
     expect(parsed.code).toBe('invalid_input')
     expect(parsed.message.length).toBeLessThanOrEqual(MAX_ERROR_MESSAGE_LENGTH)
     expect(parsed.message).toContain('unknown field "kkk')
+  })
+})
+
+describe('redactUrl', () => {
+  it('redacts the token however its name is spelled, and nothing else', () => {
+    for (const name of ['token', 'TOKEN', '%74oken', '%74%6F%6B%65%6E', 'tok%65n']) {
+      expect(redactUrl(`/ws/events?a=1&${name}=eyJ.secret.sig&b=2`), name).toBe(
+        `/ws/events?a=1&${name}=[REDACTED]&b=2`,
+      )
+    }
+    expect(redactUrl('/ws/events?token=x#frag')).toBe('/ws/events?token=[REDACTED]#frag')
+    expect(redactUrl('/ws/events?tokens=x&%zz=y&token')).toBe('/ws/events?tokens=x&%zz=y&token')
+    expect(redactUrl('/health')).toBe('/health')
   })
 })

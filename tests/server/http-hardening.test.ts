@@ -8,6 +8,7 @@ import {
   TEST_SECRET,
   TestSocket,
   testConfig,
+  tryUpgrade,
   type TestServer,
   uniqueName,
 } from './helper.js'
@@ -326,7 +327,19 @@ describe('HTTP hardening (checklist F1–F14)', () => {
     await byProtocol.opened
     byProtocol.close()
     await byProtocol.closed
+    // The query parser decodes the name, so `%74oken` authenticates: it must be redacted too.
+    const encoded = new TestSocket(`${t.wsUrl}/ws/events?%74oken=${token}`)
+    await encoded.opened
+    encoded.close()
+    await encoded.closed
+    // An upgrade to an HTTP route is refused before it completes (and before anything logs its URL).
+    const misrouted = await tryUpgrade(`${t.wsUrl}/health?token=${token}`)
+    expect(misrouted).toMatchObject({ upgraded: false, status: 404 })
+    expect(JSON.parse((misrouted as { body: string }).body)).toMatchObject({
+      error: { code: 'not_found' },
+    })
     await new Promise((r) => setTimeout(r, 50))
+    expect(logs.text).toContain('?%74oken=[REDACTED]')
     expect(logs.lines.length).toBeGreaterThan(5)
     expect(logs.text).toContain('/ws/events')
     expect(logs.text).not.toContain(password)

@@ -1,6 +1,6 @@
 import websocket from '@fastify/websocket'
 import fp from 'fastify-plugin'
-import { CloseCode, MAX_WS_MESSAGE_BYTES, WS_SUBPROTOCOL } from '../../protocol/index.js'
+import { CloseCode, errorBody, MAX_WS_MESSAGE_BYTES, WS_SUBPROTOCOL } from '../../protocol/index.js'
 import { createSocketErrorHandler } from '../../ws/socket-errors.js'
 
 /**
@@ -25,6 +25,21 @@ export default fp(
         this.websocketServer.close()
         done()
       },
+    })
+    // An upgrade to an HTTP route (`/health?token=…`) is refused as an unknown WebSocket endpoint,
+    // before the plugin would complete it only to close it and log the raw URL, token included.
+    const socketRoutes = new Set<string>()
+    fastify.addHook('onRoute', (route) => {
+      if (route.websocket) socketRoutes.add(route.url)
+    })
+    fastify.addHook('onRequest', async (request, reply) => {
+      const route = request.routeOptions.url
+      // (An unknown URL has no route: the not-found handler answers it, rate limit included.)
+      if (request.ws && route !== undefined && !socketRoutes.has(route)) {
+        return reply
+          .code(404)
+          .send(errorBody('not_found', `No WebSocket endpoint at ${request.url.split('?')[0]}`))
+      }
     })
   },
   { name: 'websocket', dependencies: ['metrics'] },
