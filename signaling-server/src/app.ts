@@ -7,7 +7,12 @@ import { loggerOptions } from './logger.js'
 import authPlugin from './plugins/app/auth.js'
 import callServicePlugin from './plugins/app/call-service.js'
 import dbPlugin from './plugins/app/db.js'
-import { installErrorHandler, installNotFoundHandler } from './plugins/app/error-handler.js'
+import {
+  clientErrorHandler,
+  frameworkErrorHandler,
+  installErrorHandler,
+  installNotFoundHandler,
+} from './plugins/app/error-handler.js'
 import metricsPlugin from './plugins/app/metrics.js'
 import webRootPlugin from './plugins/app/web-root.js'
 import corsPlugin from './plugins/external/cors.js'
@@ -38,6 +43,8 @@ export interface AppOptions {
 }
 
 export const BODY_LIMIT_BYTES = 64 * 1024
+/** Longest path parameter (a room id is far shorter); longer ones are answered 414. */
+const MAX_PARAM_LENGTH = 128
 
 /**
  * Builds the server without listening, so the standalone process, the desktop app's embedded server
@@ -62,7 +69,10 @@ export async function buildApp({
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
-    routerOptions: { maxParamLength: 128, ignoreTrailingSlash: false },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH, ignoreTrailingSlash: false },
+    // Errors before routing, and those of Node's HTTP parser, answer in the envelope too.
+    frameworkErrors: frameworkErrorHandler(MAX_PARAM_LENGTH),
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.server.headersTimeout = 20_000
   if (onRoute) app.addHook('onRoute', onRoute)

@@ -1,7 +1,8 @@
 import type { RouteOptions } from 'fastify'
+import { connect } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { buildApp, ConfigError, loadConfig } from 'veracall-signaling'
-import type { AuthResponse, ErrorBody } from 'veracall-signaling/protocol'
+import { ERROR_CODES, type AuthResponse, type ErrorBody } from 'veracall-signaling/protocol'
 import {
   LogCapture,
   startServer,
@@ -12,6 +13,22 @@ import {
   type TestServer,
   uniqueName,
 } from './helper.js'
+
+/** Sends bytes as they are (no client would send them) and reads the status and JSON body. */
+function rawHttp(port: number, request: string): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(request))
+    let response = ''
+    socket.on('data', (chunk: Buffer) => (response += chunk.toString()))
+    const done = (): void => {
+      const [head = '', body = ''] = response.split('\r\n\r\n')
+      resolve({ status: Number(head.split(' ')[1]), body: JSON.parse(body) as unknown })
+    }
+    // A reset after the answer (the server closes with bytes it did not read) still has the answer.
+    socket.on('error', (error) => (response.includes('\r\n\r\n') ? done() : reject(error)))
+    socket.on('close', done)
+  })
+}
 
 type Schema = {
   type?: string
@@ -293,6 +310,32 @@ describe('HTTP hardening (checklist F1–F14)', () => {
     expect(missing.statusCode).toBe(404)
     expect(missing.json()).toMatchObject({ error: { code: 'not_found' } })
     await app.close()
+  })
+
+  it('F10: answers in the envelope before routing and for requests the HTTP parser refuses', async () => {
+    const t = await startServer()
+    const badEscape = await t.request<ErrorBody>('GET', '/api/v1/users/%zz')
+    expect(badEscape.status).toBe(400)
+    expect(badEscape.body).toEqual({
+      error: { code: 'invalid_input', message: expect.stringContaining('%-escape') },
+    })
+    const longRoom = await t.request<ErrorBody>('GET', `/ws/call/${'r'.repeat(200)}`)
+    expect(longRoom.status).toBe(414)
+    expect(longRoom.body).toEqual({
+      error: { code: 'uri_too_long', message: 'A path segment is longer than 128 characters' },
+    })
+    const port = Number(new URL(t.url).port)
+    const malformed = await rawHttp(port, 'GET /health HTTP/1.1\r\nHost: x\r\nno colon\r\n\r\n')
+    expect(malformed.status).toBe(400)
+    expect(malformed.body).toMatchObject({ error: { code: 'invalid_input' } })
+    const hugeHeader = await rawHttp(
+      port,
+      `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    )
+    expect(hugeHeader.status).toBe(431)
+    expect(hugeHeader.body).toMatchObject({ error: { code: 'headers_too_large' } })
+    for (const answer of [badEscape.body, longRoom.body, malformed.body, hugeHeader.body])
+      expect(ERROR_CODES).toContain((answer as ErrorBody).error.code)
   })
 
   it('F12: closing the app closes the database', async () => {

@@ -13,6 +13,12 @@ export const ERROR_CODES = [
   'conflict',
   'busy',
   'payload_too_large',
+  /** 414: a path segment (such as a room id) longer than the server reads. */
+  'uri_too_long',
+  /** 431: request headers over the server's limit. */
+  'headers_too_large',
+  /** 408: the request did not arrive in time. */
+  'request_timeout',
   'rate_limited',
   'unknown_type',
   'not_in_room',
