@@ -39,6 +39,19 @@ export interface RiskUpdate {
   /** Recent smoothed scores for the sparkline (oldest first), null for no-data points. */
   history: (number | null)[]
   model: { name: string; version: string } | null
+  /** The latest Verify challenge of this call, while it runs and once judged. */
+  challenge?: ChallengeStatus
+}
+
+export type { ChallengeKind } from 'veracall-signaling/protocol'
+import type { ChallengeKind } from 'veracall-signaling/protocol'
+
+export interface ChallengeStatus {
+  kind: ChallengeKind
+  /** passed: the move was seen and the face held; broke_up: it did not hold (raises the risk). */
+  state: 'running' | 'passed' | 'not_done' | 'broke_up'
+  turned: boolean
+  occluded: boolean
 }
 
 export interface DetectorStatus {
@@ -68,8 +81,8 @@ export interface DetectionPort {
   endSession(callId: number): Promise<SecurityReport | null>
   onRisk(listener: (update: RiskUpdate) => void): () => void
   /**
-   * Optional active check ("Verify"): analyse at the top rate for the next few seconds while the
-   * other person turns their head or passes a hand across their face.
+   * Optional active check ("Verify"): the other person was asked (through the call room) to do
+   * `kind`; analyse at the top rate while they do and judge what the face did.
    */
-  verify?(callId: number): Promise<void>
+  verify?(callId: number, kind: ChallengeKind): Promise<void>
 }

@@ -5,7 +5,7 @@
  * Isomorphic: no Node, Electron or DOM imports.
  */
 import Type from 'typebox'
-import { CallId, CallType, Username } from 'veracall-signaling/protocol'
+import { CallId, CallType, ChallengeKindSchema, Username } from 'veracall-signaling/protocol'
 
 const strict = { additionalProperties: false } as const
 
@@ -182,6 +182,22 @@ export const RiskUpdate = Type.Object(
     score: Score,
     history: Type.Array(Score, { maxItems: 1024 }),
     model: ModelInfo,
+    challenge: Type.Optional(
+      Type.Object(
+        {
+          kind: ChallengeKindSchema,
+          state: Type.Union([
+            Type.Literal('running'),
+            Type.Literal('passed'),
+            Type.Literal('not_done'),
+            Type.Literal('broke_up'),
+          ]),
+          turned: Type.Boolean(),
+          occluded: Type.Boolean(),
+        },
+        strict,
+      ),
+    ),
   },
   strict,
 )
@@ -274,8 +290,11 @@ export const invokeContract = {
   'detector:status': { args: Type.Tuple([]), result: DetectorStatus },
   'detector:startSession': { args: Type.Tuple([CallId]), result: Type.Null() },
   'detector:submitFrame': { args: Type.Tuple([FrameInput]), result: Type.Null() },
-  /** The optional "Verify" check: main analyses this call at 10 fps for the next 5 s. */
-  'detector:verify': { args: Type.Tuple([CallId]), result: Type.Null() },
+  /**
+   * "Verify": the other person was sent a liveness challenge of this kind; main analyses the call
+   * at 10 fps for the host's fixed challenge window and judges it (the renderer sets no length).
+   */
+  'detector:verify': { args: Type.Tuple([CallId, ChallengeKindSchema]), result: Type.Null() },
   'detector:endSession': {
     args: Type.Tuple([CallId]),
     result: Type.Union([SecurityReport, Type.Null()]),

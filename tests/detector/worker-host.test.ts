@@ -157,7 +157,7 @@ describe('detector host (sessions, rate, risk updates)', () => {
       expect(analysedAt.filter((x) => x >= 7000)).toEqual([7400, 7900])
       // Unknown calls and lengths beyond 10 s are bounded (no-op / capped).
       await host.verify(99)
-      await host.verify(3, 600_000)
+      await host.verify(3, { ms: 600_000 })
       await run(8000, 20_000)
       // Capped at 10 s: 10 fps from 8000 to 17_900, then 2 fps again.
       expect(analysedAt.filter((x) => x >= 8000 && x < 18_000)).toHaveLength(100)

@@ -91,6 +91,29 @@ run('deepfake detection end to end (Chromium, real server, loopback detector)', 
         callee.page.getByRole('region', { name: 'Face check' }).getAttribute('data-level'),
       ).resolves.toMatch(/^(low|elevated|high)$/)
       expect(callee.consoleErrors).toEqual([])
+
+      // Verify: the watcher challenges the caller; the caller's app shows the move to make, in
+      // words, with a countdown; the watcher's detector judges the window and says what it saw.
+      await callee.page.getByRole('button', { name: 'Verify' }).click()
+      const prompt = caller.page.getByRole('alert').filter({ hasText: 'Verification request' })
+      await prompt.waitFor({ timeout: 10_000 })
+      expect(await prompt.textContent()).toContain(
+        'Turn your head slowly to the left, then to the right.',
+      )
+      expect(await prompt.getAttribute('data-kind')).toBe('turn_head')
+      await expect.poll(() => prompt.textContent()).toMatch(/Starting in \d…|Now — \d+ s left/)
+      const challenge = callee.page.locator('.security-challenge')
+      await expect
+        .poll(() => challenge.getAttribute('data-challenge'), { timeout: 10_000 })
+        .toBe('running')
+      // The caller answers the prompt (Escape dismisses it) and the watcher gets a verdict.
+      await caller.page.keyboard.press('Escape')
+      await prompt.waitFor({ state: 'detached' })
+      await expect
+        .poll(() => challenge.getAttribute('data-challenge'), { timeout: 40_000, interval: 500 })
+        .toMatch(/^(passed|not_done|broke_up)$/)
+      console.log(`detection e2e A: challenge verdict "${await challenge.textContent()}"`)
+      expect(caller.consoleErrors).toEqual([])
       await hangUp(caller)
 
       // The call's report stays on the callee's device: in the summary, then in history.
@@ -113,7 +136,7 @@ run('deepfake detection end to end (Chromium, real server, loopback detector)', 
       await closePerson(caller)
       await closePerson(callee)
     }
-  }, 90_000)
+  }, 150_000)
 
   it('B: the default fake camera pattern (no face) shows "No face"', async () => {
     const caller = await registerPerson(plainBrowser, stack.url, 'Cy Pattern')

@@ -66,7 +66,17 @@ const CASES: Record<InvokeChannel, { good: unknown[]; bad: unknown[][] }> = {
     ],
   },
   'detector:endSession': { good: [3], bad: [[0]] },
-  'detector:verify': { good: [3], bad: [[0], ['3'], [3, 60_000], [{ callId: 3, ms: 60_000 }]] },
+  'detector:verify': {
+    good: [3, 'turn_head'],
+    bad: [
+      [0, 'turn_head'],
+      ['3', 'turn_head'],
+      [3],
+      [3, 'smile'],
+      [3, 60_000],
+      [{ callId: 3, ms: 60_000 }],
+    ],
+  },
 }
 
 function spyHandlers() {
@@ -228,8 +238,8 @@ describe('channel implementations', () => {
     })
   })
 
-  it("detector:verify boosts that call for the host's fixed, bounded time; the renderer sets no length", async () => {
-    const verify = vi.fn(async (_callId: number, _ms?: number) => undefined)
+  it("detector:verify starts that call's challenge for the host's fixed, bounded time; the renderer sets no length", async () => {
+    const verify = vi.fn(async (_callId: number, _opts?: { kind?: string }) => undefined)
     const ipcMain = new FakeIpcMain()
     registerIpc({
       ipcMain,
@@ -239,7 +249,10 @@ describe('channel implementations', () => {
         detector: async () => ({ verify }),
       } as unknown as Parameters<typeof createIpcHandlers>[0]),
     })
-    expect(await ipcMain.invoke(APP, 'detector:verify', 9)).toEqual({ ok: true, value: null })
-    expect(verify.mock.calls).toEqual([[9]])
+    expect(await ipcMain.invoke(APP, 'detector:verify', 9, 'pass_hand')).toEqual({
+      ok: true,
+      value: null,
+    })
+    expect(verify.mock.calls).toEqual([[9, { kind: 'pass_hand' }]])
   })
 })

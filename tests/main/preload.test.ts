@@ -67,11 +67,11 @@ describe('preload surface (E9)', () => {
     const api = await loadPreload()
     await api['settingsUpdate']?.({ doNotDisturb: true })
     await api['detectorEndSession']?.(4)
-    await api['detectorVerify']?.(4)
+    await api['detectorVerify']?.(4, 'turn_head')
     expect(invoked).toEqual([
       { channel: 'settings:update', args: [{ doNotDisturb: true }] },
       { channel: 'detector:endSession', args: [4] },
-      { channel: 'detector:verify', args: [4] },
+      { channel: 'detector:verify', args: [4, 'turn_head'] },
     ])
   })
 

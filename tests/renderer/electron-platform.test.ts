@@ -19,10 +19,10 @@ async function detectionOver(desktop: ReturnType<typeof createFakeDesktop>) {
 }
 
 describe('desktop platform: detection port', () => {
-  it('asks main to verify (raise the analysis rate) for the call the button belongs to', async () => {
+  it('asks main to verify (judge a challenge) for the call the button belongs to', async () => {
     const desktop = createFakeDesktop()
-    await (await detectionOver(desktop)).verify?.(42)
-    expect(desktop.callsTo('detector:verify')).toEqual([[42]])
+    await (await detectionOver(desktop)).verify?.(42, 'pass_hand')
+    expect(desktop.callsTo('detector:verify')).toEqual([[42, 'pass_hand']])
   })
 
   it('surfaces a refusal from main as an error instead of pretending to verify', async () => {
@@ -31,6 +31,8 @@ describe('desktop platform: detection port', () => {
         throw new Error('not_found')
       },
     })
-    await expect((await detectionOver(desktop)).verify?.(42)).rejects.toThrow(/not_found/)
+    await expect((await detectionOver(desktop)).verify?.(42, 'turn_head')).rejects.toThrow(
+      /not_found/,
+    )
   })
 })

@@ -281,6 +281,11 @@ describe('WebSocket fuzz (W10)', () => {
         },
         { requiredKeys: ['candidate'] },
       ),
+      challenge: fc.record({
+        id: fc.stringMatching(/^[A-Za-z0-9_-]{1,32}$/),
+        kind: fc.constantFrom('turn_head', 'pass_hand'),
+        duration_ms: fc.integer({ min: 3000, max: 15_000 }),
+      }),
       media_state: fc.record({ audio: fc.boolean(), video: fc.boolean() }),
     }
     const type = fc.oneof(

@@ -201,6 +201,32 @@ describe('call room signaling', async () => {
     b.close()
   })
 
+  it('relays a Verify challenge and refuses a malformed one with an error to the sender only', async () => {
+    const { alice, call, a, b } = await room(t)
+    await joinBoth(a, b, call.room_id)
+    const good = envelope('challenge', call.room_id, {
+      id: 'c1',
+      kind: 'turn_head',
+      duration_ms: 9000,
+    })
+    a.send(good)
+    expect(await b.ofType('challenge')).toEqual({ ...good, user_id: alice.user.id })
+    for (const data of [
+      { id: 'c2', kind: 'smile', duration_ms: 9000 },
+      { id: 'c3', kind: 'pass_hand', duration_ms: 60_000 },
+      { id: '<script>', kind: 'pass_hand', duration_ms: 9000 },
+      { id: 'c4', kind: 'pass_hand', duration_ms: 9000, extra: 1 },
+    ]) {
+      a.send(envelope('challenge', call.room_id, data))
+      expect((await a.ofType('error')).data).toMatchObject({ code: 'invalid_input' })
+    }
+    a.send(offer(call.room_id, 'still relays'))
+    expect((await b.ofType('offer')).data).toMatchObject({ sdp: 'still relays' })
+    expect(b.messages).toEqual([])
+    a.close()
+    b.close()
+  })
+
   it('closes a socket that sends a 65 KiB frame with 1009; others keep being served (W4)', async () => {
     const { call, a, b } = await room(t)
     await joinBoth(a, b, call.room_id)

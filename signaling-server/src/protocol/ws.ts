@@ -10,6 +10,15 @@ export const MAX_WS_MESSAGE_BYTES = 64 * 1024
 export const WS_SUBPROTOCOL = 'veracall.v1'
 export const BEARER_SUBPROTOCOL_PREFIX = 'bearer.'
 
+/** What a liveness challenge asks the other person to do. */
+export const CHALLENGE_KINDS = ['turn_head', 'pass_hand'] as const
+export type ChallengeKind = (typeof CHALLENGE_KINDS)[number]
+export const ChallengeKindSchema = Type.Union([
+  Type.Literal('turn_head'),
+  Type.Literal('pass_hand'),
+]) satisfies Type.TSchema
+const CHALLENGE_KIND = ChallengeKindSchema
+
 /** Per-type `data` of the messages a client may send into a call room. */
 export const ClientData = {
   join: Type.Object({}, strict),
@@ -35,6 +44,18 @@ export const ClientData = {
   ),
   /** Extension: tells the other side that the microphone or camera is on or off. */
   media_state: Type.Object({ audio: Type.Boolean(), video: Type.Boolean() }, strict),
+  /**
+   * Extension: a liveness challenge ("Verify"). The receiving app asks its user to do `kind`
+   * within `duration_ms`; the sender's detector watches the move on its side.
+   */
+  challenge: Type.Object(
+    {
+      id: Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$' }),
+      kind: CHALLENGE_KIND,
+      duration_ms: Type.Integer({ minimum: 3000, maximum: 15_000 }),
+    },
+    strict,
+  ),
 } as const
 export type ClientMessageType = keyof typeof ClientData
 export const CLIENT_MESSAGE_TYPES = Object.keys(ClientData) as ClientMessageType[]
@@ -67,7 +88,9 @@ export type OfferMessage = Message<'offer', ClientDataOf<'offer'>>
 export type AnswerMessage = Message<'answer', ClientDataOf<'answer'>>
 export type IceCandidateMessage = Message<'ice_candidate', ClientDataOf<'ice_candidate'>>
 export type MediaStateMessage = Message<'media_state', ClientDataOf<'media_state'>>
-export type RelayedMessage = OfferMessage | AnswerMessage | IceCandidateMessage | MediaStateMessage
+export type ChallengeMessage = Message<'challenge', ClientDataOf<'challenge'>>
+export type RelayedMessage =
+  OfferMessage | AnswerMessage | IceCandidateMessage | MediaStateMessage | ChallengeMessage
 
 /** Server → client in a call room. */
 export const PeerData = Type.Object({ user_id: Type.String({ maxLength: 64 }) }, strict)

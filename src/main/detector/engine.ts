@@ -10,6 +10,7 @@ import { FaceClassifier } from './classifier.js'
 import { FaceDetector } from './face-detector.js'
 import type { ModelSidecar } from './model-spec.js'
 import type { QualityThresholds } from './quality.js'
+import type { PoseEstimate } from './quality.js'
 import { DEFAULT_QUALITY, estimatePose, judgeQuality, sharpness } from './quality.js'
 
 /** `bad_output`: the classifier gave NaN or ±Infinity (a broken user model): no data, no score. */
@@ -22,6 +23,8 @@ export interface FrameAnalysis {
   logit: number | null
   pFake: number | null
   face: { score: number; box: FaceDetection['box'] } | null
+  /** Head pose of the main face (for the Verify challenge); null without a face. */
+  pose: PoseEstimate | null
   timings: { detectMs: number; cropMs: number; classifyMs: number }
 }
 
@@ -80,22 +83,24 @@ export class DetectorEngine {
       undefined,
     )
     const none = { detectMs: t1 - t0, cropMs: 0, classifyMs: 0 }
-    if (!face) return { status: 'no_face', logit: null, pFake: null, face: null, timings: none }
+    if (!face)
+      return { status: 'no_face', logit: null, pFake: null, face: null, pose: null, timings: none }
     const size = this.classifier.info.inputSize
     const g = cropGeometry(face, this.classifier.info.cropScale)
     const rgb = sampleCrop(rgba, width, height, g, size, this.rgb)
     const sharp = sharpness(rgb, size, this.grey)
-    const verdict = judgeQuality(face, estimatePose(face, g), sharp, this.quality)
+    const pose = estimatePose(face, g)
+    const verdict = judgeQuality(face, pose, sharp, this.quality)
     const t2 = performance.now()
     const summary = { score: face.score, box: face.box }
     const timings = { detectMs: t1 - t0, cropMs: t2 - t1, classifyMs: 0 }
     if (!verdict.ok)
-      return { status: verdict.reason, logit: null, pFake: null, face: summary, timings }
+      return { status: verdict.reason, logit: null, pFake: null, face: summary, pose, timings }
     const { logit, pFake } = await this.classifier.classify(toPlanarTensor(rgb, size, this.planar))
     timings.classifyMs = performance.now() - t2
     if (!Number.isFinite(logit))
-      return { status: 'bad_output', logit: null, pFake: null, face: summary, timings }
-    return { status: 'ok', logit, pFake, face: summary, timings }
+      return { status: 'bad_output', logit: null, pFake: null, face: summary, pose, timings }
+    return { status: 'ok', logit, pFake, face: summary, pose, timings }
   }
 
   async release(): Promise<void> {

@@ -12,6 +12,8 @@ import type {
 import type { FrameOutcome } from '../../shared/risk.js'
 import { thresholdsFromCalibration } from '../../shared/risk.js'
 import type { FrameAnalysis } from './engine.js'
+import type { ChallengeKind } from 'veracall-signaling/protocol'
+import { CHALLENGE_WINDOW_MS, ChallengeTracker } from './challenge.js'
 import { RiskAggregator } from './score.js'
 import type { InitResult } from './worker-protocol.js'
 import { DetectorError, WorkerHost } from './worker-host.js'
@@ -35,9 +37,11 @@ export interface DetectorHost {
   endSession(callId: number): Promise<SecurityReport | null>
   /**
    * The "Verify" check: analyse at the top rate (10 fps) for `ms` (at most 10 s) from the next
-   * frame. Asking again restarts that window; it never adds up.
+   * frame. Asking again restarts that window; it never adds up. With a `kind`, it is a liveness
+   * challenge the other side was asked to do: the window is judged (see challenge.ts) and its
+   * outcome rides on the call's risk updates; a face that broke up raises the level to High.
    */
-  verify(callId: number, ms?: number): Promise<void>
+  verify(callId: number, opts?: { kind?: ChallengeKind; ms?: number }): Promise<void>
   /** A new settings.analysisRate, applied to running sessions without restarting anything. */
   setAnalysisRate(fps: number): void
   onRisk(listener: (update: RiskUpdate) => void): () => void
@@ -52,6 +56,7 @@ interface Session {
   boostUntil: number
   /** A Verify asked for: its length, anchored to the next frame's timestamp (frame clock). */
   boostPendingMs: number
+  challenge: ChallengeTracker | null
 }
 
 const MAX_FPS = 10
@@ -121,6 +126,14 @@ export function createDetectorHost(opts: DetectorHostOptions): DetectorHost {
       score: level ? null : st.score,
       history: s.agg.sparkline(),
       model: model(),
+      ...(s.challenge && {
+        challenge: {
+          kind: s.challenge.kind,
+          state: s.challenge.state,
+          turned: s.challenge.result?.turned ?? false,
+          occluded: s.challenge.result?.occluded ?? false,
+        },
+      }),
     }
     for (const l of listeners) l(update)
   }
@@ -149,6 +162,7 @@ export function createDetectorHost(opts: DetectorHostOptions): DetectorHost {
         inFlight: false,
         boostUntil: 0,
         boostPendingMs: 0,
+        challenge: null,
       }
       sessions.set(callId, s)
       emit(s, r ? undefined : 'unavailable')
@@ -176,6 +190,14 @@ export function createDetectorHost(opts: DetectorHostOptions): DetectorHost {
         costMs = costMs === null ? cost : costMs + 0.1 * (cost - costMs)
         if (sessions.get(frame.callId) !== s) return
         s.agg.push(outcomeOf(a, frame.timestampMs))
+        const judged = s.challenge?.push({
+          t: frame.timestampMs,
+          status: a.status,
+          yaw: a.pose?.yaw ?? null,
+          logit: a.logit,
+        })
+        // A face that breaks up when asked to turn or be covered is strong evidence of a swap.
+        if (judged?.verdict === 'broke_up') s.agg.addEvidence(2)
         emit(s)
       } catch (e) {
         // A crashed or hung worker loses this frame (no data); the host restarts it.
@@ -188,9 +210,11 @@ export function createDetectorHost(opts: DetectorHostOptions): DetectorHost {
       }
     },
 
-    async verify(callId, ms = VERIFY_MS) {
+    async verify(callId, { kind, ms = kind ? CHALLENGE_WINDOW_MS : VERIFY_MS } = {}) {
       const s = sessions.get(callId)
-      if (s) s.boostPendingMs = Math.min(MAX_VERIFY_MS, Math.max(0, ms))
+      if (!s) return
+      s.boostPendingMs = Math.min(MAX_VERIFY_MS, Math.max(0, ms))
+      if (kind) s.challenge = new ChallengeTracker(kind, s.agg.baselineLogit())
     },
 
     setAnalysisRate(fps) {

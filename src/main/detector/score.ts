@@ -78,6 +78,24 @@ export class RiskAggregator {
     return this.evidence / this.thresholds.evidence.highLogitSeconds
   }
 
+  /**
+   * Adds evidence from outside the frame stream (a Verify challenge the face failed), as a share
+   * of the High bound (capped at 2, where a steady real face takes seconds to bring it back down).
+   */
+  addEvidence(shareOfHigh: number): void {
+    const rule = this.thresholds.evidence
+    this.evidence = Math.min(
+      2 * rule.highLogitSeconds,
+      this.evidence + shareOfHigh * rule.highLogitSeconds,
+    )
+  }
+
+  /** The median score of the recent window (a face's typical score), null without one. */
+  baselineLogit(): number | null {
+    const v = this.window.map((w) => w.logit).sort((a, b) => a - b)
+    return v.length ? (v[Math.floor(v.length / 2)] ?? null) : null
+  }
+
   /** Sparkline points of the last historyMs, oldest first. */
   sparkline(): (number | null)[] {
     return this.history.map((h) => h.score)

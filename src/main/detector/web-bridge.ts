@@ -13,6 +13,8 @@
  * Call ids belong to each connection: two pages on one bridge (both ends of a call in a test) that
  * use the same call id get separate sessions, and each sees only its own risk updates and report.
  */
+import type { ChallengeKind } from 'veracall-signaling/protocol'
+import { CHALLENGE_KINDS } from 'veracall-signaling/protocol'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -110,7 +112,12 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
   async function onCommand(ws: WebSocket, text: string): Promise<void> {
     let id: unknown = null
     try {
-      const msg = JSON.parse(text) as { id?: unknown; op?: unknown; callId?: unknown }
+      const msg = JSON.parse(text) as {
+        id?: unknown
+        op?: unknown
+        callId?: unknown
+        kind?: unknown
+      }
       id = msg.id
       const callId =
         typeof msg.callId === 'number' && Number.isInteger(msg.callId) ? msg.callId : null
@@ -136,7 +143,10 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
         value = report && { ...report, callId }
       } else if (msg.op === 'verify') {
         const hostId = mine.get(callId)
-        value = hostId === undefined ? null : await host.verify(hostId)
+        if (!(CHALLENGE_KINDS as readonly unknown[]).includes(msg.kind))
+          throw new Error(`kind must be one of ${CHALLENGE_KINDS.join(', ')}`)
+        const kind = msg.kind as ChallengeKind
+        value = hostId === undefined ? null : await host.verify(hostId, { kind })
       } else throw new Error(`unknown op ${String(msg.op)}`)
       ws.send(JSON.stringify({ id, ok: true, value: value ?? null }))
     } catch (e) {

@@ -61,8 +61,8 @@ export function createIpcHandlers(s: HandlerServices): IpcHandlers {
       await (await s.detector()).submitFrame(frame)
       return null
     },
-    'detector:verify': async (callId) => {
-      await (await s.detector()).verify(callId)
+    'detector:verify': async (callId, kind) => {
+      await (await s.detector()).verify(callId, { kind })
       return null
     },
     'detector:endSession': async (callId) => (await s.detector()).endSession(callId),

@@ -1,9 +1,14 @@
-import type { ClientDataOf, Envelope } from 'veracall-signaling/protocol'
+import type { ChallengeKind, ClientDataOf, Envelope } from 'veracall-signaling/protocol'
 import Value from 'typebox/value'
 import { ClientData, PeerData } from 'veracall-signaling/protocol'
 import { Negotiator, type NegotiationError } from './negotiation.js'
 
-export type RelayType = 'offer' | 'answer' | 'ice_candidate' | 'media_state'
+export type RelayType = 'offer' | 'answer' | 'ice_candidate' | 'media_state' | 'challenge'
+
+/** The other person's countdown plus the move: what the prompt asks them to fit in. */
+export const CHALLENGE_DURATION_MS = 9000
+/** Of which the countdown before the move. */
+export const CHALLENGE_COUNTDOWN_MS = 3000
 
 /** The call room as CallSession sees it: send relayed messages, receive everything. */
 export interface RoomTransport {
@@ -22,6 +27,8 @@ export interface CallSessionEvents {
   remoteMedia: MediaState
   peerPresent: boolean
   iceRestart: number
+  /** The other person's app asks for a liveness move (Verify). */
+  challenge: ClientDataOf<'challenge'>
   error: { code: string; message: string }
 }
 
@@ -151,6 +158,13 @@ export class CallSession {
     }
   }
 
+  /** Asks the other side to do a liveness move (Verify); returns the challenge id. */
+  sendChallenge(kind: ChallengeKind): string {
+    const id = Math.random().toString(36).slice(2, 12)
+    this.relay('challenge', { id, kind, duration_ms: CHALLENGE_DURATION_MS })
+    return id
+  }
+
   getStats(): Promise<RTCStatsReport> {
     return this.pc.getStats()
   }
@@ -237,6 +251,10 @@ export class CallSession {
       case 'media_state':
         if (!Value.Check(ClientData.media_state, data)) return
         this.emit('remoteMedia', { audio: data.audio, video: data.video })
+        return
+      case 'challenge':
+        if (!Value.Check(ClientData.challenge, data)) return
+        this.emit('challenge', data)
         return
       case 'error':
         this.options.log?.(`server error: ${JSON.stringify(data)}`)

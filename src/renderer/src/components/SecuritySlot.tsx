@@ -1,6 +1,6 @@
 import type { ComponentType, ReactElement } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { DetectionPort, SecurityReport } from '../../../shared/detection.js'
+import type { ChallengeKind, DetectionPort, SecurityReport } from '../../../shared/detection.js'
 import { Icon } from './Icon.js'
 
 export interface SecurityPanelProps {
@@ -9,6 +9,8 @@ export interface SecurityPanelProps {
   port: DetectionPort | null
   /** Receives the call's security report when the session ends. */
   onReport?: (report: SecurityReport) => void
+  /** Sends a Verify challenge to the other person's app. */
+  onChallenge?: (kind: ChallengeKind) => boolean
 }
 
 /**

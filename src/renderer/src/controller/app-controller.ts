@@ -4,6 +4,7 @@ import {
   ROUTES,
   type Call,
   type CallType,
+  type ChallengeKind,
   type Envelope,
   type User,
 } from 'veracall-signaling/protocol'
@@ -335,6 +336,17 @@ export class AppController {
     let ended: Call | null = null
     if (this.api && call) ended = await this.api.endCall(call.id).catch(() => null)
     this.finish(ended ?? call, phase === 'outgoing' ? 'cancelled' : 'completed')
+  }
+
+  /** Verify: asks the other person's app to prompt a liveness move; false outside a call. */
+  sendChallenge(kind: ChallengeKind): boolean {
+    if (!this.session) return false
+    this.session.sendChallenge(kind)
+    return true
+  }
+
+  dismissChallenge(): void {
+    this.store.getState().setChallenge(null)
   }
 
   toggleMicrophone(): void {
@@ -675,6 +687,9 @@ export class AppController {
       this.store.getState().setConnectionState(state)
     })
     session.on('remoteMedia', (media) => this.store.getState().setRemoteMedia(media))
+    session.on('challenge', (c) =>
+      this.store.getState().setChallenge({ ...c, receivedAt: Date.now() }),
+    )
     session.on('error', (e) => console.warn(`[call ${call.id}] ${e.code}: ${e.message}`))
     room.on('state', (state) => this.store.getState().setSignalingState(state))
     room.on('fatal', (code) => {

@@ -7,6 +7,7 @@ import type { CSSProperties, ReactElement } from 'react'
 import { useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type {
+  ChallengeKind,
   DetectionPort,
   DetectorStatus,
   RiskLevel,
@@ -16,6 +17,7 @@ import type {
 import type { Sampler } from './frame-sampler.js'
 import { startSampler } from './frame-sampler.js'
 import { Sparkline } from './Sparkline.js'
+import { CHALLENGE_DURATION_MS } from '../call/call-session.js'
 
 export interface SecurityPanelProps {
   callId: number | null
@@ -23,7 +25,12 @@ export interface SecurityPanelProps {
   port: DetectionPort | null
   /** Receives the call's security report when the session ends (kept locally by the caller). */
   onReport?: (report: SecurityReport) => void
+  /** Sends a liveness challenge to the other person's app (Verify); false if it could not. */
+  onChallenge?: (kind: ChallengeKind) => boolean
 }
+
+/** Verify alternates between the two moves, so a prepared fake cannot rehearse one. */
+const CHALLENGE_ORDER: readonly ChallengeKind[] = ['turn_head', 'pass_hand']
 
 const COLOURS: Record<RiskLevel, string> = {
   off: '#6b7280',
@@ -46,10 +53,9 @@ const SYMBOLS: Record<RiskLevel, string> = {
   elevated: '!',
   high: '‼',
 }
-const VERIFY_MS = 5000
 
 export function SecurityPanel(props: SecurityPanelProps): ReactElement {
-  const { callId, remoteVideo, port, onReport } = props
+  const { callId, remoteVideo, port, onReport, onChallenge } = props
   const { t } = useTranslation()
   const [enabled, setEnabled] = useState(true)
   const [status, setStatus] = useState<DetectorStatus | null>(null)
@@ -57,6 +63,7 @@ export function SecurityPanel(props: SecurityPanelProps): ReactElement {
   const [verifying, setVerifying] = useState(false)
   const [showHelp, setShowHelp] = useState(false)
   const sampler = useRef<Sampler | null>(null)
+  const challenges = useRef(0)
   const helpId = useId()
   const reportRef = useRef(onReport)
   reportRef.current = onReport
@@ -113,11 +120,19 @@ export function SecurityPanel(props: SecurityPanelProps): ReactElement {
 
   const verify = (): void => {
     if (callId === null || !port) return
-    sampler.current?.boost(10, VERIFY_MS)
-    void port.verify?.(callId)
+    const kind = CHALLENGE_ORDER[challenges.current++ % CHALLENGE_ORDER.length] ?? 'turn_head'
+    if (onChallenge && !onChallenge(kind)) return
+    sampler.current?.boost(10, CHALLENGE_DURATION_MS)
+    void port.verify?.(callId, kind)
     setVerifying(true)
-    setTimeout(() => setVerifying(false), VERIFY_MS)
+    setTimeout(() => setVerifying(false), CHALLENGE_DURATION_MS)
   }
+  const challenge = update?.challenge
+  const challengeText = !challenge
+    ? null
+    : challenge.state === 'running'
+      ? t(`security.challenge.sent.${challenge.kind}`)
+      : t(`security.challenge.${challenge.state}`)
 
   const badge: CSSProperties = {
     display: 'inline-flex',
@@ -173,6 +188,16 @@ export function SecurityPanel(props: SecurityPanelProps): ReactElement {
           </button>
         )}
       </div>
+      {enabled && challengeText && (
+        <p
+          className="security-challenge"
+          role="status"
+          data-challenge={challenge?.state}
+          style={{ fontSize: '0.85em', margin: '0.4em 0 0' }}
+        >
+          {challengeText}
+        </p>
+      )}
       <div
         id={helpId}
         role="tooltip"

@@ -34,6 +34,25 @@ const en = {
     verify: 'Verify',
     verifyHint:
       'Ask them to turn their head slowly or pass a hand across their face. Checking closely for a few seconds…',
+    challenge: {
+      sent: {
+        turn_head: 'Asked them to turn their head left, then right. Watching closely…',
+        pass_hand: 'Asked them to pass a hand in front of their face. Watching closely…',
+      },
+      passed: 'Challenge passed: the face held up while they moved.',
+      not_done: 'Not verified: the move was not seen. This is not a sign of a fake.',
+      broke_up:
+        'The face broke up during the challenge — a strong sign of a live face swap. Verify the person another way.',
+      prompt: {
+        title: 'Verification request',
+        turn_head: 'Turn your head slowly to the left, then to the right.',
+        pass_hand: 'Pass your hand slowly in front of your face.',
+        countdown: 'Starting in {{seconds}}…',
+        now: 'Now — {{seconds}} s left',
+        why: 'The other person’s app is checking that your video is a real face.',
+        dismiss: 'Dismiss',
+      },
+    },
     report: {
       title: 'Face check report',
       short: 'Face check',
@@ -82,6 +101,24 @@ const zhCN: Strings = {
     sparkline: '过去一分钟的风险',
     verify: '核实',
     verifyHint: '请对方缓慢转头或用手在脸前划过。接下来几秒将进行更仔细的检测…',
+    challenge: {
+      sent: {
+        turn_head: '已请对方先向左、再向右转头。正在仔细检测…',
+        pass_hand: '已请对方用手在脸前划过。正在仔细检测…',
+      },
+      passed: '核实通过：对方移动时人脸保持正常。',
+      not_done: '未核实：没有看到对方完成动作。这并不代表是伪造。',
+      broke_up: '核实过程中人脸出现破绽——这是实时换脸的强烈迹象。请通过其他方式核实对方身份。',
+      prompt: {
+        title: '核实请求',
+        turn_head: '请缓慢地向左转头，再向右转头。',
+        pass_hand: '请用手在脸前缓慢划过。',
+        countdown: '{{seconds}} 秒后开始…',
+        now: '现在开始——还剩 {{seconds}} 秒',
+        why: '对方的应用正在确认您的视频是真实的人脸。',
+        dismiss: '关闭',
+      },
+    },
     report: {
       title: '面部检测报告',
       short: '面部检测',

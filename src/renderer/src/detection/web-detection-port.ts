@@ -3,6 +3,7 @@
  * (src/main/detector/web-bridge.ts) over one WebSocket. Frames go as binary messages, never JSON.
  */
 import type {
+  ChallengeKind,
   DetectionPort,
   DetectorStatus,
   FrameInput,
@@ -56,12 +57,12 @@ export function createWebDetectionPort(
     pending.clear()
   })
 
-  const call = async (op: string, callId?: number): Promise<unknown> => {
+  const call = async (op: string, callId?: number, kind?: ChallengeKind): Promise<unknown> => {
     await opened
     const id = nextId++
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject })
-      ws.send(JSON.stringify({ id, op, callId }))
+      ws.send(JSON.stringify({ id, op, callId, kind }))
     })
   }
 
@@ -90,8 +91,8 @@ export function createWebDetectionPort(
     async endSession(callId) {
       return (await call('endSession', callId)) as SecurityReport | null
     },
-    async verify(callId) {
-      await call('verify', callId)
+    async verify(callId, kind) {
+      await call('verify', callId, kind)
     },
     onRisk(listener) {
       listeners.add(listener)

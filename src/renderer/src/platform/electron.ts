@@ -30,8 +30,8 @@ function detectionPort(api: VeracallApi): DetectionPort {
     },
     endSession: async (callId) =>
       unwrap('detector:endSession', await api.detectorEndSession(callId)),
-    verify: async (callId) => {
-      unwrap('detector:verify', await api.detectorVerify(callId))
+    verify: async (callId, kind) => {
+      unwrap('detector:verify', await api.detectorVerify(callId, kind))
     },
     onRisk: (listener) => api.onRisk(listener),
   }

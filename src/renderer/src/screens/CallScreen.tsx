@@ -8,7 +8,8 @@ import { MediaView } from '../components/MediaView.js'
 import { QualityPanel } from '../components/QualityPanel.js'
 import { SecuritySlot } from '../components/SecuritySlot.js'
 import { reportStore } from '../detection/report-store.js'
-import type { SecurityReport } from '../../../shared/detection.js'
+import type { ChallengeKind, SecurityReport } from '../../../shared/detection.js'
+import { ChallengePrompt } from '../detection/ChallengePrompt.js'
 import { formatClock } from '../app/format.js'
 import { selectPeerName, selectQualityLevel } from '../store/selectors.js'
 
@@ -148,6 +149,12 @@ export function CallScreen(): ReactElement {
     [controller],
   )
   const closeDevices = useCallback(() => setShowDevices(false), [])
+  const challenge = useApp((s) => s.challenge)
+  const sendChallenge = useCallback(
+    (kind: ChallengeKind) => controller.sendChallenge(kind),
+    [controller],
+  )
+  const dismissChallenge = useCallback(() => controller.dismissChallenge(), [controller])
   const statsId = useId()
 
   const ringing = phase === 'outgoing'
@@ -175,6 +182,9 @@ export function CallScreen(): ReactElement {
           onElement={onRemoteElement}
           testId="remote-video"
         />
+        {challenge && !ringing && (
+          <ChallengePrompt challenge={challenge} onDismiss={dismissChallenge} />
+        )}
         {!showRemoteVideo && (
           <div className="stage-placeholder">
             <div className={ringing ? 'pulse' : ''}>
@@ -332,6 +342,7 @@ export function CallScreen(): ReactElement {
               remoteVideo={remoteVideo}
               port={platform.detection}
               onReport={keepReport}
+              onChallenge={sendChallenge}
             />
           ) : (
             // The check reads the other person's face: an audio call has none to read.

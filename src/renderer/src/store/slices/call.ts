@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand'
-import type { Call, CallType, EndReason, User } from 'veracall-signaling/protocol'
+import type { Call, CallType, ClientDataOf, EndReason, User } from 'veracall-signaling/protocol'
 import type { AppState } from '../types.js'
 import type { QualitySample } from '../../call/stats.js'
 import type { MediaState } from '../../call/call-session.js'
@@ -51,6 +51,8 @@ export interface CallSlice {
   /** Accept was pressed and the call is not answered yet (devices opening, request in flight). */
   accepting: boolean
   deviceError: DeviceError | null
+  /** A Verify challenge the other person's app sent us, with when it arrived (ms). */
+  challenge: (ClientDataOf<'challenge'> & { receivedAt: number }) | null
   callOutgoing: (peer: User, callType: CallType) => void
   callCreated: (call: Call) => void
   callIncoming: (call: Call, peer: User) => void
@@ -69,6 +71,7 @@ export interface CallSlice {
   dismissNotice: () => void
   setCallError: (message: string | null) => void
   setDeviceError: (error: DeviceError | null) => void
+  setChallenge: (challenge: CallSlice['challenge']) => void
 }
 
 const idle = {
@@ -86,6 +89,7 @@ const idle = {
   quality: null,
   accepting: false,
   deviceError: null,
+  challenge: null,
 }
 
 export const createCallSlice: StateCreator<AppState, [], [], CallSlice> = (set, get) => ({
@@ -147,4 +151,5 @@ export const createCallSlice: StateCreator<AppState, [], [], CallSlice> = (set, 
   dismissNotice: () => set({ notice: null }),
   setCallError: (callError) => set({ callError }),
   setDeviceError: (deviceError) => set({ deviceError }),
+  setChallenge: (challenge) => set({ challenge }),
 })
