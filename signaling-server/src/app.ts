@@ -113,7 +113,7 @@ export async function buildApp({
   await app.register(healthRoutes)
   await app.register(metricsRoutes, { allow: config.metricsAllow })
   await app.register(authRoutes)
-  await app.register(userRoutes)
+  await app.register(userRoutes, { minQueryLength: config.userSearchMinLength })
   await app.register(callRoutes)
   if (webRoot) await app.register(webRootPlugin, { root: webRoot })
   return app

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { BlockList, isIP } from 'node:net'
+import { DEFAULT_USER_SEARCH_MIN_LENGTH } from './protocol/index.js'
 
 /** Everything the server can be told, already parsed and checked. One source of truth for config. */
 export interface Config {
@@ -21,6 +22,8 @@ export interface Config {
   rateLimit: { global: number; auth: number; callStart: number }
   /** Answer 503 while the event loop is saturated (SHED_LOAD=off turns it off). */
   shedLoad: boolean
+  /** Characters a user search needs: shorter ones are refused, an empty one finds nobody. */
+  userSearchMinLength: number
   /** scrypt cost N (a power of two). The stored hash records it, so it can change over time. */
   scryptN: number
   ws: {
@@ -48,6 +51,7 @@ export const DEFAULTS = {
   metricsAllow: ['127.0.0.1', '::1'],
   rateLimit: { global: 600, auth: 10, callStart: 30 },
   scryptN: 2 ** 15,
+  userSearchMinLength: DEFAULT_USER_SEARCH_MIN_LENGTH,
   ws: {
     pingIntervalMs: 15_000,
     messagesPerSecond: 50,
@@ -186,6 +190,8 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = {}): Confi
     },
     shedLoad: onOff(env, 'SHED_LOAD', true),
     scryptN: 2 ** scryptLog2,
+    // At most the query's own maxLength (64), or no search could ever be long enough.
+    userSearchMinLength: int(env, 'USER_SEARCH_MIN_LENGTH', DEFAULTS.userSearchMinLength, 1, 64),
     ws: {
       ...DEFAULTS.ws,
       pingIntervalMs:

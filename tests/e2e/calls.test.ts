@@ -77,8 +77,17 @@ run('calling end to end (Chromium, real server)', { timeout: 120_000 }, () => {
     alice = await registerPerson(browser, stack.url, 'Alice Martin')
     bob = await registerPerson(browser, stack.url, 'Bob Chen')
 
+    // Nobody is listed before a search, and one letter is not a search yet.
+    const people = alice.page.getByRole('list', { name: 'People' })
+    const hint = alice.page.getByText('Type at least 2 characters of a name or username.')
+    await hint.waitFor()
+    expect(await people.getByRole('listitem').count()).toBe(0)
+    await alice.page.getByLabel('Search people').fill(bob.username.slice(0, 1))
+    await hint.waitFor()
+    expect(await people.getByRole('listitem').count()).toBe(0)
     await alice.page.getByLabel('Search people').fill(bob.username)
     await alice.page.getByRole('button', { name: 'Video call with Bob Chen' }).waitFor()
+    await hint.waitFor({ state: 'detached' })
     await shot(alice.page, '02-home-search')
     await alice.page.getByRole('button', { name: 'Video call with Bob Chen' }).click()
 

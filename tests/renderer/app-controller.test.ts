@@ -2,6 +2,8 @@
 /// <reference lib="dom.iterable" />
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ROUTES } from 'veracall-signaling/protocol'
+import { MIN_SEARCH_LENGTH } from '../../src/renderer/src/controller/search-query.js'
+import { createI18n } from '../../src/renderer/src/i18n/index.js'
 import { FakeStream, FakeTrack, settle } from './fakes/fake-peer.js'
 import {
   bob,
@@ -228,6 +230,39 @@ describe('AppController', () => {
     await ctx.controller.search('bo')
     const error = { code: 'service_unavailable', message: 'Database unavailable' }
     expect(ctx.store.getState()).toMatchObject({ historyError: error, searchError: error })
+  })
+
+  it('searches only once enough characters are typed, so nobody is listed before', async () => {
+    const ctx = harness(null)
+    await ctx.signIn()
+    const searches = () => ctx.fetches.filter((f) => f.path === ROUTES.users).length
+    for (const query of ['', '  ', 'b', ' b ']) {
+      await ctx.controller.search(query)
+      expect(ctx.store.getState(), JSON.stringify(query)).toMatchObject({
+        query,
+        results: [],
+        searching: false,
+        searchError: null,
+      })
+    }
+    expect(searches()).toBe(0)
+    await ctx.controller.search('bo')
+    expect(searches()).toBe(1)
+    expect(ctx.store.getState().results).toEqual([bob])
+    // Back under the minimum: the earlier results go, without asking the server.
+    await ctx.controller.search('b')
+    expect(ctx.store.getState().results).toEqual([])
+    expect(searches()).toBe(1)
+  })
+
+  it('words the hint to type more, in both languages', () => {
+    for (const language of ['en', 'zh-CN'] as const) {
+      const { t } = createI18n(language)
+      const hint = t('home.searchHint', { min: MIN_SEARCH_LENGTH })
+      expect(hint, language).toContain(String(MIN_SEARCH_LENGTH))
+      expect(hint, language).not.toContain('{{')
+    }
+    expect(createI18n('zh-CN').t('home.searchHint', { min: 2 })).toMatch(/[\u4e00-\u9fff]/)
   })
 
   it('rings for a call that started while the events socket was down', async () => {

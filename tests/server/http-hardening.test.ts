@@ -359,7 +359,7 @@ describe('HTTP hardening (checklist F1–F14)', () => {
       password,
     })
     await t.request('GET', '/api/v1/users/me', undefined, token)
-    await t.request('GET', `/api/v1/users?query=x&token=${token}`, undefined, token)
+    await t.request('GET', `/api/v1/users?query=xy&token=${token}`, undefined, token)
     const socket = new TestSocket(`${t.wsUrl}/ws/events?token=${token}`)
     await socket.opened
     socket.close()

@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
+import { loadConfig } from 'veracall-signaling'
 import type { AuthResponse, ErrorBody } from 'veracall-signaling/protocol'
 import { startServer, TEST_SECRET, uniqueName } from './helper.js'
 
@@ -164,6 +165,48 @@ describe('accounts', async () => {
     expect(unknownScheme.status).toBe(401)
   })
 
+  it('never lists the whole directory: an empty search finds nobody, a short one is refused', async () => {
+    const me = await t.register(uniqueName('lister'))
+    await t.register(uniqueName('lister'))
+    for (const path of ['/api/v1/users', '/api/v1/users?query=', '/api/v1/users?query=%20%20']) {
+      const empty = await t.request<{ users: unknown[] }>('GET', `${path}`, undefined, me.token)
+      expect(empty, path).toMatchObject({ status: 200, body: { users: [] } })
+    }
+    const short = await t.request<ErrorBody>('GET', '/api/v1/users?query=l', undefined, me.token)
+    expect(short.status).toBe(400)
+    expect(short.body).toEqual({
+      error: {
+        code: 'query_too_short',
+        message: 'Type at least 2 characters to search for someone',
+      },
+    })
+    // Two characters are enough by default (a Chinese name is often just two).
+    const twoChars = await t.request<{ users: unknown[] }>(
+      'GET',
+      `/api/v1/users?query=${encodeURIComponent('li')}`,
+      undefined,
+      me.token,
+    )
+    expect(twoChars.status).toBe(200)
+    expect(twoChars.body.users.length).toBeGreaterThan(0)
+    expect(
+      loadConfig({ JWT_SECRET: TEST_SECRET, USER_SEARCH_MIN_LENGTH: '4' }).userSearchMinLength,
+    ).toBe(4)
+    const strict = await startServer({}, { USER_SEARCH_MIN_LENGTH: '3' })
+    const someone = await strict.register(uniqueName('lister'))
+    const refused = await strict.request<ErrorBody>(
+      'GET',
+      '/api/v1/users?query=li',
+      undefined,
+      someone.token,
+    )
+    expect(refused.status).toBe(400)
+    expect(refused.body.error.message).toContain('at least 3 characters')
+    expect(() => loadConfig({ JWT_SECRET: TEST_SECRET, USER_SEARCH_MIN_LENGTH: '0' })).toThrow(
+      /USER_SEARCH_MIN_LENGTH/,
+    )
+  })
+
   it('finds people by name, without the searcher', async () => {
     const me = await t.register(uniqueName('finder'))
     const target = await t.request<AuthResponse>('POST', '/api/v1/auth/register', {
@@ -178,13 +221,15 @@ describe('accounts', async () => {
       me.token,
     )
     expect(byName.body.users.map((u) => u.id)).toEqual([target.body.user.id])
-    const all = await t.request<{ users: { id: string }[] }>(
+    const other = await t.register(uniqueName('finder'))
+    const finders = await t.request<{ users: { id: string }[] }>(
       'GET',
-      '/api/v1/users?limit=50',
+      '/api/v1/users?query=finder&limit=50',
       undefined,
       me.token,
     )
-    expect(all.body.users.some((u) => u.id === me.user.id)).toBe(false)
+    expect(finders.body.users.map((u) => u.id)).toContain(other.user.id)
+    expect(finders.body.users.some((u) => u.id === me.user.id)).toBe(false)
     expect((await t.request('GET', '/api/v1/users?limit=0', undefined, me.token)).status).toBe(400)
     expect((await t.request('GET', '/api/v1/users?bogus=1', undefined, me.token)).status).toBe(400)
     expect((await t.request('GET', '/api/v1/users')).status).toBe(401)

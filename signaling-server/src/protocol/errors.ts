@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'conflict',
   'busy',
   'payload_too_large',
+  /** 400: a user search shorter than the server's minimum (USER_SEARCH_MIN_LENGTH). */
+  'query_too_short',
   /** 414: a path segment (such as a room id) longer than the server reads. */
   'uri_too_long',
   /** 431: request headers over the server's limit. */

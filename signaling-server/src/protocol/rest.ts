@@ -59,6 +59,13 @@ export type AuthResponse = Type.Static<typeof AuthResponse>
 export const MeResponse = Type.Object({ user: User }, strict)
 export type MeResponse = Type.Static<typeof MeResponse>
 
+/**
+ * Characters a user search needs by default (USER_SEARCH_MIN_LENGTH may ask for more): the
+ * directory is found one person at a time, never listed. Two, because many Chinese names are two
+ * characters long.
+ */
+export const DEFAULT_USER_SEARCH_MIN_LENGTH = 2
+
 export const UserSearchQuery = Type.Object(
   {
     query: Type.Optional(Type.String({ maxLength: 64 })),

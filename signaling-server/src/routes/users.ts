@@ -1,8 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ApiError } from '../api-error.js'
 import { signedInUser } from '../plugins/app/auth.js'
 import { MeResponse, UserListResponse, UserSearchQuery } from '../protocol/index.js'
 
-const users: FastifyPluginAsyncTypebox = async (fastify) => {
+const users: FastifyPluginAsyncTypebox<{ minQueryLength: number }> = async (
+  fastify,
+  { minQueryLength },
+) => {
   fastify.addHook('preHandler', fastify.authenticate)
 
   fastify.get(
@@ -16,13 +20,22 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/api/v1/users',
     { schema: { querystring: UserSearchQuery, response: { 200: UserListResponse } } },
-    async (request) => ({
-      users: fastify.users.search(
-        request.query.query?.trim() ?? '',
-        signedInUser(request).id,
-        request.query.limit ?? 20,
-      ),
-    }),
+    async (request) => {
+      const query = request.query.query?.trim() ?? ''
+      // The contract's `?query=` still answers 200 with a list, but an empty one: an empty search
+      // used to match everyone, listing the whole directory.
+      if (query === '') return { users: [] }
+      if ([...query].length < minQueryLength) {
+        throw new ApiError(
+          400,
+          'query_too_short',
+          `Type at least ${minQueryLength} characters to search for someone`,
+        )
+      }
+      return {
+        users: fastify.users.search(query, signedInUser(request).id, request.query.limit ?? 20),
+      }
+    },
   )
 }
 export default users

@@ -23,6 +23,7 @@ import { startRingback, startRingtone } from '../call/ringtone.js'
 import { summariseStats, type StatsCounters } from '../call/stats.js'
 import { loadPrefs, savePrefs, type Prefs } from './prefs.js'
 import { askMainToRing, syncCallStateToMain } from './desktop-calls.js'
+import { isSearchable } from './search-query.js'
 
 export interface ControllerDeps {
   store: AppStore
@@ -215,6 +216,8 @@ export class AppController {
     if (!this.api) return
     const seq = ++this.searchSeq
     s.searchStarted()
+    // Too short to search (the server would refuse it): no request, nobody listed.
+    if (!isSearchable(query)) return s.searchDone(query, [])
     try {
       const users = await this.api.searchUsers(query.trim())
       if (seq !== this.searchSeq) return

@@ -6,6 +6,7 @@ import { useApp, useController } from '../app/context.js'
 import { Avatar } from '../components/Avatar.js'
 import { Icon } from '../components/Icon.js'
 import { requestErrorText } from '../app/format.js'
+import { isSearchable, MIN_SEARCH_LENGTH } from '../controller/search-query.js'
 import { nameOf, selectRecentPeople } from '../store/selectors.js'
 
 function PersonRow({ user }: { user: User }): ReactElement {
@@ -56,6 +57,7 @@ export function HomeScreen(): ReactElement {
   const callError = useApp((s) => s.callError)
   const [text, setText] = useState(query)
   const id = useId()
+  const searchable = isSearchable(text)
 
   // Debounced search as the person types.
   useEffect(() => {
@@ -100,8 +102,15 @@ export function HomeScreen(): ReactElement {
             value={text}
             onChange={(e) => setText(e.target.value)}
             autoComplete="off"
+            {...(!searchable && { 'aria-describedby': `${id}-hint` })}
           />
         </div>
+        {/* The server finds people one search at a time and never lists everyone. */}
+        {!searchable && (
+          <p id={`${id}-hint`} className="muted search-hint">
+            {t('home.searchHint', { min: MIN_SEARCH_LENGTH })}
+          </p>
+        )}
         <h2 id={`${id}-people`} className="section-title">
           {t('home.results')}
         </h2>
@@ -110,10 +119,12 @@ export function HomeScreen(): ReactElement {
         </div>
         {searchError && (
           <p className="form-error" role="alert" data-code={searchError.code}>
-            {t('home.searchFailed')} {requestErrorText(t, searchError.code)}
+            {searchError.code === 'query_too_short'
+              ? t('home.searchTooShort')
+              : `${t('home.searchFailed')} ${requestErrorText(t, searchError.code)}`}
           </p>
         )}
-        {results.length === 0 && !searching && text.trim() !== '' ? (
+        {results.length === 0 && !searching && searchable ? (
           <p className="empty">{t('home.noResults', { query: text.trim() })}</p>
         ) : (
           <ul className="people" aria-label={t('home.results')}>

@@ -61,6 +61,8 @@ const en = {
     subtitle: 'Find someone and start a call.',
     searchLabel: 'Search people',
     searchPlaceholder: 'Search by name or username',
+    searchHint: 'Type at least {{min}} characters of a name or username.',
+    searchTooShort: 'This server needs a longer search: type a few more characters.',
     searching: 'Searching…',
     noResults: 'Nobody found for “{{query}}”.',
     results: 'People',

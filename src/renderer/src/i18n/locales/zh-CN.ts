@@ -59,6 +59,8 @@ const zhCN: Messages = {
     subtitle: '找到联系人，开始通话。',
     searchLabel: '搜索联系人',
     searchPlaceholder: '按名字或用户名搜索',
+    searchHint: '请输入名字或用户名中的至少 {{min}} 个字符。',
+    searchTooShort: '此服务器需要更长的搜索词，请再多输入几个字符。',
     searching: '正在搜索…',
     noResults: '没有找到“{{query}}”。',
     results: '联系人',
