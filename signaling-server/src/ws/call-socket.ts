@@ -37,10 +37,10 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
       },
     },
     (socket: WebSocket, request) => {
-      // Everything is attached synchronously, before any await, so no frame or error is missed (W10).
+      // Everything is attached synchronously, before any await, so no frame is missed (W10). Socket
+      // errors go to the websocket plugin's handler, attached before this runs (socket-errors.ts).
       const auth = request.wsAuth
       const { roomId } = request.params
-      socket.on('error', (error) => request.log.debug({ err: error }, 'call socket error'))
       if (!auth) return socket.close(CloseCode.unauthorized, 'unauthorized')
       const userId = auth.user.id
       const call = fastify.calls.byRoomId(roomId)

@@ -14,7 +14,6 @@ export function registerEventsSocket(fastify: FastifyInstance, ctx: WsContext): 
     { websocket: true, preValidation: ctx.upgradeAuth, schema: { querystring: ctx.tokenQuery } },
     (socket: WebSocket, request) => {
       const auth = request.wsAuth
-      socket.on('error', (error) => request.log.debug({ err: error }, 'events socket error'))
       if (!auth) return socket.close(CloseCode.unauthorized, 'unauthorized')
       const userId = auth.user.id
       if (!ctx.caps.tryAcquire(userId)) {
