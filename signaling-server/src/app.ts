@@ -7,6 +7,7 @@ import { loggerOptions } from './logger.js'
 import authPlugin from './plugins/app/auth.js'
 import callServicePlugin from './plugins/app/call-service.js'
 import dbPlugin from './plugins/app/db.js'
+import drainPlugin from './plugins/app/drain.js'
 import {
   clientErrorHandler,
   frameworkErrorHandler,
@@ -69,6 +70,9 @@ export async function buildApp({
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    // Idle keep-alive connections are closed as the close begins; busy ones after their answer
+    // (drain.ts), and shutdown.ts bounds the rest.
+    forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH, ignoreTrailingSlash: false },
     // Errors before routing, and those of Node's HTTP parser, answer in the envelope too.
     frameworkErrors: frameworkErrorHandler(MAX_PARAM_LENGTH),
@@ -87,6 +91,7 @@ export async function buildApp({
   await app.register(rateLimitPlugin, config.rateLimit)
   installNotFoundHandler(app)
   await app.register(dbPlugin, { dbPath: config.dbPath })
+  await app.register(drainPlugin)
   await app.register(underPressurePlugin, {
     shedLoad: config.shedLoad,
     ...(loadMonitor && { loadMonitor }),

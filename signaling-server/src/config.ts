@@ -24,6 +24,8 @@ export interface Config {
   shedLoad: boolean
   /** Characters a user search needs: shorter ones are refused, an empty one finds nobody. */
   userSearchMinLength: number
+  /** Seconds between SIGTERM and the close, /health answering 503 (see shutdown.ts). */
+  shutdownDrainS: number
   /** scrypt cost N (a power of two). The stored hash records it, so it can change over time. */
   scryptN: number
   ws: {
@@ -51,6 +53,7 @@ export const DEFAULTS = {
   metricsAllow: ['127.0.0.1', '::1'],
   rateLimit: { global: 600, auth: 10, callStart: 30 },
   scryptN: 2 ** 15,
+  shutdownDrainS: 3,
   userSearchMinLength: DEFAULT_USER_SEARCH_MIN_LENGTH,
   ws: {
     pingIntervalMs: 15_000,
@@ -190,6 +193,7 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = {}): Confi
     },
     shedLoad: onOff(env, 'SHED_LOAD', true),
     scryptN: 2 ** scryptLog2,
+    shutdownDrainS: int(env, 'SHUTDOWN_DRAIN_S', DEFAULTS.shutdownDrainS, 0, 60),
     // At most the query's own maxLength (64), or no search could ever be long enough.
     userSearchMinLength: int(env, 'USER_SEARCH_MIN_LENGTH', DEFAULTS.userSearchMinLength, 1, 64),
     ws: {

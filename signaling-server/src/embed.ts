@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import type { DestinationStream } from 'pino'
 import { buildApp } from './app.js'
 import { loadConfig, type Config } from './config.js'
+import { CLOSE_TIMEOUT_MS, closeWithin } from './shutdown.js'
 import type { Fanout } from './ws/fanout.js'
 
 export interface SignalingServerOptions {
@@ -13,6 +14,8 @@ export interface SignalingServerOptions {
   webRoot?: string
   logStream?: DestinationStream
   fanout?: Fanout
+  /** How long stop() waits for requests in flight before it drops their connections. */
+  closeTimeoutMs?: number
 }
 
 export interface BoundAddress {
@@ -33,7 +36,8 @@ export interface SignalingServer {
 /**
  * The server as a library, for the desktop app's embedded server and for tests: `start()` listens
  * (port 0 picks a free port) and resolves to the bound address; `stop()` closes sockets with 1001,
- * finishes in-flight requests and closes the database.
+ * finishes in-flight requests (dropping those still open after `closeTimeoutMs`) and closes the
+ * database. No drain: the desktop app has no load balancer to warn.
  */
 export function createSignalingServer(options: SignalingServerOptions = {}): SignalingServer {
   const env = { ...(options.env ?? process.env) }
@@ -62,7 +66,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     async stop() {
       const running = app
       app = undefined
-      await running?.close()
+      if (running) await closeWithin(running, options.closeTimeoutMs ?? CLOSE_TIMEOUT_MS)
     },
   }
 }

@@ -7,4 +7,11 @@ export {
   type SignalingServer,
   type SignalingServerOptions,
 } from './embed.js'
+export {
+  CLOSE_TIMEOUT_MS,
+  closeWithin,
+  shutdown,
+  type Delay,
+  type ShutdownOptions,
+} from './shutdown.js'
 export { InMemoryFanout, type Fanout, type Subscriber } from './ws/fanout.js'

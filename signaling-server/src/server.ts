@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
+import { CLOSE_TIMEOUT_MS, shutdown } from './shutdown.js'
 
 /** The standalone process: config from the environment, listen, and a graceful exit on signals (F12). */
 async function main(): Promise<void> {
@@ -15,10 +16,12 @@ async function main(): Promise<void> {
     throw error
   }
   const app = await buildApp({ config })
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  const drainMs = config.shutdownDrainS * 1000
+  // The last resort (exit 1) only if the bounded shutdown itself overruns.
+  closeWithGrace({ delay: drainMs + CLOSE_TIMEOUT_MS + 2000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error')
-    else app.log.info({ signal }, 'shutting down')
-    await app.close()
+    else app.log.info({ signal, drainMs }, 'shutting down')
+    await shutdown(app, { drainMs })
   })
   await app.listen({ host: config.host, port: config.port })
 }

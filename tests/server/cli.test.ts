@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { request as httpRequest } from 'node:http'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
@@ -13,7 +14,7 @@ const ROOT = resolve(import.meta.dirname, '../..')
 const PACKAGE = join(ROOT, 'signaling-server')
 const BIN = join(PACKAGE, 'bin/veracall-signaling.js')
 const GOOD_SECRET = 'cli-test-secret-that-is-long-enough-0123456789'
-/** close-with-grace's delay in server.ts: the process must be gone by then. */
+/** close-with-grace's delay in server.ts with the default 3 s drain: the process must be gone by then. */
 const GRACE_MS = 10_000
 
 const work = mkdtempSync(join(tmpdir(), 'veracall-cli-'))
@@ -88,6 +89,19 @@ async function healthy(run: Run, port: number, ms = 20_000): Promise<Record<stri
   throw new Error(`no /health within ${ms} ms:\n${run.output()}`)
 }
 
+/** Resolves once the process has printed `text` (an event, not a poll). */
+function printed(run: Run, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (run.output().includes(text)) resolve()
+    }
+    run.child.stdout?.on('data', check)
+    run.child.stderr?.on('data', check)
+    run.child.once('exit', () => reject(new Error(`exited without printing ${text}`)))
+    check()
+  })
+}
+
 /** Exit status, or a failure if the process outlives the grace delay. */
 async function exitWithinGrace(run: Run): Promise<{ code: number | null; signal: string | null }> {
   let timer: NodeJS.Timeout | undefined
@@ -137,6 +151,29 @@ describe('veracall-signaling bin', () => {
     run.child.kill('SIGTERM')
     expect(await exitWithinGrace(run)).toEqual({ code: 0, signal: null })
   })
+
+  it('on SIGTERM drains (/health 503, Connection: close), drops a request that never finishes and exits 0', async () => {
+    const port = await freePort()
+    const run = runBin({ JWT_SECRET: GOOD_SECRET, PORT: String(port) })
+    await healthy(run, port)
+    // A login whose body never arrives: it would hold the close open until its request timeout.
+    const stalled = httpRequest(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': '100' },
+    })
+    const dropped = new Promise((resolve) => stalled.once('error', resolve))
+    stalled.write('{"user')
+    run.child.kill('SIGTERM')
+    await printed(run, 'shutting down')
+    // The default drain is 3 s: the server still answers, telling load balancers it is going.
+    const health = await fetch(`http://127.0.0.1:${port}/health`)
+    expect(health.status).toBe(503)
+    expect(health.headers.get('connection')).toBe('close')
+    expect(await health.json()).toMatchObject({ error: { code: 'service_unavailable' } })
+    expect(await exitWithinGrace(run)).toEqual({ code: 0, signal: null })
+    // Exit 0: drain (3 s) and the close's deadline for requests in flight (5 s) fit in the grace.
+    await dropped
+  }, 30_000)
 
   it('answers /health, and on SIGTERM closes sockets with 1001 and exits 0 (F12)', async () => {
     const port = await freePort()

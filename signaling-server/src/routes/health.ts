@@ -2,12 +2,14 @@ import type { FastifyPluginAsync } from 'fastify'
 import { errorBody, ErrorBody, HealthResponse } from '../protocol/index.js'
 import { SERVER_VERSION } from '../version.js'
 
-/** `GET /health`: 200 when the database answers, 503 otherwise (F9). */
+/** `GET /health`: 200 when the database answers, 503 otherwise (F9) and from the start of a shutdown. */
 const health: FastifyPluginAsync = async (fastify) => {
   fastify.get(
     '/health',
     { schema: { response: { 200: HealthResponse, 503: ErrorBody } } },
     async (_request, reply) => {
+      if (fastify.draining)
+        return reply.code(503).send(errorBody('service_unavailable', 'Shutting down'))
       let database: 'ok' | 'unavailable' = 'unavailable'
       try {
         if (fastify.db.get({ text: 'SELECT 1 AS ok', params: [] })?.ok === 1) database = 'ok'
