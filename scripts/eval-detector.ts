@@ -5,9 +5,9 @@
  *   npm run eval:detector -- --real DIR [--fake DIR] [--model DIR] [--json] [--fps 5] [--limit N]
  *     [--index FILE.csv] [--group-by family|generator|method] [--dump FILE.json]
  *
- * Frame level: AUC with a bootstrap 95 % interval resampling videos (`video_id` from --index, else
- * one file = one unit), EER, TPR at 1 % FPR, the false "fake" rate on reals at the model's
- * calibrated threshold. Videos (decoded with ffmpeg at --fps) are replayed through the risk
+ * Frame level: AUC with a bootstrap 95 % interval resampling videos (`video_id` or `source_video`
+ * from --index; without an index one file is one unit), EER, TPR at 1 % FPR, the false "fake"
+ * rate on reals at the model's calibrated threshold. Videos (decoded with ffmpeg at --fps) are replayed through the risk
  * aggregator: video-level AUC (mean logit of the valid frames), fakes reaching High, time to first
  * High, High episodes, false High per hour with a Poisson interval; clips with fewer scored frames
  * than the warm-up are "no verdict", reported apart from misses. --index (columns as in the
@@ -145,7 +145,7 @@ async function evalItem(engine: DetectorEngine, file: string, label: 0 | 1): Pro
   const item: Item = {
     label,
     id: file,
-    unit: meta?.video_id || file,
+    unit: meta?.video_id || meta?.source_video || file,
     group: groupBy ? (meta?.[groupBy] ?? 'unknown') : null,
     logits: [],
     frames: 0,

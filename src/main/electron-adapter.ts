@@ -1,3 +1,4 @@
+import type { DetectorChild } from './detector/detector-process.js'
 /**
  * The narrow slice of Electron that main uses. Real Electron objects satisfy these shapes
  * (see electron-bindings.ts); unit tests pass fakes, so every policy runs under plain Node.
@@ -190,4 +191,6 @@ export interface ElectronAdapter {
   safeStorage: SafeStorageLike
   openExternal(url: string): Promise<void>
   chooseFolder(window: BrowserWindowLike | null, title: string): Promise<string | null>
+  /** Starts the detector entry in its own utility process (a crash there leaves the app alone). */
+  spawnDetector(entry: string): DetectorChild
 }

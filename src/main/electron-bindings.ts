@@ -10,7 +10,9 @@ import {
   safeStorage,
   session,
   shell,
+  utilityProcess,
 } from 'electron'
+import { procRss } from './detector/detector-process.js'
 import type { AppLike, ElectronAdapter, TrayLike } from './electron-adapter.js'
 
 /**
@@ -46,6 +48,29 @@ export function createElectronAdapter(): ElectronAdapter {
           ? await dialog.showOpenDialog(options)
           : await dialog.showOpenDialog(window as unknown as BrowserWindow, options)
       return result.canceled ? null : (result.filePaths[0] ?? null)
+    },
+    spawnDetector: (entry) => {
+      const child = utilityProcess.fork(entry, [], { serviceName: 'Veracall detector' })
+      let exited = false
+      return {
+        send: (envelope) => {
+          if (!exited) child.postMessage(envelope)
+        },
+        onMessage: (listener) => child.on('message', listener),
+        onExit: (listener) => {
+          child.once('exit', (code) => {
+            exited = true
+            listener(`exit code ${code}`)
+          })
+        },
+        kill: () => {
+          if (!exited) child.kill()
+        },
+        // Linux reads /proc; elsewhere the app's metrics know the utility process's memory.
+        rssBytes: () =>
+          procRss(child.pid) ??
+          (app.getAppMetrics().find((m) => m.pid === child.pid)?.memory.workingSetSize ?? 0) * 1024,
+      }
     },
   }
 }

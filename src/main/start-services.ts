@@ -1,5 +1,4 @@
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 import type { BrowserWindowLike } from './electron-adapter.js'
 import type { EventChannel, EventPayload } from '../shared/ipc-contract.js'
 import type { StartServices } from './lifecycle.js'
@@ -130,7 +129,7 @@ export function servicesStarter(deps: {
         log,
         ...(paths.detectorWorker === null
           ? {}
-          : { workerUrl: pathToFileURL(paths.detectorWorker) }),
+          : { spawn: () => adapter.spawnDetector(paths.detectorWorker ?? '') }),
       }),
       onRisk: (update) => {
         tray.update({ securityAlert: update.level === 'high' })

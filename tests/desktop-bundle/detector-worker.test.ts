@@ -5,9 +5,10 @@
  */
 import { rmSync, symlinkSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RiskUpdate } from '../../src/shared/detection.js'
+import { forkDetector } from '../../src/main/detector/detector-process.js'
 import { createDetectorHost, type DetectorHost } from '../../src/main/detector/host.js'
 import { demoFrame } from '../detector/photos.js'
 import { buildDesktopBundle } from './desktop-shell.js'
@@ -36,7 +37,8 @@ describe('bundled detector worker', { timeout: 120_000 }, () => {
       modelDir: join(root, 'resources', 'models'),
       analysisRate: 5,
       log: (m) => log.push(m),
-      workerUrl: pathToFileURL(join(outDir, 'main', 'detector-worker.js')),
+      // The built entry in its own process, as the app's utility process runs it.
+      spawn: forkDetector(join(outDir, 'main', 'detector-worker.js')),
     })
     const status = await host.status()
     expect(status, log.join('\n')).toMatchObject({ available: true })

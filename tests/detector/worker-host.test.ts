@@ -7,6 +7,7 @@ import { createDetectorHost, effectiveFps } from '../../src/main/detector/host.j
 import { DetectorError, WorkerHost } from '../../src/main/detector/worker-host.js'
 import type { RiskUpdate } from '../../src/shared/detection.js'
 import { SecurityReport } from '../../src/shared/ipc-contract.js'
+import { memoryBombModel } from './onnx-bytes.js'
 import { demoFrame, demoPhoto, frameOf } from './photos.js'
 
 const MODEL = path.resolve('tests/fixtures/detector/tiny-logit1')
@@ -20,7 +21,8 @@ const codeOf = async (p: Promise<unknown>): Promise<string> => {
   return (e as DetectorError).code
 }
 
-describe('detector worker host', () => {
+// Each test starts real detector processes; on a loaded machine that takes seconds.
+describe('detector worker host', { timeout: 60_000 }, () => {
   const hosts: WorkerHost[] = []
   const make = (opts: Partial<ConstructorParameters<typeof WorkerHost>[0]> = {}): WorkerHost => {
     const h = new WorkerHost({ modelDir: MODEL, backoff: FAST, ...opts })
@@ -31,13 +33,12 @@ describe('detector worker host', () => {
     await Promise.all(hosts.splice(0).map((h) => h.stop()))
   })
 
-  it('analyses a transferred frame in the worker', async () => {
+  it('analyses a frame in the detector process', async () => {
     const h = make()
     const init = await h.start()
     expect(init.model.name).toBe('test-tiny-logit1')
     const frame = frameOf(await demoPhoto('sample3.jpg'))
     const a = await h.analyse(frame)
-    expect(frame.data.byteLength).toBe(0) // transferred, not copied
     expect(a.status).toBe('ok')
     expect(a.logit).not.toBeNull()
     expect(a.face?.box.width).toBeGreaterThan(80)
@@ -86,6 +87,38 @@ describe('detector worker host', () => {
     }
   })
 
+  it('survives a model that eats memory: the detector process is killed, the host stays up', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'veracall-bomb-'))
+    try {
+      // ~2 GB on its first run, from a file of a few hundred bytes (the review's crash case).
+      const bomb = memoryBombModel(32, 163_840)
+      expect(bomb.length).toBeLessThan(300)
+      await writeFile(path.join(dir, 'model.onnx'), bomb)
+      await writeFile(
+        path.join(dir, 'model.json'),
+        JSON.stringify({
+          specVersion: 1,
+          name: 'bomb',
+          version: '1',
+          licence: 'test',
+          source: 'test',
+          inputSize: 32,
+          cropScale: 1.1,
+          output: 'logit1',
+          calibration: { threshold: 0.9, logitBias: 0 },
+        }),
+      )
+      const h = make({ modelDir: dir, memoryLimitBytes: 400 * 2 ** 20, memoryCheckMs: 50 })
+      expect(await codeOf(h.start())).toBe('unavailable')
+      expect(h.state).toMatchObject({ state: 'unavailable', code: 'model_crashed' })
+      if (h.state.state === 'unavailable') expect(h.state.reason).toMatch(/memory|exit|SIG/)
+      // This process (the app's stand-in) is alive and the host answers plainly.
+      expect(await codeOf(h.analyse(frameOf(await demoPhoto('sample3.jpg'))))).toBe('unavailable')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
   it('rejects a frame whose size does not match its buffer', async () => {
     const h = make()
     expect(await codeOf(h.analyse({ width: 10, height: 10, data: new ArrayBuffer(12) }))).toBe(
@@ -94,14 +127,15 @@ describe('detector worker host', () => {
   })
 })
 
-describe('detector host (sessions, rate, risk updates)', () => {
+describe('detector host (sessions, rate, risk updates)', { timeout: 60_000 }, () => {
   it('runs a call session end to end and reports it', async () => {
     const logs: string[] = []
-    // cpuBudget 1: the rate is only lowered if a frame took > 200 ms (a loaded CI box).
+    // An unlimited CPU budget: the rate under test is the configured one, whatever this
+    // machine's load makes a frame cost (the budget rule has its own test below).
     const host = createDetectorHost({
       modelDir: MODEL,
       analysisRate: 5,
-      cpuBudget: 1,
+      cpuBudget: Infinity,
       log: (m) => logs.push(m),
     })
     try {
@@ -132,7 +166,7 @@ describe('detector host (sessions, rate, risk updates)', () => {
     const host = createDetectorHost({
       modelDir: MODEL,
       analysisRate: 2,
-      cpuBudget: 1,
+      cpuBudget: Infinity,
       log: () => {},
     })
     try {
@@ -178,7 +212,7 @@ describe('detector host (sessions, rate, risk updates)', () => {
     const host = createDetectorHost({
       modelDir: dir,
       analysisRate: 10,
-      cpuBudget: 1,
+      cpuBudget: Infinity,
       log: () => {},
     })
     try {

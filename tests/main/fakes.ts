@@ -1,3 +1,5 @@
+import type { DetectorChild } from '../../src/main/detector/detector-process.js'
+import { forkDetector } from '../../src/main/detector/detector-process.js'
 /** Fakes of the Electron adapter: they record what main asked for, so tests can assert it. */
 import type {
   AppLike,
@@ -334,5 +336,9 @@ export class FakeAdapter implements ElectronAdapter {
   }
   async chooseFolder(): Promise<string | null> {
     return this.folder
+  }
+  /** The detector as a plain child process (utilityProcess needs Electron). */
+  spawnDetector(entry: string): DetectorChild {
+    return forkDetector(entry)()
   }
 }

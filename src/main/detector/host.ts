@@ -14,6 +14,7 @@ import { thresholdsFromCalibration } from '../../shared/risk.js'
 import type { FrameAnalysis } from './engine.js'
 import type { ChallengeKind } from 'veracall-signaling/protocol'
 import { CHALLENGE_WINDOW_MS, ChallengeTracker } from './challenge.js'
+import type { SpawnDetector } from './detector-process.js'
 import { RiskAggregator } from './score.js'
 import type { InitResult } from './worker-protocol.js'
 import { DetectorError, WorkerHost } from './worker-host.js'
@@ -27,7 +28,8 @@ export interface DetectorHostOptions {
   intraOpNumThreads?: number
   /** Share of one core the detector may use before the rate is lowered (default 0.2). */
   cpuBudget?: number
-  workerUrl?: URL
+  /** Starts the detector process (default: child_process.fork; Electron passes utilityProcess). */
+  spawn?: SpawnDetector
 }
 
 export interface DetectorHost {
@@ -86,7 +88,7 @@ export function createDetectorHost(opts: DetectorHostOptions): DetectorHost {
   const worker = new WorkerHost({
     modelDir: opts.modelDir,
     intraOpNumThreads: opts.intraOpNumThreads ?? 1,
-    ...(opts.workerUrl ? { workerUrl: opts.workerUrl } : {}),
+    ...(opts.spawn ? { spawn: opts.spawn } : {}),
   })
   const listeners = new Set<(u: RiskUpdate) => void>()
   const sessions = new Map<number, Session>()

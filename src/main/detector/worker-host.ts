@@ -1,12 +1,12 @@
 /**
- * Runs the detector engine in a worker thread and keeps it alive: requests travel in
- * {seq, request} envelopes with frames transferred (not copied); a crashed or hung worker is
- * terminated, its pending requests rejected with a code, and a new one started with backoff.
- * A model that fails to load leaves the host "unavailable" (with a reason), never crashing.
+ * Runs the detector engine in its own process (detector-process.ts) and keeps it alive:
+ * requests travel in {seq, request} envelopes; a crashed, hung or memory-hungry process is
+ * killed, its pending requests rejected with a code, and a new one started with backoff. A model
+ * that fails to load — or crashes its process while loading, again and again — leaves the host
+ * "unavailable" with a reason. Nothing the model does can take the app down.
  */
-import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import type { DetectorChild, SpawnDetector } from './detector-process.js'
+import { forkDetector } from './detector-process.js'
 import type { FrameAnalysis } from './engine.js'
 import type {
   InitResult,
@@ -37,9 +37,17 @@ export interface WorkerHostOptions {
   requestTimeoutMs?: number
   /** Backoff before restart n is min(maxMs, initialMs × 2^n). */
   backoff?: { initialMs: number; maxMs: number }
-  /** Override the worker entry (e.g. a bundled utility file in the packaged app). */
-  workerUrl?: URL
+  /** Starts a detector process (default: child_process.fork of worker.ts / worker.js). */
+  spawn?: SpawnDetector
+  /** The process is killed (and restarted) when its resident memory passes this. */
+  memoryLimitBytes?: number
+  /** How often the memory is read. */
+  memoryCheckMs?: number
 }
+
+/** A model whose process dies this many times in a row while loading is given up on. */
+const MAX_INIT_CRASHES = 3
+export const DEFAULT_MEMORY_LIMIT_BYTES = 1536 * 1024 * 1024
 
 export type HostState =
   | { state: 'starting' }
@@ -54,22 +62,11 @@ interface Pending {
   timer: NodeJS.Timeout
 }
 
-/**
- * Built bundles ship worker.js beside this file. In development and tests the worker is
- * TypeScript: it starts from a tiny ESM module that registers tsx's loader first (worker threads
- * do not inherit the parent's loader hooks).
- */
-function defaultWorker(): URL {
-  if (!import.meta.url.endsWith('.ts')) return new URL('./worker.js', import.meta.url)
-  const require = createRequire(import.meta.url)
-  const api = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href
-  const target = new URL('./worker.ts', import.meta.url).href
-  const code = `import { register } from ${JSON.stringify(api)}\nregister()\nawait import(${JSON.stringify(target)})`
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`)
-}
-
 export class WorkerHost {
-  private worker: Worker | null = null
+  private worker: DetectorChild | null = null
+  private initCrashes = 0
+  private lastExit = ''
+  private memoryTimer: NodeJS.Timeout | null = null
   private seq = 0
   private readonly pending = new Map<number, Pending>()
   private restarts = 0
@@ -77,13 +74,16 @@ export class WorkerHost {
   private ready: Promise<InitResult> | null = null
   private current: HostState = { state: 'starting' }
   private readonly listeners = new Set<(s: HostState) => void>()
-  private readonly opts: Required<Omit<WorkerHostOptions, 'workerUrl'>> & { workerUrl?: URL }
+  private readonly opts: Required<WorkerHostOptions>
 
   constructor(opts: WorkerHostOptions) {
     this.opts = {
       intraOpNumThreads: 1,
       requestTimeoutMs: 10_000,
       backoff: { initialMs: 250, maxMs: 10_000 },
+      spawn: forkDetector(),
+      memoryLimitBytes: DEFAULT_MEMORY_LIMIT_BYTES,
+      memoryCheckMs: 250,
       ...opts,
     }
   }
@@ -113,21 +113,27 @@ export class WorkerHost {
       throw new DetectorError('frame size does not match width × height × 4', 'bad_frame')
     }
     await this.whenReady()
-    return (await this.request(
-      { type: 'analyse', width: frame.width, height: frame.height, data: frame.data },
-      [frame.data],
-    )) as FrameAnalysis
+    return (await this.request({
+      type: 'analyse',
+      width: frame.width,
+      height: frame.height,
+      data: frame.data,
+    })) as FrameAnalysis
   }
 
   /** Test and diagnostics hook: blocks the worker thread for `ms` (answer expected in `timeoutMs`). */
   async hang(ms: number, timeoutMs = this.opts.requestTimeoutMs): Promise<void> {
     await this.whenReady()
-    await this.request({ type: 'hang', ms }, [], timeoutMs)
+    await this.request({ type: 'hang', ms }, timeoutMs)
   }
 
-  /** Terminates the worker as a crash would (the host restarts it). */
+  /** Kills the detector process as a crash would (the host restarts it). */
   async kill(): Promise<void> {
-    await this.worker?.terminate()
+    const w = this.worker
+    if (!w) return
+    const exited = new Promise<void>((resolve) => w.onExit(() => resolve()))
+    w.kill()
+    await exited
   }
 
   async stop(): Promise<void> {
@@ -137,8 +143,9 @@ export class WorkerHost {
     const w = this.worker
     this.worker = null
     this.ready = null
+    this.stopMemoryWatch()
     this.rejectAll('stopped', 'detector stopped')
-    await w?.terminate()
+    w?.kill()
   }
 
   private async whenReady(): Promise<void> {
@@ -154,13 +161,14 @@ export class WorkerHost {
   }
 
   private spawn(): Promise<InitResult> {
-    const worker = new Worker(this.opts.workerUrl ?? defaultWorker())
+    const worker = this.opts.spawn()
     this.worker = worker
-    worker.on('message', (msg: ResponseEnvelope) => this.onMessage(msg))
-    worker.on('error', () => {
-      // 'exit' follows an uncaught error; handled there.
+    worker.onMessage((msg: ResponseEnvelope) => this.onMessage(msg))
+    worker.onExit((how) => {
+      this.lastExit = how
+      this.onExit(worker)
     })
-    worker.on('exit', () => this.onExit(worker))
+    this.watchMemory(worker)
     // Loading a model (and its first, cold run) may take longer than a frame.
     const init = this.request(
       {
@@ -168,29 +176,55 @@ export class WorkerHost {
         modelDir: this.opts.modelDir,
         intraOpNumThreads: this.opts.intraOpNumThreads,
       },
-      [],
       Math.max(30_000, this.opts.requestTimeoutMs),
     ) as Promise<InitResult>
     return init.then(
       (r) => {
         this.restarts = 0
+        this.initCrashes = 0
         this.setState({ state: 'ready', init: r })
         return r
       },
       async (e: DetectorError) => {
-        if (e.code === 'worker_crashed' || e.code === 'timeout') throw e // onExit restarts
+        const crashed = e.code === 'worker_crashed' || e.code === 'timeout'
+        if (crashed && ++this.initCrashes < MAX_INIT_CRASHES) {
+          // onExit has already scheduled the restart: whoever waits for start() waits for it.
+          if (this.current.state === 'restarting' && this.ready) return this.ready
+          throw e
+        }
         // A model that cannot load will not load on retry either: stay unavailable.
-        this.setState({ state: 'unavailable', reason: e.message, code: e.code })
+        const reason = crashed
+          ? `the model stopped the detector every time it loaded (${this.lastExit || e.message})`
+          : e.message
+        const code = crashed ? 'model_crashed' : e.code
+        this.setState({ state: 'unavailable', reason, code })
         this.worker = null
-        await worker.terminate()
-        throw new DetectorError(e.message, 'unavailable')
+        this.stopMemoryWatch()
+        worker.kill()
+        throw new DetectorError(reason, 'unavailable')
       },
     )
   }
 
+  /** Kills the process when its resident memory passes the limit (a runaway model). */
+  private watchMemory(worker: DetectorChild): void {
+    this.stopMemoryWatch()
+    this.memoryTimer = setInterval(() => {
+      const rss = worker.rssBytes()
+      if (rss === null || rss <= this.opts.memoryLimitBytes || worker !== this.worker) return
+      this.lastExit = `memory ${Math.round(rss / 2 ** 20)} MB over the ${Math.round(this.opts.memoryLimitBytes / 2 ** 20)} MB limit`
+      worker.kill()
+    }, this.opts.memoryCheckMs)
+    this.memoryTimer.unref()
+  }
+
+  private stopMemoryWatch(): void {
+    if (this.memoryTimer) clearInterval(this.memoryTimer)
+    this.memoryTimer = null
+  }
+
   private request(
     req: WorkerRequest,
-    transfer: ArrayBuffer[] = [],
     timeoutMs = this.opts.requestTimeoutMs,
   ): Promise<WorkerResult> {
     const worker = this.worker
@@ -201,13 +235,15 @@ export class WorkerHost {
         this.pending.delete(seq)
         reject(new DetectorError(`detector did not answer in ${timeoutMs} ms`, 'timeout'))
         // Hung: a crash from now on, not from when 'exit' arrives, so no request sent meanwhile
-        // goes to the dying worker (the later 'exit' is then ignored as a replaced worker's).
+        // goes to the dying process (the later 'exit' is then ignored as a replaced one's).
+        // Killing a process is safe wherever its thread is, native code included.
+        this.lastExit = `no answer in ${timeoutMs} ms`
         this.onExit(worker)
-        void worker.terminate()
+        worker.kill()
       }, timeoutMs)
       this.pending.set(seq, { resolve, reject, timer })
       const env: RequestEnvelope = { seq, request: req }
-      worker.postMessage(env, transfer)
+      worker.send(env)
     })
   }
 
@@ -220,10 +256,11 @@ export class WorkerHost {
     else p.reject(toDetectorError(msg.response.error))
   }
 
-  private onExit(worker: Worker): void {
+  private onExit(worker: DetectorChild): void {
     if (worker !== this.worker) return // replaced or deliberately stopped
     this.worker = null
-    this.rejectAll('worker_crashed', 'detector worker stopped unexpectedly')
+    this.stopMemoryWatch()
+    this.rejectAll('worker_crashed', `detector process stopped unexpectedly (${this.lastExit})`)
     if (this.current.state === 'stopped' || this.current.state === 'unavailable') return
     const attempt = this.restarts++
     const delay = Math.min(this.opts.backoff.maxMs, this.opts.backoff.initialMs * 2 ** attempt)

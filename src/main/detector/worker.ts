@@ -1,14 +1,25 @@
 /**
- * Detector worker entry (worker_threads; the same message protocol fits an Electron
- * utilityProcess). Owns the ONNX sessions; the host only ever sees envelopes.
+ * Detector process entry: a Node child (child_process.fork: `process.send`) or an Electron
+ * utility process (`process.parentPort`), one message protocol for both. Owns the ONNX sessions;
+ * the host only ever sees envelopes. If anything in here crashes, only this process dies.
  */
-import { parentPort } from 'node:worker_threads'
 import { DetectorEngine } from './engine.js'
 import type { RequestEnvelope, ResponseEnvelope, WorkerResult } from './worker-protocol.js'
 import { serializeError } from './worker-protocol.js'
 
-if (!parentPort) throw new Error('detector worker must run in a worker thread')
-const port = parentPort
+/** Electron's utilityProcess side of the channel (not in Node's types). */
+interface ParentPort {
+  on(event: 'message', listener: (e: { data: unknown }) => void): void
+  postMessage(message: unknown): void
+}
+
+const electronPort = (process as unknown as { parentPort?: ParentPort }).parentPort
+const send = (reply: ResponseEnvelope): void => {
+  if (electronPort) electronPort.postMessage(reply)
+  else process.send?.(reply)
+}
+if (!electronPort && !process.send) throw new Error('the detector must run as a child process')
+
 let engine: DetectorEngine | null = null
 // One frame at a time: ONNX runs are serialised so frames are answered in order.
 let queue: Promise<unknown> = Promise.resolve()
@@ -29,13 +40,14 @@ async function handle(req: RequestEnvelope['request']): Promise<WorkerResult> {
       return engine.analyse(new Uint8Array(req.data), req.width, req.height)
     }
     case 'hang': {
+      // Blocks this process's only thread, as a native call that never returns would.
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, req.ms)
       return null
     }
   }
 }
 
-port.on('message', (msg: RequestEnvelope) => {
+function onRequest(msg: RequestEnvelope): void {
   queue = queue.then(async () => {
     let reply: ResponseEnvelope
     try {
@@ -43,6 +55,11 @@ port.on('message', (msg: RequestEnvelope) => {
     } catch (e) {
       reply = { seq: msg.seq, response: { ok: false, error: serializeError(e) } }
     }
-    port.postMessage(reply)
+    send(reply)
   })
-})
+}
+
+if (electronPort) electronPort.on('message', (e) => onRequest(e.data as RequestEnvelope))
+else process.on('message', (m) => onRequest(m as RequestEnvelope))
+// The host went away (app quit or crashed): nothing left to serve.
+process.on('disconnect', () => process.exit(0))
