@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createElectronAdapter } from './electron-bindings.js'
-import { runApp } from './lifecycle.js'
+import { devServerUrlFrom, runApp } from './lifecycle.js'
 import { servicesStarter } from './start-services.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -20,7 +20,11 @@ const resources = path.join(appRoot, 'resources')
 // The worker stays inside the asar (Electron's worker threads read it since v17), so its imports of
 // the shared chunks next to it resolve; only the native runtime and model files are unpacked.
 const worker = path.join(here, 'detector-worker.js')
-const devServerUrl = adapter.app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL']
+const devServerUrl = devServerUrlFrom(
+  process.env['ELECTRON_RENDERER_URL'],
+  adapter.app.isPackaged,
+  log,
+)
 
 function lanAddresses(): string[] {
   return Object.values(networkInterfaces())

@@ -24,6 +24,25 @@ export type StartServices = (context: {
   pendingDeepLink: DeepLink | null
 }) => Promise<Services>
 
+/**
+ * The dev server URL from ELECTRON_RENDERER_URL. Only an unpackaged app honours it, and only an
+ * http(s) URL counts: an empty value (as the Electron e2e test passes) or anything else means
+ * "load the built renderer from app://", instead of `new URL('')` throwing before any window.
+ */
+export function devServerUrlFrom(
+  value: string | undefined,
+  isPackaged: boolean,
+  log: (message: string) => void,
+): string | undefined {
+  if (isPackaged || value === undefined || value.trim() === '') return undefined
+  const url = URL.canParse(value) ? new URL(value) : null
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    log('ignoring ELECTRON_RENDERER_URL: not an http(s) URL')
+    return undefined
+  }
+  return url.href
+}
+
 /** The origins allowed to navigate, call IPC and get permissions: the app, plus Vite in dev. */
 export function allowedOriginsFor(devServerUrl: string | undefined, isPackaged: boolean): string[] {
   if (isPackaged || devServerUrl === undefined) return [APP_ORIGIN]

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   allowedOriginsFor,
+  devServerUrlFrom,
   runApp,
   type Services,
   type StartServices,
@@ -152,5 +153,21 @@ describe('lifecycle (E2, E19)', () => {
     ])
     expect(allowedOriginsFor('http://localhost:5173/', true)).toEqual(['app://veracall'])
     expect(allowedOriginsFor(undefined, false)).toEqual(['app://veracall'])
+  })
+})
+
+describe('devServerUrlFrom', () => {
+  it('treats an empty, non-http or packaged value as unset', () => {
+    const logs: string[] = []
+    const log = (m: string) => logs.push(m)
+    expect(devServerUrlFrom(undefined, false, log)).toBeUndefined()
+    expect(devServerUrlFrom('', false, log)).toBeUndefined()
+    expect(devServerUrlFrom('  ', false, log)).toBeUndefined()
+    expect(logs).toEqual([])
+    expect(devServerUrlFrom('file:///etc/passwd', false, log)).toBeUndefined()
+    expect(devServerUrlFrom('not a url', false, log)).toBeUndefined()
+    expect(logs).toHaveLength(2)
+    expect(devServerUrlFrom('http://localhost:5173', true, log)).toBeUndefined()
+    expect(devServerUrlFrom('http://localhost:5173', false, log)).toBe('http://localhost:5173/')
   })
 })
