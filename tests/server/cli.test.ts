@@ -1,6 +1,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { request as httpRequest } from 'node:http'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -8,6 +16,7 @@ import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { AuthResponse } from 'veracall-signaling/protocol'
+import { isStale } from '../../signaling-server/tools/build-if-stale.mjs'
 
 // The real `npx veracall-signaling`: the package's bin running the tsc build (F12 subprocess part, F14).
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -20,7 +29,18 @@ const GRACE_MS = 10_000
 const work = mkdtempSync(join(tmpdir(), 'veracall-cli-'))
 const children: ChildProcess[] = []
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
+  for (const child of children) {
+    if (child.exitCode !== null || child.signalCode !== null) continue
+    // npm's server is a grandchild: stop it too, or it would outlive a failed test.
+    for (const { pid } of descendants(child.pid ?? 0)) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        // exited meanwhile
+      }
+    }
+    child.kill('SIGKILL')
+  }
   rmSync(work, { recursive: true, force: true })
 })
 
@@ -117,6 +137,101 @@ async function exitWithinGrace(run: Run): Promise<{ code: number | null; signal:
     clearTimeout(timer)
   }
 }
+
+/** Every process under `pid`, with its command line (Linux /proc). */
+function descendants(pid: number): { pid: number; cmd: string }[] {
+  const read = (path: string): string => {
+    try {
+      return readFileSync(path, 'utf8')
+    } catch {
+      return '' // gone already
+    }
+  }
+  return read(`/proc/${pid}/task/${pid}/children`)
+    .split(' ')
+    .filter((s) => s.trim() !== '')
+    .map(Number)
+    .flatMap((child) => [
+      { pid: child, cmd: read(`/proc/${child}/cmdline`).replaceAll('\0', ' ') },
+      ...descendants(child),
+    ])
+}
+
+describe('building before start', () => {
+  it('finds dist/ stale when missing or older than a source or a tsconfig, fresh otherwise', () => {
+    const pkg = join(work, 'pkg')
+    mkdirSync(join(pkg, 'src/ws'), { recursive: true })
+    writeFileSync(join(pkg, 'src/ws/a.ts'), '')
+    writeFileSync(join(pkg, 'tsconfig.json'), '{}')
+    expect(isStale(pkg)).toBe(true)
+    mkdirSync(join(pkg, 'dist'))
+    writeFileSync(join(pkg, 'dist/server.js'), '')
+    const at = (path: string, seconds: number) => utimesSync(join(pkg, path), seconds, seconds)
+    at('src/ws/a.ts', 1000)
+    at('tsconfig.json', 1000)
+    at('dist/server.js', 2000)
+    expect(isStale(pkg)).toBe(false)
+    at('src/ws/a.ts', 3000)
+    expect(isStale(pkg)).toBe(true)
+    at('src/ws/a.ts', 1000)
+    at('tsconfig.json', 3000)
+    expect(isStale(pkg)).toBe(true)
+  })
+})
+
+// `npm run server` runs the compiled JavaScript under node, not TypeScript through tsx (whose
+// parent SIGKILLed the server when a signal went unacknowledged for ~60 ms), and a SIGTERM to npm
+// reaches the server: sockets close with 1001 and everything exits 0.
+describe.skipIf(process.platform !== 'linux')('npm run server', () => {
+  it('runs dist/ with node, and a SIGTERM to npm shuts the server down gracefully', async () => {
+    const port = await freePort()
+    const npm = spawn('npm', ['run', 'server'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        JWT_SECRET: GOOD_SECRET,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DB_PATH: join(work, 'npm-run-server.db'),
+        SCRYPT_LOG2_N: '10',
+        SHUTDOWN_DRAIN_S: '0',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    children.push(npm)
+    let output = ''
+    npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const run: Run = {
+      child: npm,
+      output: () => output,
+      exited: new Promise((done) => npm.once('exit', (code, signal) => done({ code, signal }))),
+    }
+    await healthy(run, port, 90_000)
+
+    const tree = descendants(npm.pid ?? 0)
+    expect(tree.map((p) => p.cmd).join('\n')).not.toMatch(/tsx/)
+    expect(tree.some((p) => /^node (.*\/)?bin\/veracall-signaling\.js/.test(p.cmd))).toBe(true)
+
+    const register = await fetch(`http://127.0.0.1:${port}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'npm_user', password: 'a long password' }),
+    })
+    const { token } = (await register.json()) as AuthResponse
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/ws/events?token=${token}`)
+    socket.on('error', () => {})
+    const closed = new Promise<number>((done) => socket.once('close', (code) => done(code)))
+    await new Promise<void>((done, fail) => {
+      socket.once('open', () => done())
+      socket.once('error', fail)
+    })
+    npm.kill('SIGTERM')
+    expect(await closed).toBe(1001)
+    expect(await exitWithinGrace(run)).toEqual({ code: 0, signal: null })
+  }, 120_000)
+})
 
 describe('veracall-signaling bin', () => {
   it('keeps the build output out of git', () => {
