@@ -14,7 +14,7 @@ import { createAppProtocolHandler } from './security/app-protocol.js'
 import { installBlockedSchemes } from './security/blocked-schemes.js'
 import { openExternalIfSafe } from './security/navigation.js'
 import { installPermissionHandlers } from './security/permissions.js'
-import { installPrivateNetworkFilter } from './security/private-network.js'
+import { installRequestFilter } from './security/request-filter.js'
 import { createSettingsStore } from './settings/store.js'
 import { createTrayController } from './tray/tray.js'
 import type { TrayIcon } from './tray/tray-state.js'
@@ -44,8 +44,8 @@ export function servicesStarter(deps: {
     const { app } = adapter
     const session = adapter.defaultSession()
     installPermissionHandlers(session, allowedOrigins)
-    installBlockedSchemes(session.protocol, log)
-    installPrivateNetworkFilter(session, log)
+    installBlockedSchemes(session, log)
+    installRequestFilter(session, log)
     const csp = buildCsp({ dev: false })
     session.protocol.handle(
       'app',

@@ -3,8 +3,12 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAppProtocolHandler, resolveAppPath } from '../../src/main/security/app-protocol.js'
-import { BLOCKED_SCHEMES, installBlockedSchemes } from '../../src/main/security/blocked-schemes.js'
-import { FakeProtocol } from './fakes.js'
+import {
+  BLOCKED_SCHEMES,
+  installBlockedSchemes,
+  isBlockedSchemeUrl,
+} from '../../src/main/security/blocked-schemes.js'
+import { FakeSession } from './fakes.js'
 
 let base: string
 let root: string
@@ -71,27 +75,26 @@ describe('app:// handler is confined to the renderer folder (E10)', () => {
 })
 
 describe('blocked schemes (E11)', () => {
-  it('registers a denial for every listed scheme', async () => {
-    const protocol = new FakeProtocol()
-    const installed = installBlockedSchemes(protocol, () => undefined)
-    expect(installed).toEqual([...BLOCKED_SCHEMES])
-    for (const scheme of ['about', 'data', 'javascript', 'filesystem', 'ftp', 'file']) {
-      const deny = protocol.handled.get(scheme)
-      expect(deny, scheme).toBeDefined()
-      const response = await deny?.(new Request('https://placeholder/'))
-      expect(response?.status).toBe(404)
-    }
-    for (const open of ['http', 'https', 'ws', 'wss', 'app'])
-      expect(protocol.handled.has(open)).toBe(false)
+  it('takes over file: with a 404, the one built-in scheme protocol.handle intercepts', async () => {
+    const session = new FakeSession()
+    expect(installBlockedSchemes(session, () => undefined)).toBe(true)
+    expect([...session.protocol.handled.keys()]).toEqual(['file'])
+    const response = await session.protocol.handled.get('file')?.(new Request('file:///etc/passwd'))
+    expect(response?.status).toBe(404)
   })
 
-  it('logs and continues when one scheme cannot be intercepted', () => {
-    const protocol = new FakeProtocol()
-    protocol.refuse.add('about')
+  it('logs and continues when file: cannot be intercepted', () => {
+    const session = new FakeSession()
+    session.protocol.refuse.add('file')
     const logs: string[] = []
-    const installed = installBlockedSchemes(protocol, (m) => logs.push(m))
-    expect(installed).not.toContain('about')
-    expect(installed).toContain('javascript')
+    expect(installBlockedSchemes(session, (m) => logs.push(m))).toBe(false)
     expect(logs).toHaveLength(1)
+  })
+
+  it('names every listed scheme as blocked, and none the app uses', () => {
+    for (const scheme of BLOCKED_SCHEMES)
+      expect(isBlockedSchemeUrl(`${scheme}:x`), scheme).toBe(true)
+    for (const url of ['https://a.example/', 'wss://a.example/', 'app://veracall/', 'blob:x'])
+      expect(isBlockedSchemeUrl(url), url).toBe(false)
   })
 })

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { FakeAdapter } from './fakes.js'
+import { fakeEvent, FakeWebContents, type FakeAdapter } from './fakes.js'
 
 const state = vi.hoisted(() => ({ userData: '', adapter: null as FakeAdapter | null }))
 vi.mock('../../src/main/electron-bindings.js', async () => {
@@ -61,5 +61,49 @@ describe('main entry (the Electron e2e launch, without a binary)', () => {
     const allowed = await adapter.ipcMain.invoke('http://localhost:5173/', 'app:getInfo')
     const foreign = await adapter.ipcMain.invoke('http://localhost:5174/', 'app:getInfo')
     expect([allowed, foreign]).toMatchObject([{ ok: true }, { ok: false }])
+  })
+})
+
+/** Each check fails when its installer is dropped from start-up, not only when a policy is wrong. */
+describe('security wiring after start-up', () => {
+  it('the session has both permission handlers, reset first (E7)', async () => {
+    const { session } = await launch('')
+    expect(session.calls).toEqual(['request:null', 'check:null', 'request:set', 'check:set'])
+    const asked = (origin: string): boolean => {
+      let granted: boolean | null = null
+      session.requestHandler?.({}, 'media', (g) => (granted = g), {
+        requestingUrl: `${origin}/index.html`,
+        mediaTypes: ['video'],
+      })
+      return granted === true
+    }
+    expect([asked('app://veracall'), asked('https://evil.example')]).toEqual([true, false])
+    const check = (origin: string) =>
+      session.checkHandler?.({}, 'media', origin, { requestingUrl: origin, mediaType: 'video' })
+    expect([check('app://veracall'), check('https://evil.example')]).toEqual([true, false])
+  })
+
+  it('the session blocks the unused schemes (E11)', async () => {
+    const { session } = await launch('')
+    const file = session.protocol.handled.get('file')
+    expect((await file?.(new Request('file:///etc/passwd')))?.status).toBe(404)
+    expect(session.webRequest.allows('ftp://files.example.org/x')).toBe(false)
+    expect(session.webRequest.allows('https://calls.example.org/')).toBe(true)
+  })
+
+  it('every webContents, the window and any later one, gets the navigation policy (E4, E5)', async () => {
+    const adapter = await launch('')
+    const later = new FakeWebContents()
+    adapter.app.emit('web-contents-created', {}, later)
+    for (const contents of [adapter.windows[0]?.webContents, later]) {
+      const away = fakeEvent()
+      contents?.emit('will-navigate', away, 'https://example.com/')
+      const home = fakeEvent()
+      contents?.emit('will-navigate', home, 'app://veracall/index.html')
+      expect([away.prevented, home.prevented]).toEqual([true, false])
+      expect(contents?.openHandler?.({ url: 'https://example.com/' })).toEqual({ action: 'deny' })
+      expect(contents?.count('will-attach-webview')).toBe(1)
+    }
+    expect(adapter.opened).toEqual(Array<string>(4).fill('https://example.com/'))
   })
 })

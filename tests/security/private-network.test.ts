@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  allowsRequest,
-  installPrivateNetworkFilter,
-  isPrivateNetworkHost,
-} from '../../src/main/security/private-network.js'
+import { allowsRequest, isPrivateNetworkHost } from '../../src/main/security/private-network.js'
+import { installRequestFilter } from '../../src/main/security/request-filter.js'
 import { FakeSession } from '../main/fakes.js'
 
 describe('plain http/ws only on this machine or the local network (E3 + E22)', () => {
@@ -53,11 +50,24 @@ describe('plain http/ws only on this machine or the local network (E3 + E22)', (
   it('the installed filter cancels a plain request to a public host and logs its origin', () => {
     const session = new FakeSession()
     const log: string[] = []
-    installPrivateNetworkFilter(session, (m) => log.push(m))
+    installRequestFilter(session, (m) => log.push(m))
     expect(session.webRequest.allows('http://192.168.1.20:47800/api/me')).toBe(true)
     expect(session.webRequest.allows('http://127.0.0.1:39123/ws')).toBe(true)
     expect(session.webRequest.allows('https://calls.example.org/api/me')).toBe(true)
     expect(session.webRequest.allows('http://calls.example.org/api/me?token=x')).toBe(false)
     expect(log).toEqual(['refused plain request to a public host: http://calls.example.org'])
+  })
+
+  it('the same filter cancels requests on blocked schemes (E11)', () => {
+    const session = new FakeSession()
+    const log: string[] = []
+    installRequestFilter(session, (m) => log.push(m))
+    for (const url of ['ftp://files.example.org/x', 'file:///etc/passwd', 'filesystem:https://a/x'])
+      expect(session.webRequest.allows(url), url).toBe(false)
+    expect(log).toEqual([
+      'refused blocked scheme ftp:',
+      'refused blocked scheme file:',
+      'refused blocked scheme filesystem:',
+    ])
   })
 })

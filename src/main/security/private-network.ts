@@ -1,10 +1,9 @@
-import type { SessionLike } from '../electron-adapter.js'
-import { originOf, parseUrl } from './origin.js'
+import { parseUrl } from './origin.js'
 
 /**
  * Plain http:// and ws:// only to this machine or the local network (E22: someone's shared LAN
  * server). The CSP has to allow `http:`/`ws:` for that, since a source list can't name IP ranges;
- * this request filter is what keeps them off public hosts. https/wss and app:// pass untouched.
+ * the request filter (request-filter.ts) uses this to keep them off public hosts. https/wss and app:// pass untouched.
  */
 const PLAIN = new Set(['http:', 'ws:'])
 /** Names that only resolve on a local network (mDNS, common router suffixes, RFC 8375). */
@@ -45,16 +44,4 @@ export function allowsRequest(rawUrl: string): boolean {
   const url = parseUrl(rawUrl)
   if (url === null) return false
   return !PLAIN.has(url.protocol) || isPrivateNetworkHost(url.hostname)
-}
-
-export function installPrivateNetworkFilter(
-  session: Pick<SessionLike, 'webRequest'>,
-  log: (message: string) => void,
-): void {
-  session.webRequest.onBeforeRequest((details, callback) => {
-    const allowed = allowsRequest(details.url)
-    if (!allowed)
-      log(`refused plain request to a public host: ${originOf(details.url) ?? '(unparsable)'}`)
-    callback(allowed ? {} : { cancel: true })
-  })
 }
