@@ -50,8 +50,14 @@ export type BeforeRequestListener = (
   details: { url: string },
   callback: (response: { cancel?: boolean }) => void,
 ) => void
+export type ResponseHeaders = Record<string, string[]>
+export type HeadersReceivedListener = (
+  details: { url: string; responseHeaders?: ResponseHeaders },
+  callback: (response: { responseHeaders?: ResponseHeaders }) => void,
+) => void
 export interface WebRequestLike {
   onBeforeRequest(listener: BeforeRequestListener | null): void
+  onHeadersReceived(listener: HeadersReceivedListener | null): void
 }
 
 export interface SessionLike {
@@ -87,6 +93,8 @@ export interface WebContentsLike {
 
 export interface BrowserWindowLike {
   webContents: WebContentsLike
+  /** Hides the window's content from screen capture (Windows and macOS). */
+  setContentProtection(enable: boolean): void
   loadURL(url: string): Promise<void>
   show(): void
   hide(): void
@@ -149,6 +157,8 @@ export interface NotificationLike {
 
 export interface SafeStorageLike {
   isEncryptionAvailable(): boolean
+  /** Linux only: which backend encrypts ('basic_text' is a fixed key, no keyring). */
+  getSelectedStorageBackend?(): string
   encryptString(plain: string): Buffer
   decryptString(encrypted: Buffer): string
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { ServerInfo } from '../shared/ipc-contract.js'
 import type { SafeStorageLike } from './electron-adapter.js'
@@ -19,6 +19,12 @@ export const SECRET_BYTES = 48
 export const LAN_PORT = 47_800
 const ENCRYPTED_SECRET_FILE = 'server-secret.enc'
 const PLAIN_SECRET_FILE = 'server-secret.key'
+export const DB_FILE = 'signaling.db'
+/** Files SQLite keeps next to the database in WAL mode. */
+const DB_COMPANIONS = ['-wal', '-shm', '-journal']
+/** Linux safeStorage backends that encrypt with a keyring; basic_text uses a fixed key. */
+const KEYRING_BACKENDS = new Set(['gnome_libsecret', 'kwallet', 'kwallet5', 'kwallet6'])
+const PRIVATE_MODE = 0o600
 
 export interface EmbeddedServerDeps {
   create: () => Promise<CreateSignalingServer>
@@ -42,8 +48,52 @@ export interface EmbeddedServer {
 }
 
 /**
- * The JWT secret: random, generated once, kept encrypted with safeStorage where the OS offers it
- * (E21). Without safeStorage (e.g. Linux without a keyring) it is kept in a 0600 file instead.
+ * True when safeStorage really encrypts. On Linux it also "encrypts" without a keyring, with the
+ * basic_text backend's fixed key, which protects nothing: that counts as unencrypted, as does
+ * 'unknown' (asked before ready). getSelectedStorageBackend exists on Linux only.
+ */
+export function safeStorageEncrypts(safeStorage: SafeStorageLike): boolean {
+  if (!safeStorage.isEncryptionAvailable()) return false
+  const backend = safeStorage.getSelectedStorageBackend?.()
+  return backend === undefined || KEYRING_BACKENDS.has(backend)
+}
+
+/**
+ * Writes `data` to a new file only this user can read, then renames it over `file`: writeFile's
+ * mode applies only when it creates the file, so an existing 0644 file used to stay 0644.
+ */
+async function writePrivateFile(file: string, data: string | Uint8Array): Promise<void> {
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`
+  await writeFile(temp, data, { mode: PRIVATE_MODE })
+  try {
+    await rename(temp, file)
+  } catch (error) {
+    await rm(temp, { force: true })
+    throw error
+  }
+}
+
+/**
+ * Creates the database file 0600 before SQLite opens it (SQLite creates it 0644, and its -wal and
+ * -shm files take the database's mode), and narrows the mode of files an older version left.
+ */
+export async function preparePrivateDatabase(dbPath: string): Promise<void> {
+  const handle = await open(dbPath, 'a', PRIVATE_MODE)
+  try {
+    await handle.chmod(PRIVATE_MODE)
+  } finally {
+    await handle.close()
+  }
+  for (const suffix of DB_COMPANIONS) {
+    await chmod(dbPath + suffix, PRIVATE_MODE).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error
+    })
+  }
+}
+
+/**
+ * The JWT secret: random, generated once, kept encrypted with safeStorage where the OS keyring
+ * offers it (E21). Otherwise (e.g. Linux without a keyring) it is kept in a 0600 file instead.
  */
 export async function loadOrCreateSecret(
   dir: string,
@@ -53,11 +103,20 @@ export async function loadOrCreateSecret(
   await mkdir(dir, { recursive: true })
   const encryptedFile = path.join(dir, ENCRYPTED_SECRET_FILE)
   const plainFile = path.join(dir, PLAIN_SECRET_FILE)
-  const encryption = safeStorage.isEncryptionAvailable()
-  if (encryption) {
+  const encryption = safeStorageEncrypts(safeStorage)
+  if (safeStorage.isEncryptionAvailable()) {
     try {
       const secret = safeStorage.decryptString(await readFile(encryptedFile))
-      if (isValidSecret(secret)) return secret
+      if (isValidSecret(secret)) {
+        if (encryption) return secret
+        // Stored by an earlier version with basic_text's fixed key: keep it, but say what it is.
+        log(
+          'safeStorage has no keyring: moving the server secret to a file readable by this user only',
+        )
+        await writePrivateFile(plainFile, secret)
+        await rm(encryptedFile, { force: true })
+        return secret
+      }
     } catch {
       // Missing or undecryptable (keyring changed): fall through and regenerate.
     }
@@ -75,7 +134,7 @@ export async function loadOrCreateSecret(
   if (encryption) await storeEncrypted(encryptedFile, plainFile, secret, safeStorage)
   else {
     log('safeStorage unavailable: keeping the server secret in a file readable by this user only')
-    await writeFile(plainFile, secret, { mode: 0o600 })
+    await writePrivateFile(plainFile, secret)
   }
   return secret
 }
@@ -86,7 +145,7 @@ async function storeEncrypted(
   secret: string,
   safeStorage: SafeStorageLike,
 ): Promise<void> {
-  await writeFile(encryptedFile, safeStorage.encryptString(secret), { mode: 0o600 })
+  await writePrivateFile(encryptedFile, safeStorage.encryptString(secret))
   await rm(plainFile, { force: true })
 }
 
@@ -123,6 +182,7 @@ export function createEmbeddedServer(deps: EmbeddedServerDeps): EmbeddedServer {
     lanUrls: [],
     sharing: false,
     error: null,
+    secretEncrypted: safeStorageEncrypts(deps.safeStorage),
   }
 
   const stopNow = async (): Promise<void> => {
@@ -138,12 +198,14 @@ export function createEmbeddedServer(deps: EmbeddedServerDeps): EmbeddedServer {
     try {
       secret ??= await loadOrCreateSecret(deps.userDataDir, deps.safeStorage, deps.log)
       const lanUrls = sharing ? deps.lanAddresses().map((ip) => `http://${ip}:${LAN_PORT}`) : []
+      const dbPath = path.join(deps.userDataDir, DB_FILE)
+      await preparePrivateDatabase(dbPath)
       const create = await deps.create()
       const server = create({
         env: serverEnv({
           sharing,
           secret,
-          dbPath: path.join(deps.userDataDir, 'signaling.db'),
+          dbPath,
           corsOrigins: [...deps.appOrigins, ...lanUrls],
         }),
         ...(deps.webRoot === undefined ? {} : { webRoot: deps.webRoot }),
@@ -157,6 +219,7 @@ export function createEmbeddedServer(deps: EmbeddedServerDeps): EmbeddedServer {
         lanUrls,
         sharing,
         error: null,
+        secretEncrypted: safeStorageEncrypts(deps.safeStorage),
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
@@ -167,6 +230,7 @@ export function createEmbeddedServer(deps: EmbeddedServerDeps): EmbeddedServer {
         lanUrls: [],
         sharing,
         error: message.slice(0, 500),
+        secretEncrypted: safeStorageEncrypts(deps.safeStorage),
       }
     }
     return { ...info }

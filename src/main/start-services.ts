@@ -12,6 +12,7 @@ import { createNotifier } from './notifications/notifier.js'
 import { buildCsp } from './security/csp.js'
 import { createAppProtocolHandler } from './security/app-protocol.js'
 import { installBlockedSchemes } from './security/blocked-schemes.js'
+import { installDevCsp } from './security/dev-csp.js'
 import { openExternalIfSafe } from './security/navigation.js'
 import { installPermissionHandlers } from './security/permissions.js'
 import { installRequestFilter } from './security/request-filter.js'
@@ -46,6 +47,7 @@ export function servicesStarter(deps: {
     installPermissionHandlers(session, allowedOrigins)
     installBlockedSchemes(session, log)
     installRequestFilter(session, log)
+    if (paths.devServerUrl !== undefined) installDevCsp(session, paths.devServerUrl)
     const csp = buildCsp({ dev: false })
     session.protocol.handle(
       'app',
@@ -141,6 +143,12 @@ export function servicesStarter(deps: {
     settings.onChange((next, previous) => {
       send('event:settingsChanged', next)
       tray.update({ doNotDisturb: next.doNotDisturb })
+      if (
+        next.hideFromScreenCapture !== previous.hideFromScreenCapture &&
+        window !== null &&
+        !window.isDestroyed()
+      )
+        window.setContentProtection(next.hideFromScreenCapture)
       if (next.startAtLogin !== previous.startAtLogin)
         app.setLoginItemSettings({ openAtLogin: next.startAtLogin })
       if (next.networkSharing !== previous.networkSharing) void applyServer(next.networkSharing)
@@ -192,6 +200,8 @@ export function servicesStarter(deps: {
       isQuitting,
       log,
     })
+    // Opt-in (as in Signal and Element): calls happen in this window, so it is the one hidden.
+    window.setContentProtection(settings.get().hideFromScreenCapture)
     // Until the page is up a link is held (the latest one), or the renderer would never see it.
     let pending = pendingDeepLink
     let shown = false

@@ -52,6 +52,8 @@ export const Settings = Type.Object(
     networkSharing: Type.Boolean(),
     /** Keep running in the tray when the window is closed. */
     closeToTray: Type.Boolean(),
+    /** Opt-in: the window's content is hidden from screen capture (setContentProtection). */
+    hideFromScreenCapture: Type.Boolean(),
     language: Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', maxLength: 5 }),
     detectionEnabled: Type.Boolean(),
     /** Frames analysed per second. */
@@ -72,6 +74,7 @@ export const SettingsPatch = Type.Object(
     startAtLogin: Type.Optional(Type.Boolean()),
     networkSharing: Type.Optional(Type.Boolean()),
     closeToTray: Type.Optional(Type.Boolean()),
+    hideFromScreenCapture: Type.Optional(Type.Boolean()),
     language: Type.Optional(Settings.properties.language),
     detectionEnabled: Type.Optional(Type.Boolean()),
     analysisRate: Type.Optional(Settings.properties.analysisRate),
@@ -90,6 +93,12 @@ export const ServerInfo = Type.Object(
     lanUrls: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 16 }),
     sharing: Type.Boolean(),
     error: NullableString(512),
+    /**
+     * Whether the server's signing key is encrypted by the OS keyring. False where safeStorage
+     * has none (Linux without a keyring: its basic_text backend uses a fixed key); the key is
+     * then kept in a file only this user can read.
+     */
+    secretEncrypted: Type.Boolean(),
   },
   strict,
 )

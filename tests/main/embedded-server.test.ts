@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -6,9 +6,12 @@ import {
   LAN_PORT,
   createEmbeddedServer,
   loadOrCreateSecret,
+  preparePrivateDatabase,
+  safeStorageEncrypts,
   serverEnv,
   type CreateSignalingServer,
 } from '../../src/main/embedded-server.js'
+import type { SafeStorageLike } from '../../src/main/electron-adapter.js'
 import { FakeSafeStorage } from './fakes.js'
 
 let dir: string
@@ -69,6 +72,83 @@ describe('JWT secret (E21)', () => {
   })
 })
 
+const posix = process.platform !== 'win32'
+const modeOf = async (file: string): Promise<number> => (await stat(file)).mode & 0o777
+
+describe('secret storage without a keyring (basic_text) and file modes', () => {
+  it("counts only a keyring backend as encryption; basic_text's fixed key is none", () => {
+    expect(safeStorageEncrypts(new FakeSafeStorage(true, 'gnome_libsecret'))).toBe(true)
+    expect(safeStorageEncrypts(new FakeSafeStorage(true, 'kwallet6'))).toBe(true)
+    expect(safeStorageEncrypts(new FakeSafeStorage(true, 'basic_text'))).toBe(false)
+    expect(safeStorageEncrypts(new FakeSafeStorage(true, 'unknown'))).toBe(false)
+    expect(safeStorageEncrypts(new FakeSafeStorage(false, 'gnome_libsecret'))).toBe(false)
+    // macOS and Windows have no getSelectedStorageBackend.
+    const mac: SafeStorageLike = {
+      isEncryptionAvailable: () => true,
+      encryptString: (plain) => Buffer.from(plain),
+      decryptString: (encrypted) => encrypted.toString(),
+    }
+    expect(safeStorageEncrypts(mac)).toBe(true)
+  })
+
+  it('with basic_text keeps the secret in a 0600 file, not "encrypted" with the fixed key', async () => {
+    const logs: string[] = []
+    const storage = new FakeSafeStorage(true, 'basic_text')
+    const secret = await loadOrCreateSecret(dir, storage, (m) => logs.push(m))
+    expect(await readdir(dir)).toEqual(['server-secret.key'])
+    expect(await readFile(path.join(dir, 'server-secret.key'), 'utf8')).toBe(secret)
+    if (posix) expect(await modeOf(path.join(dir, 'server-secret.key'))).toBe(0o600)
+    expect(logs.join()).toContain('safeStorage unavailable')
+  })
+
+  it('moves a secret stored with basic_text by an earlier version into the 0600 file', async () => {
+    const old = await loadOrCreateSecret(dir, new FakeSafeStorage(true), () => undefined)
+    expect(await readdir(dir)).toEqual(['server-secret.enc'])
+    const storage = new FakeSafeStorage(true, 'basic_text')
+    expect(await loadOrCreateSecret(dir, storage, () => undefined)).toBe(old)
+    expect(await readdir(dir)).toEqual(['server-secret.key'])
+    if (posix) expect(await modeOf(path.join(dir, 'server-secret.key'))).toBe(0o600)
+  })
+
+  it.skipIf(!posix)('a regenerated server-secret.key is 0600 even over a 0644 file', async () => {
+    const plain = path.join(dir, 'server-secret.key')
+    await writeFile(plain, 'short', { mode: 0o644 })
+    await chmod(plain, 0o644)
+    const secret = await loadOrCreateSecret(dir, new FakeSafeStorage(false), () => undefined)
+    expect(await readFile(plain, 'utf8')).toBe(secret)
+    expect(await modeOf(plain)).toBe(0o600)
+  })
+
+  it.skipIf(!posix)(
+    'creates signaling.db 0600 and narrows an older 0644 one and its WAL',
+    async () => {
+      const db = path.join(dir, 'signaling.db')
+      await preparePrivateDatabase(db)
+      expect(await modeOf(db)).toBe(0o600)
+      expect((await stat(db)).size).toBe(0)
+      await writeFile(db, 'data')
+      await chmod(db, 0o644)
+      await writeFile(db + '-wal', 'wal', { mode: 0o644 })
+      await chmod(db + '-wal', 0o644)
+      await preparePrivateDatabase(db)
+      expect([await modeOf(db), await modeOf(db + '-wal')]).toEqual([0o600, 0o600])
+      expect(await readFile(db, 'utf8')).toBe('data')
+    },
+  )
+
+  it('says in the server info whether the secret is encrypted', async () => {
+    const create: CreateSignalingServer = () => ({
+      start: async () => ({ url: 'http://127.0.0.1:5000', host: '127.0.0.1', port: 5000 }),
+      stop: async () => undefined,
+    })
+    const plain = embedded(async () => create, {
+      safeStorage: new FakeSafeStorage(true, 'basic_text'),
+    })
+    expect(await plain.start(false)).toMatchObject({ running: true, secretEncrypted: false })
+    expect(embedded(async () => create).info().secretEncrypted).toBe(true)
+  })
+})
+
 describe('server environment', () => {
   it('binds loopback unless sharing, on the LAN port when sharing', () => {
     const base = {
@@ -104,6 +184,7 @@ describe('server environment', () => {
       lanUrls: [],
       sharing: false,
       error: null,
+      secretEncrypted: true,
     })
     expect(seen[0]?.['DB_PATH']).toBe(path.join(dir, 'signaling.db'))
     expect(seen[0]?.['CORS_ORIGINS']).toBe('app://veracall')

@@ -3,7 +3,7 @@
  * the real lifecycle, services and embedded signaling server over the fake Electron adapter.
  * `ELECTRON_RENDERER_URL: ''` once made main throw (`new URL('')`) before any window existed.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -54,6 +54,23 @@ describe('main entry (the Electron e2e launch, without a binary)', () => {
       value: { running: true, localUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) },
     })
   })
+
+  it.skipIf(process.platform === 'win32')(
+    "keeps the server's database and secret readable by this user only",
+    async () => {
+      const adapter = await launch('')
+      const info = await adapter.ipcMain.invoke('app://veracall/index.html', 'server:getInfo')
+      expect(info).toMatchObject({ ok: true, value: { running: true, secretEncrypted: true } })
+      const files = (await readdir(state.userData)).filter((f) => /^(signaling|server-)/.test(f))
+      expect(files).toContain('signaling.db')
+      expect(files).toContain('server-secret.enc')
+      for (const file of files)
+        expect([file, (await stat(path.join(state.userData, file))).mode & 0o777]).toEqual([
+          file,
+          0o600,
+        ])
+    },
+  )
 
   it('in development loads the dev server and lets only its origin in besides the app', async () => {
     const adapter = await launch('http://localhost:5173')

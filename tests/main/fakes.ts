@@ -5,6 +5,7 @@ import type {
   AppLike,
   BeforeRequestListener,
   BrowserWindowLike,
+  HeadersReceivedListener,
   ElectronAdapter,
   IpcInvokeEvent,
   IpcMainLike,
@@ -14,6 +15,7 @@ import type {
   PermissionCheckHandler,
   PermissionRequestHandler,
   ProtocolLike,
+  ResponseHeaders,
   SafeStorageLike,
   SessionLike,
   TrayLike,
@@ -82,6 +84,7 @@ export class FakeWindow extends Emitter implements BrowserWindowLike {
   minimized = false
   destroyed = false
   flashing: boolean[] = []
+  contentProtection: boolean[] = []
   constructor(readonly options: WindowOptions) {
     super()
   }
@@ -111,6 +114,9 @@ export class FakeWindow extends Emitter implements BrowserWindowLike {
   }
   flashFrame(flag: boolean): void {
     this.flashing.push(flag)
+  }
+  setContentProtection(enable: boolean): void {
+    this.contentProtection.push(enable)
   }
   destroy(): void {
     this.destroyed = true
@@ -147,8 +153,20 @@ export class FakeProtocol implements ProtocolLike {
 
 export class FakeWebRequest implements WebRequestLike {
   beforeRequest: BeforeRequestListener | null = null
+  headersReceived: HeadersReceivedListener | null = null
   onBeforeRequest(listener: BeforeRequestListener | null): void {
     this.beforeRequest = listener
+  }
+  onHeadersReceived(listener: HeadersReceivedListener | null): void {
+    this.headersReceived = listener
+  }
+  /** A response's headers after the installed listener (unchanged when it gives none). */
+  headersAfter(url: string, responseHeaders: ResponseHeaders): ResponseHeaders {
+    let result = responseHeaders
+    this.headersReceived?.({ url, responseHeaders }, (response) => {
+      result = response.responseHeaders ?? responseHeaders
+    })
+    return result
   }
   /** Runs a request past the installed listener: true when it may go out. */
   allows(url: string): boolean {
@@ -222,9 +240,16 @@ export class FakeNotification extends Emitter implements NotificationLike {
 
 /** Reversible "encryption" that still proves the stored bytes aren't the plain secret. */
 export class FakeSafeStorage implements SafeStorageLike {
-  constructor(public available = true) {}
+  /** Linux's backends; 'basic_text' is what a machine without a keyring gets. */
+  constructor(
+    public available = true,
+    public backend = 'gnome_libsecret',
+  ) {}
   isEncryptionAvailable(): boolean {
     return this.available
+  }
+  getSelectedStorageBackend(): string {
+    return this.backend
   }
   encryptString(plain: string): Buffer {
     return Buffer.from('enc:' + Buffer.from(plain).toString('hex'))

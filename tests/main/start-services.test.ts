@@ -6,6 +6,7 @@ import type { DetectorHost, DetectorModule } from '../../src/main/detector-bridg
 import type { CreateSignalingServer } from '../../src/main/embedded-server.js'
 import type { Services } from '../../src/main/lifecycle.js'
 import { servicesStarter } from '../../src/main/start-services.js'
+import { buildCsp } from '../../src/main/security/csp.js'
 import { APP_ORIGIN, type RiskUpdate } from '../../src/shared/ipc-contract.js'
 import { FakeAdapter, type FakeWindow } from './fakes.js'
 
@@ -28,6 +29,7 @@ async function startMain(
     signaling?: CreateSignalingServer
     detector?: DetectorModule | null
     lanAddresses?: () => string[]
+    devServerUrl?: string
   } = {},
 ): Promise<{ adapter: FakeAdapter; services: Services; window: FakeWindow; logs: string[] }> {
   const userData = await mkdtemp(path.join(tmpdir(), 'veracall-main-'))
@@ -42,7 +44,7 @@ async function startMain(
       iconsDir: '/app/icons',
       modelsDir: '/app/models',
       detectorWorker: null,
-      devServerUrl: undefined,
+      devServerUrl: options.devServerUrl,
     },
     loadSignaling: async () => options.signaling ?? fakeSignaling,
     lanAddresses: options.lanAddresses ?? (() => []),
@@ -76,6 +78,41 @@ describe('service start-up', () => {
       { kind: 'call', username: 'grace' },
       { kind: 'call', username: 'ada' },
     ])
+  })
+
+  it('hides the window from screen capture only when the setting is on', async () => {
+    const { adapter, window } = await startMain()
+    expect(window.contentProtection).toEqual([false])
+    const invoke = (...args: unknown[]) =>
+      adapter.ipcMain.invoke('app://veracall/index.html', 'settings:update', ...args)
+    expect(await invoke({ hideFromScreenCapture: true })).toMatchObject({
+      ok: true,
+      value: { hideFromScreenCapture: true },
+    })
+    await expect.poll(() => window.contentProtection).toEqual([false, true])
+    expect(await invoke({ hideFromScreenCapture: 1 })).toEqual({
+      ok: false,
+      error: { code: 'invalid_argument' },
+    })
+    await invoke({ doNotDisturb: true })
+    await invoke({ hideFromScreenCapture: false })
+    await expect.poll(() => window.contentProtection).toEqual([false, true, false])
+  })
+
+  it("sends the dev CSP with the dev server's pages in development, and nothing in production", async () => {
+    const dev = await startMain({ devServerUrl: 'http://localhost:5173/' })
+    const policy = buildCsp({ dev: true, devServerOrigin: 'http://localhost:5173' })
+    const page = dev.adapter.session.webRequest.headersAfter('http://localhost:5173/index.html', {
+      'content-type': ['text/html'],
+      'Content-Security-Policy': ['default-src *'],
+    })
+    expect(page).toEqual({ 'content-type': ['text/html'], 'Content-Security-Policy': [policy] })
+    const other = { 'content-type': ['application/json'] }
+    expect(dev.adapter.session.webRequest.headersAfter('http://127.0.0.1:4000/api', other)).toBe(
+      other,
+    )
+    const production = await startMain()
+    expect(production.adapter.session.webRequest.headersReceived).toBeNull()
   })
 
   it('installs the private-network request filter on the session', async () => {

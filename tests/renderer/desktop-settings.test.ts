@@ -57,6 +57,7 @@ const server = (patch: Partial<ServerInfo> = {}): ServerInfo => ({
   lanUrls: [],
   sharing: false,
   error: null,
+  secretEncrypted: true,
   ...patch,
 })
 
@@ -192,6 +193,28 @@ describe('Desktop settings section', () => {
     )
     expect(zh).toContain('包括你的登录令牌')
     expect(zh).toContain('没有找到网络地址')
+  })
+
+  it('offers "hide this window from screen capture", off unless main says on, in both languages', async () => {
+    const off = await render({ settings: settings(), server: server(), error: null })
+    expect(off).toMatch(
+      /<label for="[^"]+-hideFromScreenCapture">Hide this window from screen capture</,
+    )
+    expect(off).not.toMatch(/id="[^"]+-hideFromScreenCapture"[^>]*checked/)
+    const on = await render(
+      { settings: settings({ hideFromScreenCapture: true }), server: server(), error: null },
+      'zh-CN',
+    )
+    expect(on).toMatch(/id="[^"]+-hideFromScreenCapture"[^>]*checked=""/)
+    expect(on).toContain('在屏幕截图中隐藏此窗口')
+  })
+
+  it('says when the server key is stored unencrypted (no keyring), in both languages', async () => {
+    const keyring = await render({ settings: settings(), server: server(), error: null })
+    expect(keyring).not.toContain('secret-unencrypted')
+    const state = { settings: settings(), server: server({ secretEncrypted: false }), error: null }
+    expect(await render(state)).toMatch(/data-testid="secret-unencrypted">No system keyring/)
+    expect(await render(state, 'zh-CN')).toContain('系统没有可用的密钥环')
   })
 
   it("shows main's validation error in words", async () => {

@@ -10,6 +10,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   startAtLogin: false,
   networkSharing: false,
   closeToTray: true,
+  hideFromScreenCapture: false,
   language: 'en',
   detectionEnabled: true,
   analysisRate: DEFAULT_ANALYSIS_RATE,

@@ -24,7 +24,12 @@ export function DesktopSettingsView({
   const id = useId()
   const { settings, server, error } = state
   const check = (
-    key: 'doNotDisturb' | 'startAtLogin' | 'networkSharing' | 'detectionEnabled',
+    key:
+      | 'doNotDisturb'
+      | 'startAtLogin'
+      | 'networkSharing'
+      | 'detectionEnabled'
+      | 'hideFromScreenCapture',
     hint?: string,
   ): ReactElement => (
     <div className="check-field">
@@ -70,6 +75,12 @@ export function DesktopSettingsView({
           )}
         </div>
       )}
+      {server?.secretEncrypted === false && (
+        <p className="muted" role="note" data-testid="secret-unencrypted">
+          {t('desktop.secretUnencrypted')}
+        </p>
+      )}
+      {check('hideFromScreenCapture', t('desktop.hideFromScreenCaptureHint'))}
       {server?.error != null && (
         <p className="form-error" role="alert">
           {t('desktop.serverError', { error: server.error })}

@@ -234,6 +234,11 @@ const en = {
     lanAddresses: 'Give the other person this address to use as their server:',
     lanNone: 'No network address found. Check that this computer is connected to a network.',
     serverError: 'The built-in server is not running: {{error}}',
+    secretUnencrypted:
+      'No system keyring is available, so the key the built-in server signs sign-ins with is stored unencrypted, in a file only your user account can read. Install or unlock a keyring (for example GNOME Keyring or KWallet) to encrypt it.',
+    hideFromScreenCapture: 'Hide this window from screen capture',
+    hideFromScreenCaptureHint:
+      'Screenshots, screen recordings and screen sharing show this window as blank, so your calls are not captured by other apps. Works on Windows and macOS.',
     detectionEnabled: 'Check faces for deepfakes during calls',
     analysisRate: 'Analysis rate: {{rate}} frames per second',
     analysisRateValue: '{{rate}} frames per second',

@@ -229,6 +229,11 @@ const zhCN: Messages = {
     lanAddresses: '把这个地址告诉对方，让对方用作服务器地址：',
     lanNone: '没有找到网络地址。请检查这台电脑是否已连接到网络。',
     serverError: '内置服务器未运行：{{error}}',
+    secretUnencrypted:
+      '系统没有可用的密钥环，因此内置服务器用于签发登录凭据的密钥以未加密的形式保存在只有你的用户账户可以读取的文件中。安装或解锁密钥环（例如 GNOME 密钥环或 KWallet）即可加密它。',
+    hideFromScreenCapture: '在屏幕截图中隐藏此窗口',
+    hideFromScreenCaptureHint:
+      '截图、录屏和屏幕共享会将此窗口显示为空白，其他应用无法录下你的通话。适用于 Windows 和 macOS。',
     detectionEnabled: '通话中检查人脸是否为深度伪造',
     analysisRate: '分析速率：每秒 {{rate}} 帧',
     analysisRateValue: '每秒 {{rate}} 帧',
