@@ -4,6 +4,10 @@ import { describe, expect, it } from 'vitest'
 import { buildApp, ConfigError, loadConfig } from 'veracall-signaling'
 import { ERROR_CODES, type AuthResponse, type ErrorBody } from 'veracall-signaling/protocol'
 import {
+  HELMET_OPTIONS,
+  securityHeaders,
+} from '../../signaling-server/src/plugins/external/helmet.js'
+import {
   LogCapture,
   startServer,
   TEST_SECRET,
@@ -254,6 +258,35 @@ describe('HTTP hardening (checklist F1–F14)', () => {
     expect(headers.get('x-frame-options')).toBeTruthy()
     expect(headers.get('strict-transport-security')).toBeTruthy()
     expect(headers.get('content-security-policy')).toContain("default-src 'none'")
+  })
+
+  it("F7: the headers are helmet's for our options, worked out once, on every answer", async () => {
+    const expected = securityHeaders(HELMET_OPTIONS)
+    expect(expected).toEqual({
+      'content-security-policy':
+        "default-src 'none';script-src 'self';style-src 'self';img-src 'self' data: blob:;media-src 'self' blob: mediastream:;font-src 'self';connect-src 'self' ws: wss: http: https:;manifest-src 'self';base-uri 'none';form-action 'none';frame-ancestors 'none'",
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      'origin-agent-cluster': '?1',
+      'referrer-policy': 'no-referrer',
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-dns-prefetch-control': 'off',
+      'x-download-options': 'noopen',
+      'x-frame-options': 'SAMEORIGIN',
+      'x-permitted-cross-domain-policies': 'none',
+      'x-xss-protection': '0',
+    })
+    const t = await startServer()
+    const alice = await t.register()
+    for (const answer of [
+      await t.request('GET', '/health'),
+      await t.request('GET', '/api/v1/users/me', undefined, alice.token),
+      await t.request('GET', '/api/v1/users/me', undefined, 'not.a.token'),
+      await t.request('GET', '/no/such/route'),
+    ])
+      for (const [name, value] of Object.entries(expected))
+        expect(answer.headers.get(name), name).toBe(value)
   })
 
   it('F8: CORS answers only the origins in CORS_ORIGINS', async () => {

@@ -55,7 +55,7 @@ export default fp<AuthOptions>(
         throw new ApiError(401, 'invalid_token', 'Sign in first: this needs a bearer token')
       let claims
       try {
-        claims = await tokens.verify(token)
+        claims = tokens.verify(token)
       } catch (error) {
         const expired = error instanceof InvalidTokenError && error.reason === 'expired'
         throw new ApiError(
