@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync } from 'node:fs'
+import type { Server } from 'node:http'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { electronBinary } from './electron-binary.js'
@@ -18,13 +19,20 @@ async function startElectron(): Promise<void> {
   child.on('exit', (code) => process.exit(code ?? 0))
 }
 
-/** The deepfake detector for the web build, on loopback, when the bundled model is present. */
-async function startDetectorBridge(): Promise<{ url: string; close(): Promise<void> } | null> {
+/**
+ * The deepfake detector for the web build, served at /detector on the signaling server's own port
+ * (the page finds it at its own origin), when the bundled model is present. Says why otherwise: the
+ * page's security panel can only say that there is no detector here.
+ */
+async function attachDetector(server: Server): Promise<{ close(): Promise<void> } | null> {
   const modelDir = join(root, 'resources', 'models')
-  if (!existsSync(join(modelDir, 'model.onnx'))) return null
+  if (!existsSync(join(modelDir, 'model.onnx'))) {
+    console.warn(`Deepfake check unavailable: no model at ${join(modelDir, 'model.onnx')}`)
+    return null
+  }
   try {
-    const { startWebBridge } = await import('../src/main/detector/web-bridge.js')
-    return await startWebBridge({ modelDir, analysisRate: DEFAULT_ANALYSIS_RATE })
+    const { attachWebBridge } = await import('../src/main/detector/web-bridge.js')
+    return attachWebBridge(server, { modelDir, analysisRate: DEFAULT_ANALYSIS_RATE })
   } catch (err) {
     console.warn(`Deepfake check unavailable: ${String(err)}`)
     return null
@@ -53,14 +61,19 @@ async function startWeb(): Promise<void> {
     webRoot: outDir,
   })
   const address = await server.start()
-  const bridge = await startDetectorBridge()
+  const app = server.app
+  const bridge = app ? await attachDetector(app.server) : null
   // localhost, not 127.0.0.1, so the page is a secure context that may use the camera.
-  const url = `http://localhost:${address.port}/${bridge ? `?detector=${encodeURIComponent(bridge.url)}` : ''}`
+  const url = `http://localhost:${address.port}/`
   console.log(
     `\nVeracall is running at ${url}\nOpen it in two browser windows (or two profiles) to call yourself. Ctrl+C stops it.\n`,
   )
   const stop = (): void => {
-    void Promise.all([server.stop(), bridge?.close()]).then(() => process.exit(0))
+    void (async () => {
+      await bridge?.close()
+      await server.stop()
+      process.exit(0)
+    })()
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)

@@ -105,12 +105,15 @@ export interface Stack {
   stop(): Promise<void>
 }
 
-/** The detector bridge on loopback with the bundled model, or null when the model is absent. */
-async function startDetector(): Promise<{ url: string; close(): Promise<void> } | null> {
+/**
+ * The detector bridge with the bundled model, attached to the server as `npm start` does (the page
+ * finds it at /detector on its own origin), or null when the model is absent.
+ */
+async function attachDetector(server: SignalingServer): Promise<{ close(): Promise<void> } | null> {
   const modelDir = join(root, 'resources', 'models')
-  if (!existsSync(join(modelDir, 'model.onnx'))) return null
-  const { startWebBridge } = await import('../../src/main/detector/web-bridge.js')
-  return startWebBridge({ modelDir, analysisRate: 2 })
+  if (!existsSync(join(modelDir, 'model.onnx')) || !server.app) return null
+  const { attachWebBridge } = await import('../../src/main/detector/web-bridge.js')
+  return attachWebBridge(server.app.server, { modelDir, analysisRate: 2 })
 }
 
 export async function startStack(
@@ -134,9 +137,9 @@ export async function startStack(
   const address = await server.start()
   const proxy = new CuttingProxy(address.port)
   const port = await proxy.listen()
-  const detector = options.detector ? await startDetector() : null
+  const detector = options.detector ? await attachDetector(server) : null
   return {
-    url: `http://localhost:${port}/${detector ? `?detector=${encodeURIComponent(detector.url)}` : ''}`,
+    url: `http://localhost:${port}/`,
     proxy,
     server,
     async stop() {

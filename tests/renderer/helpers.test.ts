@@ -18,7 +18,9 @@ import {
   ApiError,
   normaliseServerUrl,
 } from '../../src/renderer/src/signaling/api-client.js'
-import { detectorBridgeUrl } from '../../src/renderer/src/platform/web.js'
+import { detectorBridgeFor, detectorBridgeUrl } from '../../src/renderer/src/platform/web.js'
+import { createUnavailableDetectionPort } from '../../src/renderer/src/detection/web-detection-port.js'
+import { unavailableExplanation } from '../../src/renderer/src/detection/unavailable-reason.js'
 import { resolveLanguage, systemLanguage } from '../../src/renderer/src/i18n/language.js'
 import { requestErrorText } from '../../src/renderer/src/app/format.js'
 import { createI18n } from '../../src/renderer/src/i18n/index.js'
@@ -213,5 +215,56 @@ describe('web platform detector bridge URL', () => {
     expect(detectorBridgeUrl('?detector=wss://127.0.0.1:1/detector')).toBeNull()
     expect(detectorBridgeUrl('?detector=ws://127.0.0.1.evil.example/detector')).toBeNull()
     expect(detectorBridgeUrl('')).toBeNull()
+  })
+
+  const at = (url: string) => {
+    const { search, protocol, hostname, host } = new URL(url)
+    return { search, protocol, hostname, host }
+  }
+
+  it('uses /detector on the page’s own origin when the page comes from this computer', () => {
+    expect(detectorBridgeFor(at('http://localhost:8000/'))).toEqual({
+      url: 'ws://localhost:8000/detector',
+    })
+    expect(detectorBridgeFor(at('http://127.0.0.1:41234/?x=1'))).toEqual({
+      url: 'ws://127.0.0.1:41234/detector',
+    })
+    // A bridge named in the URL (npm run detector:bridge) still wins.
+    expect(
+      detectorBridgeFor(at('http://localhost:8000/?detector=ws://127.0.0.1:9/detector')),
+    ).toEqual({ url: 'ws://127.0.0.1:9/detector' })
+  })
+
+  it('never sends frames off this computer, and says why there is no face check', async () => {
+    for (const page of ['https://veracall.example.com/', 'http://192.168.1.5:8000/']) {
+      expect(detectorBridgeFor(at(page))).toEqual({ unavailable: 'web_remote_page' })
+    }
+    const status = await createUnavailableDetectionPort('web_remote_page').status()
+    expect(status).toEqual({ available: false, reason: 'web_remote_page', model: null, fps: 0 })
+  })
+
+  it('words each web reason in both languages, and shows any other reason as given', () => {
+    for (const language of ['en', 'zh-CN'] as const) {
+      const i18n = createI18n(language)
+      const seen = new Set<string>()
+      for (const reason of ['web_remote_page', 'web_bridge_unreachable']) {
+        const text = unavailableExplanation(i18n, { reason })
+        expect(text, `${language} ${reason}`).not.toContain(reason)
+        expect(text).toMatch(
+          language === 'en' ? /^The face check cannot run: / : /^面部检测无法运行：/,
+        )
+        seen.add(text)
+      }
+      expect(seen.size).toBe(2)
+      expect(unavailableExplanation(i18n, { reason: 'the model failed to load' })).toContain(
+        'the model failed to load',
+      )
+      expect(unavailableExplanation(i18n, null)).toBe(
+        i18n.t('security.explain.unavailableNoReason'),
+      )
+    }
+    expect(unavailableExplanation(createI18n('en'), { reason: 'web_remote_page' })).toContain(
+      'npm start',
+    )
   })
 })

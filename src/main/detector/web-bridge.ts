@@ -12,10 +12,15 @@
  *
  * Call ids belong to each connection: two pages on one bridge (both ends of a call in a test) that
  * use the same call id get separate sessions, and each sees only its own risk updates and report.
+ *
+ * Two ways to run it: on its own loopback port (`startWebBridge`, `npm run detector:bridge`), or on
+ * the path /detector of an HTTP server that already serves the web build (`attachWebBridge`, used by
+ * `npm start`), so the page finds it at its own origin and no port has to be passed in its URL.
  */
 import type { ChallengeKind } from 'veracall-signaling/protocol'
 import { CHALLENGE_KINDS } from 'veracall-signaling/protocol'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, Server } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -40,6 +45,13 @@ export interface WebBridgeOptions extends Omit<DetectorHostOptions, 'log'> {
 }
 
 const LOOPBACK_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/
+/** The bridge's WebSocket path, on its own port or on a server it is attached to. */
+export const WEB_BRIDGE_PATH = '/detector'
+const MAX_PAYLOAD = FRAME_HEADER_BYTES + MAX_FRAME_SIDE * MAX_FRAME_SIDE * 4
+const LOOPBACK_ADDRESS = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
+
+const allowedOrigin = (origin: string | undefined): boolean =>
+  origin === undefined || LOOPBACK_ORIGIN.test(origin)
 
 export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge> {
   const log = opts.log ?? (() => undefined)
@@ -47,15 +59,82 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
   const wss = new WebSocketServer({
     host: '127.0.0.1',
     port: opts.port ?? 0,
-    path: '/detector',
-    maxPayload: FRAME_HEADER_BYTES + MAX_FRAME_SIDE * MAX_FRAME_SIDE * 4,
-    verifyClient: ({ origin }: { origin: string | undefined }) =>
-      origin === undefined || LOOPBACK_ORIGIN.test(origin),
+    path: WEB_BRIDGE_PATH,
+    maxPayload: MAX_PAYLOAD,
+    verifyClient: ({ origin }: { origin: string | undefined }) => allowedOrigin(origin),
   })
   await new Promise<void>((resolve, reject) => {
     wss.once('listening', resolve)
     wss.once('error', reject)
   })
+  const closeSockets = serveBridge(wss, host, log)
+  const port = (wss.address() as AddressInfo).port
+  return {
+    url: `ws://127.0.0.1:${port}${WEB_BRIDGE_PATH}`,
+    port,
+    async close() {
+      closeSockets()
+      await new Promise<void>((r) => wss.close(() => r()))
+      if (!opts.host) await host.stop()
+    },
+  }
+}
+
+export interface AttachedWebBridge {
+  /** The path the bridge answers on the server (`/detector`). */
+  path: string
+  /** Stops answering on the path (the server itself stays up) and stops the detector. */
+  close(): Promise<void>
+}
+
+/**
+ * Serves the bridge on `server`'s own port at /detector, for a web build served by that server
+ * (`npm start`). Same rules as the standalone bridge: the page must be on http://localhost or
+ * http://127.0.0.1, and here the connection must also come from this machine, since `server` may
+ * listen on more than loopback. The bridge takes the 'upgrade' event for its path only: upgrades to
+ * any other path go to the listeners the server already had (the signaling server's WebSockets),
+ * which never see a /detector request (they would answer it 404 on the same socket).
+ */
+export function attachWebBridge(server: Server, opts: WebBridgeOptions): AttachedWebBridge {
+  const log = opts.log ?? (() => undefined)
+  const host = opts.host ?? createDetectorHost({ ...opts, log })
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD })
+  const closeSockets = serveBridge(wss, host, log)
+  const others = server.listeners('upgrade') as ((...args: unknown[]) => void)[]
+  const refuse = (socket: Socket, status: string): void => {
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+  }
+  const onUpgrade = (request: IncomingMessage, socket: Socket, head: Buffer): void => {
+    if (new URL(request.url ?? '/', 'http://bridge').pathname !== WEB_BRIDGE_PATH) {
+      for (const listener of others) listener.call(server, request, socket, head)
+      return
+    }
+    socket.on('error', () => socket.destroy())
+    if (!LOOPBACK_ADDRESS.has(request.socket.remoteAddress ?? ''))
+      return refuse(socket, '403 Forbidden')
+    if (!allowedOrigin(request.headers.origin)) return refuse(socket, '403 Forbidden')
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request))
+  }
+  for (const listener of others) server.off('upgrade', listener)
+  server.on('upgrade', onUpgrade)
+  return {
+    path: WEB_BRIDGE_PATH,
+    async close() {
+      server.off('upgrade', onUpgrade)
+      for (const listener of others) server.on('upgrade', listener)
+      closeSockets()
+      await new Promise<void>((r) => wss.close(() => r()))
+      if (!opts.host) await host.stop()
+    },
+  }
+}
+
+/** Runs the bridge's protocol on every connection `wss` accepts; returns what ends them all. */
+function serveBridge(
+  wss: WebSocketServer,
+  host: DetectorHost,
+  log: (m: string) => void,
+): () => void {
   const sockets = new Set<WebSocket>()
   /** The host's session id → the connection that owns it and the call id that page uses. */
   const owners = new Map<number, { ws: WebSocket; callId: number }>()
@@ -154,15 +233,8 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
     }
   }
 
-  const port = (wss.address() as AddressInfo).port
-  return {
-    url: `ws://127.0.0.1:${port}/detector`,
-    port,
-    async close() {
-      for (const s of sockets) s.terminate()
-      await new Promise<void>((r) => wss.close(() => r()))
-      if (!opts.host) await host.stop()
-    },
+  return () => {
+    for (const s of sockets) s.terminate()
   }
 }
 

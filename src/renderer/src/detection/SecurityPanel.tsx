@@ -17,6 +17,7 @@ import type {
 import type { Sampler } from './frame-sampler.js'
 import { startSampler } from './frame-sampler.js'
 import { Sparkline } from './Sparkline.js'
+import { unavailableExplanation } from './unavailable-reason.js'
 import { CHALLENGE_DURATION_MS } from '../call/call-session.js'
 
 export interface SecurityPanelProps {
@@ -56,7 +57,7 @@ const SYMBOLS: Record<RiskLevel, string> = {
 
 export function SecurityPanel(props: SecurityPanelProps): ReactElement {
   const { callId, remoteVideo, port, onReport, onChallenge } = props
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const [enabled, setEnabled] = useState(true)
   const [status, setStatus] = useState<DetectorStatus | null>(null)
   const [update, setUpdate] = useState<RiskUpdate | null>(null)
@@ -110,11 +111,7 @@ export function SecurityPanel(props: SecurityPanelProps): ReactElement {
   else level = update?.level ?? 'analysing'
 
   const explanation =
-    level === 'unavailable'
-      ? status?.reason
-        ? t('security.explain.unavailable', { reason: status.reason })
-        : t('security.explain.unavailableNoReason')
-      : t(`security.explain.${level}`)
+    level === 'unavailable' ? unavailableExplanation(i18n, status) : t(`security.explain.${level}`)
   const model = update?.model ?? status?.model ?? null
   const colour = COLOURS[level]
 

@@ -28,6 +28,12 @@ const en = {
         'Some frames show signs that can come from a face swap — or from poor video. Stay alert and verify if it matters.',
       high: 'The face has shown signs typical of a face swap for several seconds. This is a risk estimate, not proof: verify the person another way before sharing anything sensitive.',
     },
+    reasons: {
+      web_remote_page:
+        'this page does not come from this computer. Open Veracall at the http://localhost address that `npm start` prints, so the video is analysed on this device.',
+      web_bridge_unreachable:
+        'this server runs no face-check detector. Start Veracall with `npm start` (with the model in resources/models) to use it.',
+    },
     local: 'Analysed on this device; no video leaves it.',
     model: 'Model: {{name}} {{version}}',
     sparkline: 'Risk over the last minute',
@@ -95,6 +101,12 @@ const zhCN: Strings = {
       elevated:
         '部分画面出现了可能来自换脸（也可能来自画质较差）的迹象。请保持警惕，必要时进行核实。',
       high: '该人脸已连续数秒出现典型的换脸迹象。这是风险估计而非证明：在分享任何敏感信息之前，请通过其他方式核实对方身份。',
+    },
+    reasons: {
+      web_remote_page:
+        '此页面不是由本机提供的。请用 `npm start` 打印的 http://localhost 地址打开 Veracall，视频才会在本设备上分析。',
+      web_bridge_unreachable:
+        '此服务器没有运行面部检测器。请用 `npm start` 启动 Veracall（模型位于 resources/models）后再使用。',
     },
     local: '在本设备上分析，视频不会离开本设备。',
     model: '模型：{{name}} {{version}}',

@@ -12,6 +12,24 @@ import type {
 } from '../../../shared/detection.js'
 import { FRAME_HEADER_BYTES } from '../../../shared/detection.js'
 
+/**
+ * Why the web build's face check cannot run, as a code the security panel words in the reader's
+ * language (`security.reasons.*`): the page is not served from this computer, or the bridge cannot
+ * be reached (its server was not started by `npm start`, or had no model).
+ */
+export type WebDetectorUnavailable = 'web_remote_page' | 'web_bridge_unreachable'
+
+/** A port that only says why there is no detection here. */
+export function createUnavailableDetectionPort(reason: WebDetectorUnavailable): DetectionPort {
+  return {
+    status: async () => ({ available: false, reason, model: null, fps: 0 }),
+    startSession: async () => undefined,
+    submitFrame: async () => undefined,
+    endSession: async () => null,
+    onRisk: () => () => undefined,
+  }
+}
+
 /** The subset of the browser WebSocket this port uses (Node tests pass `ws`'s). */
 export interface MinimalSocket {
   readonly readyState: number
@@ -70,8 +88,9 @@ export function createWebDetectionPort(
     async status() {
       try {
         return (await call('status')) as DetectorStatus
-      } catch (e) {
-        return { available: false, reason: (e as Error).message, model: null, fps: 0 }
+      } catch {
+        const reason: WebDetectorUnavailable = 'web_bridge_unreachable'
+        return { available: false, reason, model: null, fps: 0 }
       }
     },
     async startSession(callId) {

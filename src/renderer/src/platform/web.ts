@@ -1,25 +1,46 @@
 import type { DetectionPort } from '../../../shared/detection.js'
-import { createWebDetectionPort } from '../detection/web-detection-port.js'
+import {
+  createUnavailableDetectionPort,
+  createWebDetectionPort,
+  type WebDetectorUnavailable,
+} from '../detection/web-detection-port.js'
 import type { Platform, TokenStore } from './platform.js'
 import { isSafeExternalUrl } from './platform.js'
 
+const isLoopbackHost = (hostname: string): boolean =>
+  hostname === '127.0.0.1' || hostname === 'localhost'
+
 /**
- * The loopback detector bridge the page was told about (`?detector=ws://127.0.0.1:PORT/detector`,
- * printed by `npm start`). Loopback only: a link must never be able to send the other person's
- * video frames to a remote host.
+ * A standalone loopback detector bridge the page was told about
+ * (`?detector=ws://127.0.0.1:PORT/detector`, from `npm run detector:bridge`). Loopback only: a link
+ * must never be able to send the other person's video frames to a remote host.
  */
 export function detectorBridgeUrl(search: string): string | null {
   const raw = new URLSearchParams(search).get('detector')
   if (!raw) return null
   try {
     const url = new URL(raw)
-    const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost'
-    return url.protocol === 'ws:' && loopback && url.pathname === '/detector'
+    return url.protocol === 'ws:' && isLoopbackHost(url.hostname) && url.pathname === '/detector'
       ? url.toString()
       : null
   } catch {
     return null
   }
+}
+
+/**
+ * Where the page's face check runs: a bridge named in the URL, else the one `npm start` serves at
+ * /detector on the page's own origin, which must be this computer (http://localhost or
+ * http://127.0.0.1). A page from anywhere else gets no bridge, and the reason says so.
+ */
+export function detectorBridgeFor(
+  location: Pick<Location, 'search' | 'protocol' | 'hostname' | 'host'>,
+): { url: string } | { unavailable: WebDetectorUnavailable } {
+  const named = detectorBridgeUrl(location.search)
+  if (named) return { url: named }
+  if (location.protocol === 'http:' && isLoopbackHost(location.hostname))
+    return { url: `ws://${location.host}/detector` }
+  return { unavailable: 'web_remote_page' }
 }
 
 /** Memory only: a reload signs the person out, which is the price of keeping the token out of storage. */
@@ -35,8 +56,11 @@ export function createMemoryTokenStore(): TokenStore {
 
 /** The plain browser build, served by the signaling server itself (same origin, no CORS). */
 export function createWebPlatform(win: Window = window): Platform {
-  const bridge = detectorBridgeUrl(win.location.search)
-  const detection: DetectionPort | null = bridge ? createWebDetectionPort(bridge) : null
+  const bridge = detectorBridgeFor(win.location)
+  const detection: DetectionPort =
+    'url' in bridge
+      ? createWebDetectionPort(bridge.url)
+      : createUnavailableDetectionPort(bridge.unavailable)
   return {
     kind: 'web',
     defaultServerUrl: async () => win.location.origin,
