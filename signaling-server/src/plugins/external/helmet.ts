@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import fp from 'fastify-plugin'
 import helmet, { type HelmetOptions } from 'helmet'
+import { ROUTES } from '../../protocol/index.js'
 
 /** Security headers (F7). The API serves JSON; the CSP matters for the optional web client. */
 export const HELMET_OPTIONS: Readonly<HelmetOptions> = {
@@ -51,12 +52,25 @@ export function securityHeaders(
   return Object.freeze(Object.fromEntries(headers))
 }
 
+/**
+ * The health check may be fetched by a page of another origin in `no-cors` mode, whose answer the
+ * page cannot read but whose arrival it sees: that is how a client tells a server that refuses its
+ * origin (CORS_ORIGINS) from one that does not answer. A same-origin resource policy would turn
+ * that answer into the same network error. The body stays unreadable across origins (no CORS).
+ */
+export const HEALTH_HEADERS: Readonly<HelmetOptions> = {
+  ...HELMET_OPTIONS,
+  crossOriginResourcePolicy: { policy: 'cross-origin' },
+}
+
 export default fp(
   async (fastify) => {
     const headers = Object.entries(securityHeaders(HELMET_OPTIONS))
-    fastify.addHook('onRequest', (_request, reply, done) => {
+    const healthHeaders = Object.entries(securityHeaders(HEALTH_HEADERS))
+    fastify.addHook('onRequest', (request, reply, done) => {
+      const set = request.routeOptions.url === ROUTES.health ? healthHeaders : headers
       // On the raw response, as helmet did: answers written outside reply.send carry them too.
-      for (const [name, value] of headers) reply.raw.setHeader(name, value)
+      for (const [name, value] of set) reply.raw.setHeader(name, value)
       done()
     })
   },

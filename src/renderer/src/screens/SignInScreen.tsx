@@ -5,6 +5,7 @@ import { Icon } from '../components/Icon.js'
 
 const KNOWN_ERRORS = new Set([
   'unreachable',
+  'cors_refused',
   'not_veracall',
   'invalid_url',
   'invalid_credentials',
@@ -46,7 +47,8 @@ export function SignInScreen(): ReactElement {
 
   const errorText = error
     ? KNOWN_ERRORS.has(error.code)
-      ? t(`auth.errors.${error.code}`)
+      ? // The origin a server's CORS_ORIGINS must list for this app (app://veracall, or the page's).
+        t(`auth.errors.${error.code}`, { origin: window.location.origin })
       : t('auth.errors.generic', { message: error.message })
     : null
 

@@ -6,7 +6,7 @@ import {
   CallListResponse,
   CallResponse,
   ErrorBody,
-  HealthResponse,
+  type HealthResponse,
   HistoryResponse,
   MeResponse,
   ROUTES,
@@ -17,24 +17,22 @@ import {
   type RegisterBody,
   type User,
 } from 'veracall-signaling/protocol'
+import { ApiError } from './api-error.js'
+import { probeServer } from './server-probe.js'
 
-/** Client-side failure codes, next to the server's own `error.code` values. */
-export type ClientErrorCode = 'unreachable' | 'not_veracall' | 'bad_response' | 'invalid_url'
+export { ApiError, type ClientErrorCode } from './api-error.js'
 
-export class ApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 0,
-  ) {
-    super(message)
-    this.name = 'ApiError'
-  }
-}
+// `http:/host`, `https//host`, `http:host`: a scheme typed wrong would otherwise become a host name.
+const MISTYPED_SCHEME = /^https?(:\/?(?!\/)|\/\/)/i
 
-/** Normalises what a person typed into an origin (`https://host:port`), or throws `invalid_url`. */
+/**
+ * Normalises what a person typed into an origin (`https://host:port`), or throws `invalid_url`
+ * for anything that is not one: a mistyped scheme, spaces, a user name or password, no host.
+ */
 export function normaliseServerUrl(input: string): string {
   const trimmed = input.trim()
+  if (trimmed === '' || /\s/.test(trimmed) || MISTYPED_SCHEME.test(trimmed))
+    throw new ApiError('invalid_url', 'Not a valid address')
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`
   let url: URL
   try {
@@ -45,6 +43,8 @@ export function normaliseServerUrl(input: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ApiError('invalid_url', 'Only http and https addresses are supported')
   }
+  if (url.hostname === '' || url.username !== '' || url.password !== '')
+    throw new ApiError('invalid_url', 'Not a valid address')
   return url.origin
 }
 
@@ -66,22 +66,9 @@ export class ApiClient {
     this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis)
   }
 
-  /** Confirms that the URL answers and is a Veracall signaling server. */
-  async probe(): Promise<Type.Static<typeof HealthResponse>> {
-    let res: Response
-    try {
-      res = await this.fetchImpl(`${this.baseUrl}${ROUTES.health}`, {
-        headers: { accept: 'application/json' },
-        signal: AbortSignal.timeout(5000),
-      })
-    } catch {
-      throw new ApiError('unreachable', `Cannot reach ${this.baseUrl}`)
-    }
-    const body: unknown = await res.json().catch(() => null)
-    if (!Value.Check(HealthResponse, body)) {
-      throw new ApiError('not_veracall', `${this.baseUrl} is not a Veracall server`, res.status)
-    }
-    return body
+  /** Confirms that the URL answers and is a Veracall signaling server (see server-probe.ts). */
+  probe(): Promise<Type.Static<typeof HealthResponse>> {
+    return probeServer(this.baseUrl, this.fetchImpl)
   }
 
   register(body: RegisterBody): Promise<AuthResponse> {

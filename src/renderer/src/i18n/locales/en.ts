@@ -37,6 +37,8 @@ const en = {
       'Media goes directly between you and the other person, encrypted end to end by WebRTC.',
     errors: {
       unreachable: 'Cannot reach that server. Check the address and that the server is running.',
+      cors_refused:
+        'That server answers but refuses this app: its CORS setting does not allow {{origin}}. If it is a Veracall server, add {{origin}} to CORS_ORIGINS in its environment and restart it; otherwise check the address.',
       not_veracall: 'That address answers, but it is not a Veracall server.',
       invalid_url: 'That does not look like a server address (e.g. https://calls.example.org).',
       invalid_credentials: 'Wrong username or password.',

@@ -35,6 +35,8 @@ const zhCN: Messages = {
     privacy: '音视频在你和对方之间直接传输，并由 WebRTC 端到端加密。',
     errors: {
       unreachable: '无法连接到该服务器。请检查地址以及服务器是否在运行。',
+      cors_refused:
+        '该服务器有响应，但拒绝了此应用：它的 CORS 设置不允许 {{origin}}。如果它是 Veracall 服务器，请在其环境变量 CORS_ORIGINS 中加入 {{origin}} 并重启；否则请检查地址。',
       not_veracall: '该地址有响应，但它不是 Veracall 服务器。',
       invalid_url: '这看起来不是服务器地址（例如 https://calls.example.org）。',
       invalid_credentials: '用户名或密码错误。',
