@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { Writable } from 'node:stream'
-import { fileURLToPath } from 'node:url'
 import { afterAll } from 'vitest'
+import { spawnFixtureProcess } from './fixture-process.js'
 import WebSocket from 'ws'
 import {
   createSignalingServer,
@@ -307,16 +307,7 @@ export interface Fixture {
 }
 
 export function spawnFixture(script: string, env: Record<string, string>): Fixture {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--conditions=source',
-      fileURLToPath(new URL(`fixtures/${script}`, import.meta.url)),
-    ],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  )
+  const child = spawnFixtureProcess(script, env)
   const lines: Record<string, unknown>[] = []
   const waiters: (() => void)[] = []
   let stderr = ''
@@ -336,9 +327,13 @@ export function spawnFixture(script: string, env: Record<string, string>): Fixtu
       for (const wake of waiters.splice(0)) wake()
     }),
   )
-  afterAll(() => {
+  // Stopped after the file's tests, failed or not; and if this process goes first (a crashed or
+  // terminated worker), the fixture sees its stdin close (stop-with-parent.ts).
+  const kill = (): void => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  })
+  }
+  afterAll(kill)
+  process.once('exit', kill)
   const line: Fixture['line'] = async (predicate) => {
     for (;;) {
       const found = lines.find(predicate)

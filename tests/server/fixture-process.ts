@@ -1,0 +1,25 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+/**
+ * Starts a fixture script of tests/server/fixtures in a Node process of its own (tsx, workspace
+ * sources). Its stdin is a pipe from this process that it never reads: when this process dies, for
+ * whatever reason, the pipe closes and a fixture that calls stopWithParent() stops itself, so no
+ * test leaves a server running behind it. Plain Node (no vitest), so a fixture can use it too.
+ */
+export function spawnFixtureProcess(
+  script: string,
+  env: Record<string, string>,
+  stdout: 'pipe' | 'inherit' = 'pipe',
+): ChildProcess {
+  return spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--conditions=source',
+      fileURLToPath(new URL(`fixtures/${script}`, import.meta.url)),
+    ],
+    { env: { ...process.env, ...env }, stdio: ['pipe', stdout, 'pipe'] },
+  )
+}
