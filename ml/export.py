@@ -33,7 +33,8 @@ def main():
     ap.add_argument('--crop-scale', type=float, default=1.1)
     ap.add_argument('--threshold', type=float, required=True, help='P(fake) for "High"')
     ap.add_argument('--elevated', type=float)
-    ap.add_argument('--version', default='1.1.1')
+    ap.add_argument('--version', default='2.0.0')
+    ap.add_argument('--evidence', help='the "High" evidence rule, JSON from scripts/calibrate-risk.ts')
     args = ap.parse_args()
     model = Detector(build_mobilenet_v2())
     model.load_state_dict(torch.load(args.ckpt, map_location='cpu'))
@@ -47,12 +48,15 @@ def main():
     cal = {'threshold': args.threshold, 'logitBias': 0.0}
     if args.elevated is not None:
         cal['elevated'] = args.elevated
+    if args.evidence:
+        cal['evidence'] = json.loads(args.evidence)
     sidecar = {
         'specVersion': 1,
         'name': 'veracall-mobilenetv2-sbi',
         'version': args.version,
-        'licence': 'Weights: non-commercial research use only (trained on DFDC and UTKFace; '
-                   'see MODEL_CARD.md). Backbone MobileNetV2 (ONNX model zoo): Apache-2.0.',
+        'licence': 'Weights: non-commercial research use only (trained on DFDC, UTKFace and '
+                   'video-faces sources, several non-commercial or unlicensed; see MODEL_CARD.md). '
+                   'Backbone MobileNetV2 (ONNX model zoo): Apache-2.0.',
         'source': 'ml/train.py + ml/export.py in this repository; see MODEL_CARD.md',
         'inputSize': args.size,
         'cropScale': args.crop_scale,
@@ -64,7 +68,9 @@ def main():
         f.write('\n')
     # Parity references: a real face crop made by the app's pipeline + an exact pattern.
     crop = cv2.cvtColor(cv2.imread(os.path.join(PARITY, 'face-crop.png')), cv2.COLOR_BGR2RGB)
-    assert crop.shape[:2] == (args.size, args.size), crop.shape
+    if crop.shape[:2] != (args.size, args.size):  # a new input size: the same face, resampled
+        crop = cv2.resize(crop, (args.size, args.size), interpolation=cv2.INTER_AREA)
+        cv2.imwrite(os.path.join(PARITY, 'face-crop.png'), cv2.cvtColor(crop, cv2.COLOR_RGB2BGR))
     xs = np.stack([crop.transpose(2, 0, 1).astype(np.float32) / 255, pattern(args.size)])
     with torch.no_grad():
         ys = model(torch.from_numpy(xs)).squeeze(1).numpy()

@@ -47,6 +47,29 @@ class Detector(torch.nn.Module):
         return self.head(x.mean((2, 3)))
 
 
+def fix_vf_rows(rows, shared):
+    """Group and family of video-faces rows from the datasets' own CSVs (quoted fields: family
+    names hold commas, which the first crop index split on). Dataset crops are looked up by file,
+    frames extracted from clips by their clip (= video_id)."""
+    vf_dir = os.path.join(shared, 'video-faces')
+    by_file, fam_of_video = {}, {}
+    for r in csv.DictReader(open(os.path.join(vf_dir, 'index.csv'))):
+        by_file[os.path.splitext(os.path.basename(r['file']))[0] + '|' + r['label']] = r
+        fam_of_video[r['video_id']] = r['family']
+    for r in csv.DictReader(open(os.path.join(vf_dir, 'clips.csv'))):
+        fam_of_video.setdefault(r['video_id'], r['family'])
+    clean = lambda f: ''.join(c if c.isalnum() else '_' for c in f)[:40]  # noqa: E731
+    for r in rows:
+        if r['dataset'] != 'vf':
+            continue
+        stem = os.path.splitext(os.path.basename(r['crop']))[0]
+        src = by_file.get(stem + '|' + r['label'])
+        if src is not None and not stem.startswith('vf_'):
+            r['group'] = 'vf_' + src['video_id']
+        r['family'] = clean(fam_of_video.get(r['group'][3:], ''))
+    return rows
+
+
 def split_rows(rows, seed=0, shared='../shared/datasets'):
     """train/val/test by group: DFDC source_video 80/10/10, UTK 2500/500/1000; video-faces reals
     by identity group 55 % train / 45 % test, video-faces fakes all test (never trained on)."""
@@ -71,6 +94,28 @@ def split_rows(rows, seed=0, shared='../shared/datasets'):
             r['split'] = vf_part.get(idg(r), 'test')
         else:
             r['split'] = part[r['group']]
+    return rows
+
+
+def move_vf_fake_groups(rows, frac, seed, shared):
+    """Second stage: a share of the video-faces identity groups that hold fakes (all test in the
+    first stage, reals included) moves to train, picked per family so every family keeps videos on
+    both sides; the rest stays test, never seen by either stage."""
+    ident = vf_identity_groups(os.path.join(shared, 'video-faces'))
+    idg = lambda r: ident.get(r['group'][3:], r['group'][3:])  # noqa: E731
+    fam_of = defaultdict(set)
+    for r in rows:
+        if r['dataset'] == 'vf' and r['label'] == 'fake':
+            fam_of[r['family']].add(idg(r))
+    rng = random.Random(seed + 1)
+    moved = set()
+    for fam in sorted(fam_of):
+        groups = sorted(fam_of[fam] - moved)
+        rng.shuffle(groups)
+        moved.update(groups[:int(len(groups) * frac)])
+    for r in rows:
+        if r['dataset'] == 'vf' and idg(r) in moved:
+            r['split'] = 'train'
     return rows
 
 
@@ -138,7 +183,14 @@ def predict(model, crops, rows, size, bs=64):
 
 def make_pair(args, rng, pools):
     """Two images that differ only in the manipulation: (real, fake)."""
-    if rng.random() < args.sbi_share:
+    kind = rng.random()
+    if pools['vf_fakes'] and kind < args.vf_fake_share:
+        # A generated face with a real call-like face (its own source where the set pairs them).
+        f = pools['vf_fakes'][rng.integers(len(pools['vf_fakes']))]
+        mates = pools['vf_real_by_group'].get(f['group']) or pools['vf_reals']
+        real, _ = load(args.crops, mates[rng.integers(len(mates))], args.size)
+        fake, _ = load(args.crops, f, args.size)
+    elif rng.random() < args.sbi_share:
         src = pools['sbi_sources'][rng.choice(len(pools['sbi_sources']))]
         pool = src[rng.integers(len(src))]
         real, kps = load(args.crops, pool, args.size)
@@ -188,11 +240,29 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--init', help='continue from a checkpoint (same split: same seed)')
+    ap.add_argument('--split-from', help="reuse a run's split.csv (a second stage from its checkpoint)")
+    ap.add_argument('--vf-train-frac', type=float, default=0.0,
+                    help='share of video-faces fake identity groups moved to train (second stage)')
+    ap.add_argument('--vf-fake-share', type=float, default=0.0,
+                    help='share of pairs that are a video-faces fake with a real')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
-    rows = split_rows(list(csv.DictReader(open(os.path.join(args.crops, 'crops.csv')))), args.seed, args.shared)
+    if args.split_from:
+        rows = fix_vf_rows(list(csv.DictReader(open(args.split_from))), args.shared)
+        # A group any row of which was trained on is a training group, whatever the old split said.
+        trained = {r['group'] for r in rows if r['split'] == 'train'}
+        ident = vf_identity_groups(os.path.join(args.shared, 'video-faces'))
+        trained_ids = {ident.get(g[3:], g[3:]) for g in trained if g.startswith('vf_')}
+        for r in rows:
+            if r['dataset'] == 'vf' and ident.get(r['group'][3:], r['group'][3:]) in trained_ids:
+                r['split'] = 'train'
+    else:
+        crops = list(csv.DictReader(open(os.path.join(args.crops, 'crops.csv'))))
+        rows = split_rows(fix_vf_rows(crops, args.shared), args.seed, args.shared)
+    if args.vf_train_frac > 0:
+        rows = move_vf_fake_groups(rows, args.vf_train_frac, args.seed, args.shared)
     with open(os.path.join(args.out, 'split.csv'), 'w') as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
         w.writeheader()
@@ -204,7 +274,16 @@ def main():
     real_by_group = defaultdict(list)
     for r in by[('dfdc', 'real')]:
         real_by_group[r['group']].append(r)
+    vf_real_by_group = defaultdict(list)
+    ident = vf_identity_groups(os.path.join(args.shared, 'video-faces'))
+    for r in by[('vf', 'real')]:
+        vf_real_by_group[ident.get(r['group'][3:], r['group'][3:])].append(r)
+    # Fakes are looked up by their identity group (pair=… joins a fake to its source clip).
+    vf_fakes = [dict(r, group=ident.get(r['group'][3:], r['group'][3:])) for r in by[('vf', 'fake')]]
     pools = {
+        'vf_fakes': vf_fakes,
+        'vf_reals': by[('vf', 'real')],
+        'vf_real_by_group': vf_real_by_group,
         # SBI sources drawn per collection so the small call-like set is not drowned out.
         'sbi_sources': [by[('dfdc', 'real')], by[('utk', 'real')], by[('vf', 'real')], by[('dfdc', 'real')]],
         'swaps': by[('dfdc', 'fake')],

@@ -10,6 +10,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import sharp from 'sharp'
 import { cropGeometry, sampleCrop, toCropPoint } from '../src/main/detector/align.js'
+import { parseCsv } from '../src/main/detector/eval-index.js'
 import { FaceDetector } from '../src/main/detector/face-detector.js'
 import { estimatePose, sharpness } from '../src/main/detector/quality.js'
 
@@ -66,10 +67,9 @@ async function listItems(): Promise<Item[]> {
   // video-faces: call-like reals and non-DFDC generator families (see its README).
   const vf = path.join(values.shared, 'video-faces')
   const vfFamily = new Map<string, string>()
-  const vfCsv = (await readFile(path.join(vf, 'index.csv'), 'utf8')).trim().split('\n')
-  const head = (vfCsv[0] ?? '').split(',')
-  for (const line of vfCsv.slice(1)) {
-    const cells = line.split(',')
+  // Quoted fields: several family names contain commas.
+  const [head = [], ...vfRows] = parseCsv(await readFile(path.join(vf, 'index.csv'), 'utf8'))
+  for (const cells of vfRows) {
     const col = (name: string): string => cells[head.indexOf(name)] ?? ''
     items.push({
       src: path.join(vf, col('file')),

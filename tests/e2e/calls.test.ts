@@ -4,10 +4,6 @@
  * Two real Chromium peers through the real signaling server on loopback: the whole calling
  * experience, plus decline, missed, audio-only and a signaling-socket drop mid-call.
  */
-import { existsSync, mkdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import {
@@ -18,24 +14,12 @@ import {
   launchChromium,
   registerPerson,
   searchAndCall,
+  shot,
   startStack,
   type Person,
   type Stack,
 } from './harness.js'
 
-const DOCS_SHOTS = resolve(fileURLToPath(new URL('../../docs/screenshots', import.meta.url)))
-const TMP_SHOTS = join(tmpdir(), 'veracall-e2e-screenshots')
-/**
- * Every screen is captured on every run; docs/screenshots is rewritten only with
- * UPDATE_SCREENSHOTS=1 (or for a missing file), so a test run leaves the shared tree clean.
- */
-const shot = async (page: Page, name: string): Promise<void> => {
-  const docPath = join(DOCS_SHOTS, `${name}.png`)
-  const update = process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(docPath)
-  const dir = update ? DOCS_SHOTS : TMP_SHOTS
-  mkdirSync(dir, { recursive: true })
-  await page.screenshot({ path: join(dir, `${name}.png`) })
-}
 const callScreen = (page: Page): ReturnType<Page['locator']> => page.locator('main.call')
 
 const run = chromiumAvailable() ? describe : describe.skip

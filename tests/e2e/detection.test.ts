@@ -20,6 +20,7 @@ import {
   launchChromium,
   registerPerson,
   searchAndCall,
+  shot,
   startStack,
   type Person,
   type Stack,
@@ -44,7 +45,7 @@ async function connect(caller: Person, callee: Person): Promise<void> {
 }
 
 async function hangUp(person: Person): Promise<void> {
-  await person.page.getByRole('button', { name: 'Hang up' }).click()
+  await person.page.getByRole('button', { name: person.labels.hangUp }).click()
   await person.page.locator('main.call').waitFor({ state: 'detached' })
 }
 
@@ -75,7 +76,8 @@ run('deepfake detection end to end (Chromium, real server, loopback detector)', 
   })
 
   it('A: a real face on the caller’s camera gets a risk level on the callee’s side', async () => {
-    const caller = await registerPerson(faceBrowser, stack.url, 'Ada Face')
+    // The person on camera uses the app in Chinese: the challenge prompt comes in their language.
+    const caller = await registerPerson(faceBrowser, stack.url, 'Ada Face', { language: 'zh-CN' })
     const callee = await registerPerson(plainBrowser, stack.url, 'Ben Watcher')
     try {
       await connect(caller, callee)
@@ -95,17 +97,21 @@ run('deepfake detection end to end (Chromium, real server, loopback detector)', 
       // Verify: the watcher challenges the caller; the caller's app shows the move to make, in
       // words, with a countdown; the watcher's detector judges the window and says what it saw.
       await callee.page.getByRole('button', { name: 'Verify' }).click()
-      const prompt = caller.page.getByRole('alert').filter({ hasText: 'Verification request' })
+      const prompt = caller.page.getByRole('alert').filter({ hasText: '核实请求' })
       await prompt.waitFor({ timeout: 10_000 })
-      expect(await prompt.textContent()).toContain(
-        'Turn your head slowly to the left, then to the right.',
-      )
-      expect(await prompt.getAttribute('data-kind')).toBe('turn_head')
-      await expect.poll(() => prompt.textContent()).toMatch(/Starting in \d…|Now — \d+ s left/)
+      // Read once while it shows: on a loaded machine the prompt's 9 s may pass during the checks.
+      await shot(caller.page, '14-verify-prompt-zh-CN')
+      const shown = await prompt.evaluate((el) => ({
+        text: el.textContent ?? '',
+        kind: el.getAttribute('data-kind'),
+      }))
+      expect(shown.text).toContain('请缓慢地向左转头，再向右转头。')
+      expect(shown.text).toMatch(/\d 秒后开始…|现在开始——还剩 \d+ 秒/)
+      expect(shown.kind).toBe('turn_head')
       const challenge = callee.page.locator('.security-challenge')
       await expect
         .poll(() => challenge.getAttribute('data-challenge'), { timeout: 10_000 })
-        .toBe('running')
+        .toMatch(/^(running|passed|not_done|broke_up)$/)
       // The caller answers the prompt (Escape dismisses it) and the watcher gets a verdict.
       await caller.page.keyboard.press('Escape')
       await prompt.waitFor({ state: 'detached' })
@@ -113,6 +119,7 @@ run('deepfake detection end to end (Chromium, real server, loopback detector)', 
         .poll(() => challenge.getAttribute('data-challenge'), { timeout: 40_000, interval: 500 })
         .toMatch(/^(passed|not_done|broke_up)$/)
       console.log(`detection e2e A: challenge verdict "${await challenge.textContent()}"`)
+      await shot(callee.page, '15-verify-result')
       expect(caller.consoleErrors).toEqual([])
       await hangUp(caller)
 

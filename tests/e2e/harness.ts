@@ -6,7 +6,7 @@
  * drive Debian Chromium with a fake camera and microphone.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer, connect, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -181,8 +181,11 @@ export interface Person {
   displayName: string
   cspViolations: string[]
   consoleErrors: string[]
+  /** The UI words this person's app shows (its language). */
+  labels: Labels
 }
 
+type Labels = (typeof LABELS)['en']
 const LABELS = {
   en: {
     tab: 'Create account',
@@ -191,6 +194,11 @@ const LABELS = {
     displayName: 'Display name',
     password: 'Password',
     hello: (n: string) => `Hello, ${n}`,
+    search: 'Search people',
+    results: 'People',
+    callWith: (kind: 'video' | 'audio', n: string) =>
+      `${kind === 'video' ? 'Video' : 'Audio'} call with ${n}`,
+    hangUp: 'Hang up',
   },
   zh: {
     tab: '注册',
@@ -199,6 +207,11 @@ const LABELS = {
     displayName: '显示名称',
     password: '密码',
     hello: (n: string) => `你好，${n}`,
+    search: '搜索联系人',
+    results: '联系人',
+    callWith: (kind: 'video' | 'audio', n: string) =>
+      `与 ${n} ${kind === 'video' ? '视频' : '语音'}通话`,
+    hangUp: '挂断',
   },
 }
 
@@ -227,6 +240,8 @@ export async function registerPerson(
     })
   })
   const page = await context.newPage()
+  const zh = options.language?.startsWith('zh') ?? false
+  const l = zh ? LABELS.zh : LABELS.en
   const person: Person = {
     context,
     page,
@@ -234,14 +249,13 @@ export async function registerPerson(
     displayName,
     cspViolations: [],
     consoleErrors: [],
+    labels: l,
   }
   page.on('console', (m) => {
     // Errors, and the call session's own warnings (negotiation errors carry a code).
     if (m.type() === 'error' || (m.type() === 'warning' && m.text().startsWith('[call ')))
       person.consoleErrors.push(m.text())
   })
-  const zh = options.language?.startsWith('zh') ?? false
-  const l = zh ? LABELS.zh : LABELS.en
   await page.goto(url)
   await page.getByRole('tab', { name: l.tab }).click()
   await page.getByLabel(l.username).fill(person.username)
@@ -293,16 +307,29 @@ export async function searchAndCall(
   callee: Person,
   kind: 'video' | 'audio',
 ): Promise<void> {
-  const { page } = caller
-  await page.getByLabel('Search people').fill(callee.username)
-  const label = kind === 'video' ? 'Video call with' : 'Audio call with'
+  const { page, labels } = caller
+  await page.getByLabel(labels.search).fill(callee.username)
   const button = page
-    .getByRole('list', { name: 'People' })
-    .getByRole('button', { name: `${label} ${callee.displayName}` })
+    .getByRole('list', { name: labels.results })
+    .getByRole('button', { name: labels.callWith(kind, callee.displayName) })
   await button.waitFor()
   await button.click()
 }
 
 export async function closePerson(person: Person): Promise<void> {
   await person.context.close()
+}
+
+const DOCS_SHOTS = resolve(fileURLToPath(new URL('../../docs/screenshots', import.meta.url)))
+const TMP_SHOTS = join(tmpdir(), 'veracall-e2e-screenshots')
+/**
+ * Every screen is captured on every run; docs/screenshots is rewritten only with
+ * UPDATE_SCREENSHOTS=1 (or for a missing file), so a test run leaves the shared tree clean.
+ */
+export async function shot(page: Page, name: string): Promise<void> {
+  const docPath = join(DOCS_SHOTS, `${name}.png`)
+  const update = process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(docPath)
+  const dir = update ? DOCS_SHOTS : TMP_SHOTS
+  mkdirSync(dir, { recursive: true })
+  await page.screenshot({ path: join(dir, `${name}.png`) })
 }
