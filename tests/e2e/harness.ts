@@ -245,7 +245,11 @@ export async function registerPerson(
   const person: Person = {
     context,
     page,
-    username: `${displayName.toLowerCase().replace(/[^a-z0-9]/g, '')}_${randomBytes(3).toString('hex')}`,
+    // Within the username rule (3–32 of [A-Za-z0-9_.-]) whatever the display name.
+    username: `${displayName
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '')
+      .slice(0, 24)}_${randomBytes(3).toString('hex')}`,
     displayName,
     cspViolations: [],
     consoleErrors: [],

@@ -48,6 +48,26 @@ describe('AppController', () => {
     expect(ctx.fetches.map((r) => r.path)).toEqual([ROUTES.health])
   })
 
+  it('refuses a username in another script for its characters, not its length, before asking', async () => {
+    for (const [username, code] of [
+      ['José', 'username_chars'],
+      ['李雷', 'username_chars'],
+      ['ab', 'username_length'],
+      ['a'.repeat(33), 'username_length'],
+    ] as const) {
+      const ctx = harness(null)
+      await ctx.controller.init()
+      await ctx.controller.signIn({
+        mode: 'register',
+        serverUrl: 'localhost:8000',
+        username,
+        password: 'long enough password',
+      })
+      expect(ctx.store.getState().authError?.code, username).toBe(code)
+      expect(ctx.fetches, username).toEqual([])
+    }
+  })
+
   it('signs in, keeps the token in the platform store and opens the events socket with it', async () => {
     const ctx = harness(null)
     await ctx.signIn()
@@ -78,6 +98,23 @@ describe('AppController', () => {
       notice: { kind: 'missed', peerName: 'Bob' },
     })
     expect(ctx.notifications).toEqual(['notify.incomingVideo:Bob', 'notify.missedBody:Bob'])
+  })
+
+  it('says a call the caller cancelled was cancelled, as history does, not missed', async () => {
+    const ctx = harness(null)
+    await ctx.signIn()
+    const incoming = incomingCall()
+    ctx.sockets[0]?.push('incoming_call', { call: incoming })
+    await settle()
+    ctx.sockets[0]?.push('call_ended', {
+      call: { ...incoming, status: 'ended', end_reason: 'cancelled' },
+    })
+    await settle()
+    expect(ctx.store.getState()).toMatchObject({
+      phase: 'idle',
+      notice: { kind: 'cancelledByCaller', peerName: 'Bob' },
+    })
+    expect(ctx.notifications).toEqual(['notify.incomingVideo:Bob', 'notify.cancelledBody:Bob'])
   })
 
   it('places a call, joins its room, and on decline stops every local track', async () => {

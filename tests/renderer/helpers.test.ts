@@ -19,10 +19,12 @@ import {
   normaliseServerUrl,
 } from '../../src/renderer/src/signaling/api-client.js'
 import { detectorBridgeFor, detectorBridgeUrl } from '../../src/renderer/src/platform/web.js'
+import { USERNAME_RULE, usernameProblem } from '../../src/renderer/src/controller/username-rule.js'
 import { createUnavailableDetectionPort } from '../../src/renderer/src/detection/web-detection-port.js'
 import { unavailableExplanation } from '../../src/renderer/src/detection/unavailable-reason.js'
 import { resolveLanguage, systemLanguage } from '../../src/renderer/src/i18n/language.js'
-import { requestErrorText } from '../../src/renderer/src/app/format.js'
+import { callOutcomeKey, requestErrorText } from '../../src/renderer/src/app/format.js'
+import { reportVerdict } from '../../src/renderer/src/detection/report-verdict.js'
 import { createI18n } from '../../src/renderer/src/i18n/index.js'
 import en from '../../src/renderer/src/i18n/locales/en.js'
 import zhCN from '../../src/renderer/src/i18n/locales/zh-CN.js'
@@ -73,6 +75,16 @@ describe('call quality from getStats()', () => {
     expect(classifyQuality(250, 1)).toBe('fair')
     expect(classifyQuality(40, 12)).toBe('poor')
     expect(classifyQuality(900, 0)).toBe('poor')
+  })
+
+  it('never calls video at a few frames per second good, however fast the network', () => {
+    expect(classifyQuality(40, 0, 30)).toBe('good')
+    expect(classifyQuality(40, 0, 15)).toBe('good')
+    expect(classifyQuality(40, 0, 10)).toBe('fair')
+    expect(classifyQuality(40, 0, 3)).toBe('poor')
+    expect(classifyQuality(250, 1, 30)).toBe('fair') // the worse of network and video
+    expect(classifyQuality(40, 0, null)).toBe('good') // no video (audio call, camera off)
+    expect(classifyQuality(null, null, 3)).toBe('unknown')
   })
 })
 
@@ -204,6 +216,22 @@ describe('server URL and REST client', () => {
     await expect(other.probe()).rejects.toMatchObject({ code: 'not_veracall', status: 404 })
   })
 
+  it('states the username rule the server applies, in both languages', () => {
+    expect(USERNAME_RULE).toMatchObject({ min: 3, max: 32 })
+    expect(usernameProblem('ada_lovelace-1.0')).toBeNull()
+    expect(usernameProblem('Zoë')).toBe('username_chars')
+    expect(usernameProblem('ab')).toBe('username_length')
+    for (const language of ['en', 'zh-CN'] as const) {
+      const i18n = createI18n(language)
+      const chars = i18n.t('auth.errors.username_chars')
+      const length = i18n.t('auth.errors.username_length', USERNAME_RULE)
+      expect(chars).not.toBe(length)
+      expect(length).toMatch(/3.+32/)
+      expect(chars).not.toMatch(/3|32/) // about characters, not length
+      expect(i18n.t('auth.usernameHint', USERNAME_RULE)).toMatch(/3–32/)
+    }
+  })
+
   it('words each sign-in failure differently, naming CORS_ORIGINS and the origin to add', () => {
     for (const language of ['en', 'zh-CN'] as const) {
       const i18n = createI18n(language)
@@ -327,5 +355,58 @@ describe('web platform detector bridge URL', () => {
     expect(unavailableExplanation(createI18n('en'), { reason: 'web_remote_page' })).toContain(
       'npm start',
     )
+  })
+})
+
+describe('history labels', () => {
+  const me = 'me'
+  const other = 'other'
+  const ended = (caller: string, end_reason: string) => ({
+    caller_id: caller,
+    status: 'ended',
+    end_reason,
+  })
+
+  it('calls an unanswered call "Missed" only on the side that missed it', () => {
+    const en = createI18n('en')
+    expect(en.t(callOutcomeKey(ended(other, 'missed'), me))).toBe('Missed')
+    expect(en.t(callOutcomeKey(ended(me, 'missed'), me))).toBe('No answer')
+    expect(createI18n('zh-CN').t(callOutcomeKey(ended(me, 'missed'), me))).toBe('对方未接听')
+  })
+
+  it('reads a cancelled, declined or completed call the same on both sides', () => {
+    for (const reason of ['cancelled', 'declined', 'completed', 'interrupted'])
+      expect(callOutcomeKey(ended(me, reason), me)).toBe(callOutcomeKey(ended(me, reason), other))
+    expect(callOutcomeKey({ caller_id: me, status: 'in_progress' }, me)).toBe('reason.in_progress')
+  })
+
+  it('gives a face check that never judged a face a reason, not "Analysing…"', () => {
+    expect(reportVerdict({ peakLevel: 'high', shareByLevel: { high: 0.2, low: 0.8 } })).toEqual({
+      judged: true,
+      level: 'high',
+    })
+    expect(reportVerdict({ peakLevel: 'analysing', shareByLevel: { no_face: 1 } })).toEqual({
+      judged: false,
+      why: 'no_face',
+    })
+    expect(
+      reportVerdict({
+        peakLevel: 'analysing',
+        shareByLevel: { no_face: 0.2, insufficient_quality: 0.7 },
+      }),
+    ).toEqual({ judged: false, why: 'insufficient_quality' })
+    expect(reportVerdict({ peakLevel: 'analysing', shareByLevel: {} })).toEqual({
+      judged: false,
+      why: 'too_short',
+    })
+    for (const language of ['en', 'zh-CN'] as const) {
+      const i18n = createI18n(language)
+      for (const why of ['no_face', 'insufficient_quality', 'too_short']) {
+        const text = i18n.t('security.report.noVerdict', {
+          why: i18n.t(`security.report.why.${why}`),
+        })
+        expect(text).not.toMatch(/security\.|Analysing|分析中/)
+      }
+    }
   })
 })

@@ -38,3 +38,16 @@ export function formatDateTime(iso: string, language: string): string {
   if (Number.isNaN(date.getTime())) return iso
   return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(date)
 }
+
+/**
+ * The history row's outcome, as the person reading it saw the call: an unanswered call is "Missed"
+ * only for the callee (the caller reads "No answer"); every other outcome reads the same on both
+ * sides, a cancelled call included.
+ */
+export function callOutcomeKey(
+  call: { caller_id: string; status: string; end_reason?: string },
+  selfId: string,
+): string {
+  const reason = call.end_reason ?? call.status
+  return reason === 'missed' && call.caller_id === selfId ? 'reason.unanswered' : `reason.${reason}`
+}

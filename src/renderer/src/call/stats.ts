@@ -26,14 +26,33 @@ type Stat = Record<string, unknown> & { type: string; id: string }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null)
 
-/** good / fair / poor from round-trip time and loss (ITU-T G.114-ish thresholds). */
-export function classifyQuality(rttMs: number | null, lossPct: number | null): QualityLevel {
+/** Best to worst: a sample is as good as its worst part. */
+const QUALITY_ORDER: readonly QualityLevel[] = ['good', 'fair', 'poor']
+
+/**
+ * Received video frame rate (fps) at or above which motion looks smooth (good) and still usable
+ * (fair); below the second it is a slide show, whatever the network says.
+ */
+export const FPS_GOOD = 15
+export const FPS_FAIR = 8
+
+/**
+ * good / fair / poor from round-trip time and loss (ITU-T G.114-ish thresholds) and, when video
+ * is received, its frame rate: a call at 3 fps is not "good" on a fast network.
+ */
+export function classifyQuality(
+  rttMs: number | null,
+  lossPct: number | null,
+  fps: number | null = null,
+): QualityLevel {
   if (rttMs === null && lossPct === null) return 'unknown'
   const rtt = rttMs ?? 0
   const loss = lossPct ?? 0
-  if (rtt <= 150 && loss < 2) return 'good'
-  if (rtt <= 400 && loss < 8) return 'fair'
-  return 'poor'
+  const network: QualityLevel =
+    rtt <= 150 && loss < 2 ? 'good' : rtt <= 400 && loss < 8 ? 'fair' : 'poor'
+  if (fps === null) return network
+  const video: QualityLevel = fps >= FPS_GOOD ? 'good' : fps >= FPS_FAIR ? 'fair' : 'poor'
+  return QUALITY_ORDER.indexOf(video) > QUALITY_ORDER.indexOf(network) ? video : network
 }
 
 /** Reads one `getStats()` report into a sample; pure, so it is unit-tested with plain objects. */
@@ -95,7 +114,7 @@ export function summariseStats(
       width,
       height,
       fps,
-      level: classifyQuality(rttMs, lossPct),
+      level: classifyQuality(rttMs, lossPct, fps),
     },
     counters,
   }

@@ -15,6 +15,7 @@ import { HISTORY_PAGE_SIZE } from '../store/slices/history.js'
 import type { CallNotice, CallSummary, DeviceError } from '../store/slices/call.js'
 import { otherParty, nameOf } from '../store/selectors.js'
 import { ApiClient, ApiError, normaliseServerUrl } from '../signaling/api-client.js'
+import { usernameProblem } from './username-rule.js'
 import { WsClient, socketUrl, type SocketFactory } from '../signaling/ws-client.js'
 import { CallSession, type RoomTransport } from '../call/call-session.js'
 import { buildIceServers } from '../call/ice-servers.js'
@@ -133,6 +134,8 @@ export class AppController {
     const s = this.store.getState()
     s.authStarted()
     try {
+      const problem = input.mode === 'register' ? usernameProblem(input.username) : null
+      if (problem) throw new ApiError(problem, 'This username is not allowed')
       const base = normaliseServerUrl(input.serverUrl)
       const api = this.makeApi(base)
       await api.probe()
@@ -768,14 +771,20 @@ export class AppController {
         quality: s.quality,
       }
     } else if (peer) {
+      // A call the caller cancelled reads "cancelled" on both sides, as in history; not "missed".
+      const cancelled = wasIncoming && reason === 'cancelled'
       const kind: CallNotice['kind'] = wasIncoming
-        ? 'missed'
+        ? cancelled
+          ? 'cancelledByCaller'
+          : 'missed'
         : (UNANSWERED_NOTICE[reason] ?? 'failed')
       notice = { kind, peerName: nameOf(peer), at: Date.now() }
       if (wasIncoming) {
         void this.platform.notify({
-          title: this.deps.t('notify.missedTitle'),
-          body: this.deps.t('notify.missedBody', { name: nameOf(peer) }),
+          title: this.deps.t(cancelled ? 'notify.cancelledTitle' : 'notify.missedTitle'),
+          body: this.deps.t(cancelled ? 'notify.cancelledBody' : 'notify.missedBody', {
+            name: nameOf(peer),
+          }),
           tag: `call-${call?.id ?? 0}`,
         })
       }

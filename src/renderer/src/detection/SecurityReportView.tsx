@@ -7,6 +7,7 @@ import type { ReactElement } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { SecurityReport } from '../../../shared/detection.js'
 import { reportShares, useSecurityReport } from './report-store.js'
+import { reportVerdict } from './report-verdict.js'
 
 export function SecurityReportView(props: {
   report: SecurityReport
@@ -14,7 +15,10 @@ export function SecurityReportView(props: {
 }): ReactElement {
   const { report, compact = false } = props
   const { t } = useTranslation()
-  const peak = t(`security.level.${report.peakLevel}`)
+  const verdict = reportVerdict(report)
+  const peak = verdict.judged
+    ? t(`security.level.${verdict.level}`)
+    : t('security.report.noVerdict', { why: t(`security.report.why.${verdict.why}`) })
   const shares = reportShares(report)
     .map((s) =>
       t('security.report.share', { level: t(`security.level.${s.level}`), percent: s.percent }),

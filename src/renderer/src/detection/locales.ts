@@ -30,9 +30,9 @@ const en = {
     },
     reasons: {
       web_remote_page:
-        'this page does not come from this computer. Open Veracall at the http://localhost address that `npm start` prints, so the video is analysed on this device.',
+        'this page does not come from this computer. Open Veracall at the http://localhost address that npm start prints, so the video is analysed on this device.',
       web_bridge_unreachable:
-        'this server runs no face-check detector. Start Veracall with `npm start` (with the model in resources/models) to use it.',
+        'this server runs no face-check detector. Start Veracall with npm start (with the model in resources/models) to use it.',
     },
     local: 'Analysed on this device; no video leaves it.',
     model: 'Model: {{name}} {{version}}',
@@ -63,6 +63,12 @@ const en = {
       title: 'Face check report',
       short: 'Face check',
       peak: 'Highest level',
+      noVerdict: 'No verdict: {{why}}',
+      why: {
+        no_face: 'no face was seen',
+        insufficient_quality: 'the face was too unclear to check',
+        too_short: 'too little video to judge',
+      },
       shares: 'Time at each level',
       share: '{{level}}: {{percent}} %',
       model: 'Model',
@@ -104,9 +110,9 @@ const zhCN: Strings = {
     },
     reasons: {
       web_remote_page:
-        '此页面不是由本机提供的。请用 `npm start` 打印的 http://localhost 地址打开 Veracall，视频才会在本设备上分析。',
+        '此页面不是由本机提供的。请用 npm start 打印的 http://localhost 地址打开 Veracall，视频才会在本设备上分析。',
       web_bridge_unreachable:
-        '此服务器没有运行面部检测器。请用 `npm start` 启动 Veracall（模型位于 resources/models）后再使用。',
+        '此服务器没有运行面部检测器。请用 npm start 启动 Veracall（模型位于 resources/models）后再使用。',
     },
     local: '在本设备上分析，视频不会离开本设备。',
     model: '模型：{{name}} {{version}}',
@@ -135,6 +141,12 @@ const zhCN: Strings = {
       title: '面部检测报告',
       short: '面部检测',
       peak: '最高等级',
+      noVerdict: '无结论：{{why}}',
+      why: {
+        no_face: '没有看到人脸',
+        insufficient_quality: '人脸太模糊，无法检测',
+        too_short: '视频太短，无法判断',
+      },
       shares: '各等级时间占比',
       share: '{{level}}：{{percent}}%',
       model: '模型',

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { useApp, useController } from '../app/context.js'
 import { Avatar } from '../components/Avatar.js'
 import { Icon } from '../components/Icon.js'
-import { formatDateTime, formatDuration, requestErrorText } from '../app/format.js'
+import { callOutcomeKey, formatDateTime, formatDuration, requestErrorText } from '../app/format.js'
 import { nameOf, otherParty, selectHistoryPages } from '../store/selectors.js'
 import { CallSecurityReport } from '../detection/SecurityReportView.js'
 
@@ -71,7 +71,7 @@ export function HistoryScreen(): ReactElement {
                       <Icon name={outgoing ? 'outgoing' : 'incoming'} size={14} />
                       {outgoing ? t('history.outgoing') : t('history.incoming')} ·{' '}
                       <Icon name={call.call_type === 'video' ? 'video' : 'phone'} size={14} />
-                      {t(`reason.${reason}`)}
+                      {t(callOutcomeKey(call, self))}
                     </span>
                     <CallSecurityReport callId={call.id} compact />
                   </span>

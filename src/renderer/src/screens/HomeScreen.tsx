@@ -73,7 +73,13 @@ export function HomeScreen(): ReactElement {
       </header>
       {notice && (
         <div className={`notice notice-${notice.kind}`} role="status" data-notice={notice.kind}>
-          <Icon name={notice.kind === 'missed' ? 'incoming' : 'phoneOff'} />
+          <Icon
+            name={
+              notice.kind === 'missed' || notice.kind === 'cancelledByCaller'
+                ? 'incoming'
+                : 'phoneOff'
+            }
+          />
           <span>
             {callError === 'media'
               ? t('notice.media')

@@ -32,6 +32,10 @@ export function IncomingCallScreen(): ReactElement {
           <Icon name={callType === 'video' ? 'video' : 'phone'} size={18} />
           {callType === 'video' ? t('incoming.video') : t('incoming.audio')}
         </p>
+        {/* Shown the moment Accept is pressed: the camera can take seconds to open. */}
+        <p className="muted ring-status" role="status" data-testid="accept-status">
+          {accepting ? t('incoming.connecting') : ''}
+        </p>
         <div className="ring-actions">
           <div className="ring-action">
             <button

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent, type ReactElement } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useApp, useController } from '../app/context.js'
 import { Icon } from '../components/Icon.js'
+import { USERNAME_RULE } from '../controller/username-rule.js'
 
 const KNOWN_ERRORS = new Set([
   'unreachable',
@@ -9,6 +10,8 @@ const KNOWN_ERRORS = new Set([
   'not_veracall',
   'invalid_url',
   'invalid_credentials',
+  'username_chars',
+  'username_length',
   'username_taken',
   'invalid_input',
   'rate_limited',
@@ -48,7 +51,7 @@ export function SignInScreen(): ReactElement {
   const errorText = error
     ? KNOWN_ERRORS.has(error.code)
       ? // The origin a server's CORS_ORIGINS must list for this app (app://veracall, or the page's).
-        t(`auth.errors.${error.code}`, { origin: window.location.origin })
+        t(`auth.errors.${error.code}`, { origin: window.location.origin, ...USERNAME_RULE })
       : t('auth.errors.generic', { message: error.message })
     : null
 
@@ -122,11 +125,11 @@ export function SignInScreen(): ReactElement {
                 onChange={(e) => setUsername(e.target.value)}
                 aria-describedby={mode === 'register' ? `${ids}-user-hint` : undefined}
                 required
-                minLength={3}
-                maxLength={32}
+                minLength={USERNAME_RULE.min}
+                maxLength={USERNAME_RULE.max}
               />
               {mode === 'register' && (
-                <small id={`${ids}-user-hint`}>{t('auth.usernameHint')}</small>
+                <small id={`${ids}-user-hint`}>{t('auth.usernameHint', USERNAME_RULE)}</small>
               )}
             </div>
             {mode === 'register' && (

@@ -25,7 +25,8 @@ const en = {
     server: 'Server',
     serverHint: 'The Veracall server to use. Keep the default unless you host your own.',
     username: 'Username',
-    usernameHint: '3–32 letters, digits, dots, dashes or underscores',
+    usernameHint:
+      '{{min}}–{{max}} characters: Latin letters (a–z), digits, dots, dashes or underscores',
     password: 'Password',
     passwordHint: 'At least 8 characters',
     displayName: 'Display name',
@@ -43,7 +44,11 @@ const en = {
       invalid_url: 'That does not look like a server address (e.g. https://calls.example.org).',
       invalid_credentials: 'Wrong username or password.',
       username_taken: 'That username is taken. Pick another one.',
-      invalid_input: 'Please check the fields: username 3–32 characters, password at least 8.',
+      invalid_input:
+        'Please check the fields: a username of 3–32 Latin letters (a–z), digits, dots, dashes or underscores; a password of at least 8 characters.',
+      username_chars:
+        'A username can use only Latin letters (a–z, A–Z), digits, dots, dashes and underscores. Your display name can be written in any language.',
+      username_length: 'A username has {{min}} to {{max}} characters.',
       rate_limited: 'Too many attempts. Wait a minute and try again.',
       generic: 'Something went wrong: {{message}}',
     },
@@ -82,6 +87,7 @@ const en = {
     declined: '{{name}} declined the call',
     unanswered: '{{name}} did not answer',
     cancelled: 'Call to {{name}} cancelled',
+    cancelledByCaller: '{{name}} cancelled the call',
     busy: '{{name}} is in another call',
     failed: 'The call with {{name}} could not be set up',
     media: 'Camera or microphone unavailable. Allow access and try again.',
@@ -93,6 +99,7 @@ const en = {
     audio: 'Audio call',
     accept: 'Accept',
     decline: 'Decline',
+    connecting: 'Connecting…',
   },
   outgoing: {
     calling: 'Calling {{name}}…',
@@ -175,6 +182,7 @@ const en = {
     cancelled: 'Cancelled',
     declined: 'Declined',
     missed: 'Missed',
+    unanswered: 'No answer',
     interrupted: 'Interrupted',
     failed: 'Failed',
     in_progress: 'In progress',
@@ -279,6 +287,8 @@ const en = {
     incomingAudio: '{{name}} is calling you',
     missedTitle: 'Missed call',
     missedBody: 'You missed a call from {{name}}',
+    cancelledTitle: 'Call cancelled',
+    cancelledBody: '{{name}} called you and cancelled the call',
   },
 }
 

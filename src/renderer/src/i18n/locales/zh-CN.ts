@@ -24,7 +24,7 @@ const zhCN: Messages = {
     server: '服务器',
     serverHint: '要使用的 Veracall 服务器。除非你自建服务器，否则保持默认即可。',
     username: '用户名',
-    usernameHint: '3–32 个字母、数字、点、短横线或下划线',
+    usernameHint: '{{min}}–{{max}} 个字符：拉丁字母（a–z）、数字、点、短横线或下划线',
     password: '密码',
     passwordHint: '至少 8 个字符',
     displayName: '显示名称',
@@ -41,7 +41,11 @@ const zhCN: Messages = {
       invalid_url: '这看起来不是服务器地址（例如 https://calls.example.org）。',
       invalid_credentials: '用户名或密码错误。',
       username_taken: '该用户名已被占用，请换一个。',
-      invalid_input: '请检查填写内容：用户名 3–32 个字符，密码至少 8 个字符。',
+      invalid_input:
+        '请检查填写内容：用户名为 3–32 个拉丁字母（a–z）、数字、点、短横线或下划线；密码至少 8 个字符。',
+      username_chars:
+        '用户名只能使用拉丁字母（a–z、A–Z）、数字、点、短横线和下划线。显示名称可以使用任何语言的文字。',
+      username_length: '用户名长度为 {{min}} 到 {{max}} 个字符。',
       rate_limited: '尝试次数过多，请稍等一分钟再试。',
       generic: '出现问题：{{message}}',
     },
@@ -80,6 +84,7 @@ const zhCN: Messages = {
     declined: '{{name}} 拒绝了通话',
     unanswered: '{{name}} 无人接听',
     cancelled: '已取消呼叫 {{name}}',
+    cancelledByCaller: '{{name}} 已取消呼叫',
     busy: '{{name}} 正在通话中',
     failed: '与 {{name}} 的通话无法建立',
     media: '摄像头或麦克风不可用。请允许访问后重试。',
@@ -91,6 +96,7 @@ const zhCN: Messages = {
     audio: '语音通话',
     accept: '接听',
     decline: '拒绝',
+    connecting: '正在连接…',
   },
   outgoing: {
     calling: '正在呼叫 {{name}}…',
@@ -172,6 +178,7 @@ const zhCN: Messages = {
     cancelled: '已取消',
     declined: '已拒绝',
     missed: '未接听',
+    unanswered: '对方未接听',
     interrupted: '已中断',
     failed: '失败',
     in_progress: '进行中',
@@ -272,6 +279,8 @@ const zhCN: Messages = {
     incomingAudio: '{{name}} 正在呼叫你',
     missedTitle: '未接来电',
     missedBody: '你有一个来自 {{name}} 的未接来电',
+    cancelledTitle: '呼叫已取消',
+    cancelledBody: '{{name}} 呼叫了你，随后取消了呼叫',
   },
 }
 

@@ -19,7 +19,7 @@ export interface CallSummary {
 }
 
 export interface CallNotice {
-  kind: 'declined' | 'missed' | 'cancelled' | 'busy' | 'failed' | 'unanswered'
+  kind: 'declined' | 'missed' | 'cancelled' | 'cancelledByCaller' | 'busy' | 'failed' | 'unanswered'
   peerName: string
   at: number
 }
