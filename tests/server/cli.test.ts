@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs'
@@ -71,8 +72,8 @@ interface Run {
 
 let dbCount = 0
 /** The bin with only the variables given (and PATH), its working directory a temp dir. */
-function runBin(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [BIN], {
+function runBin(env: Record<string, string>, bin = BIN): Run {
+  const child = spawn(process.execPath, [bin], {
     cwd: work,
     env: {
       PATH: process.env.PATH ?? '',
@@ -316,4 +317,72 @@ describe('veracall-signaling bin', () => {
     expect(await exitWithinGrace(run)).toEqual({ code: 0, signal: null })
     expect(run.output()).toContain('shutting down')
   })
+})
+
+/**
+ * The package as `npm pack` makes it, unpacked into a project's node_modules the way
+ * `npm install ./veracall-signaling-0.1.0.tgz` leaves it, with its dependencies linked from this
+ * workspace (no registry, no native rebuild) and no TypeScript anywhere it could resolve.
+ */
+function installPacked(): string {
+  const dest = mkdtempSync(join(work, 'packed-'))
+  const pack = spawnSync(
+    'npm',
+    ['pack', '-w', 'veracall-signaling', '--ignore-scripts', '--json', '--pack-destination', dest],
+    { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+  )
+  expect(pack.status, pack.stderr).toBe(0)
+  const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[]
+  if (!info) throw new Error('npm pack printed nothing')
+  const files = info.files.map((f) => f.path)
+  expect(files).toEqual(expect.arrayContaining(['bin/veracall-signaling.js', 'dist/server.js']))
+  const project = join(dest, 'project')
+  const installed = join(project, 'node_modules', 'veracall-signaling')
+  mkdirSync(installed, { recursive: true })
+  const untar = spawnSync('tar', [
+    'xzf',
+    join(dest, info.filename),
+    '-C',
+    installed,
+    '--strip-components=1',
+  ])
+  expect(untar.status).toBe(0)
+  const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>
+  }
+  for (const dep of Object.keys(manifest.dependencies)) {
+    mkdirSync(join(project, 'node_modules', dep, '..'), { recursive: true })
+    symlinkSync(join(ROOT, 'node_modules', dep), join(project, 'node_modules', dep))
+  }
+  return installed
+}
+
+describe('installed from a packed tarball (item 18)', () => {
+  it('runs the dist/ it carries: no build step, no TypeScript', async () => {
+    const installed = installPacked()
+    expect(() => createRequire(join(installed, 'package.json')).resolve('typescript')).toThrow()
+    const port = await freePort()
+    const run = runBin(
+      { NODE_ENV: 'development', PORT: String(port) },
+      join(installed, 'bin', 'veracall-signaling.js'),
+    )
+    expect(await healthy(run, port)).toMatchObject({ status: 'ok', service: 'veracall-signaling' })
+    run.child.kill('SIGTERM')
+    expect(await exitWithinGrace(run)).toEqual({ code: 0, signal: null })
+    expect(run.output()).not.toContain('built dist/')
+  }, 90_000)
+
+  it('without dist/ and TypeScript, says what to do instead of a stack trace', async () => {
+    const installed = installPacked()
+    rmSync(join(installed, 'dist'), { recursive: true })
+    const run = runBin(
+      { NODE_ENV: 'development', PORT: String(await freePort()) },
+      join(installed, 'bin', 'veracall-signaling.js'),
+    )
+    const { code } = await exitWithinGrace(run)
+    expect(code).toBe(1)
+    expect(run.output()).toContain('dist/ is missing')
+    expect(run.output()).toContain('npm ci')
+    expect(run.output()).not.toMatch(/\n\s+at /)
+  }, 90_000)
 })
