@@ -1,11 +1,15 @@
 /**
  * `npm run bench:signaling`: a bounded loopback load against the project's signaling server and,
  * in the same run, against bare baselines (a `ws` relay, a Fastify hello route). Each server runs
- * in its own child process (its RSS alone, its own event loop); this process only generates load.
+ * in its own child process (its RSS and CPU alone, its own event loop); this process only generates
+ * load. Targets are measured in short alternating slices (A B, B A, …) so that a change in the
+ * machine's load hits them alike, and every throughput is printed with the server CPU it cost per
+ * operation (the child's process.cpuUsage), as a median over the slices with its range.
  * Prints a table and a final JSON line. Not a test: the figures depend on the machine.
  *
- * Knobs (environment): BENCH_ROOMS (200), BENCH_DURATION_S (10), BENCH_IDLE_SOCKETS (2000),
- * BENCH_HTTP_DURATION_S (5), BENCH_CPU_PROF=<dir> (profile the project's server with --cpu-prof).
+ * Knobs (environment): BENCH_ROUNDS (5 slices per target), BENCH_SLICE_S (2), BENCH_ROOMS (200),
+ * BENCH_IDLE_SOCKETS (2000), BENCH_ONLY=relay|rest|idle|login (one part), BENCH_CPU_PROF=<dir>
+ * (profile the project's server with --cpu-prof). The whole run is capped at BENCH_MAX_S (900).
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -14,7 +18,7 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AuthResponse } from 'veracall-signaling/protocol'
 import { startChildTarget, type ChildTarget } from './lib/child-target.js'
-import { helloRoute, startEndCycle, usersMe, type HttpResult } from './lib/http-load.js'
+import { helloRoute, run, startEndCycle, usersMe } from './lib/http-load.js'
 import {
   api,
   bareRooms,
@@ -24,24 +28,39 @@ import {
   shed,
   startCalls,
 } from './lib/rest-setup.js'
+import {
+  alternate,
+  cpuRatio,
+  rateRatio,
+  spread,
+  type SliceTarget,
+  type Spread,
+  type TargetFigures,
+} from './lib/slices.js'
 import type { MemorySample, TargetSpec } from './lib/target-protocol.js'
-import { closeRooms, openRooms, percentile, pingPong, type PingPongResult } from './lib/ws-load.js'
+import { closeRooms, openRooms, percentile, pingPong, type OpenRoom } from './lib/ws-load.js'
 
 const num = (name: string, fallback: number): number => {
   const value = Number(process.env[name])
   return Number.isFinite(value) && value > 0 ? value : fallback
 }
 
+const PARTS = ['relay', 'rest', 'idle', 'login'] as const
+type Part = (typeof PARTS)[number]
+const only = process.env.BENCH_ONLY as Part | undefined
+if (only !== undefined && !PARTS.includes(only))
+  throw new Error(`BENCH_ONLY must be one of ${PARTS.join(', ')}`)
+const runs = (part: Part): boolean => only === undefined || only === part
+
 const PLAN = {
+  rounds: num('BENCH_ROUNDS', 5),
+  sliceS: num('BENCH_SLICE_S', 2),
   rooms: num('BENCH_ROOMS', 200),
-  warmupS: 2,
-  durationS: num('BENCH_DURATION_S', 10),
   sdpBytes: 1024,
   idleSockets: num('BENCH_IDLE_SOCKETS', 2000),
-  httpWarmupS: 1,
-  httpDurationS: num('BENCH_HTTP_DURATION_S', 5),
   httpConnections: 32,
   logins: 20,
+  maxS: num('BENCH_MAX_S', 900),
 }
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF
 
@@ -71,8 +90,8 @@ function veracallSpec(scryptLog2N: number | undefined): Extract<TargetSpec, { ki
       HOST: '127.0.0.1',
       PORT: '0',
       LOG_LEVEL: 'warn',
-      // The load saturates the server on purpose: measure capacity, not @fastify/under-pressure's
-      // 503s (which the REST figures would count as failures anyway).
+      // The load saturates the server on purpose: measure capacity, not load shedding's 503s
+      // (which the REST figures would count as failures anyway).
       SHED_LOAD: 'off',
       ...LOAD_RATE_LIMITS,
       ...(scryptLog2N !== undefined && { SCRYPT_LOG2_N: String(scryptLog2N) }),
@@ -82,64 +101,170 @@ function veracallSpec(scryptLog2N: number | undefined): Extract<TargetSpec, { ki
 }
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`)
-const mb = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits))
 
-async function withTarget<T>(
-  spec: TargetSpec,
-  body: (target: ChildTarget) => Promise<T>,
-  profile = false,
+/** Every target started, so a failure or the time cap can stop them all. */
+const running = new Set<ChildTarget>()
+
+async function withTargets<T>(
+  specs: TargetSpec[],
+  body: (targets: ChildTarget[]) => Promise<T>,
+  profileFirst = false,
 ): Promise<T> {
-  const target = await startChildTarget(spec, profile ? CPU_PROF_DIR : undefined)
+  const targets: ChildTarget[] = []
   try {
-    return await body(target)
+    for (const [i, spec] of specs.entries()) {
+      const target = await startChildTarget(
+        spec,
+        profileFirst && i === 0 ? CPU_PROF_DIR : undefined,
+      )
+      running.add(target)
+      targets.push(target)
+    }
+    return await body(targets)
   } finally {
-    await target.stop()
+    for (const target of targets) {
+      await target.stop()
+      running.delete(target)
+    }
   }
 }
 
-interface RelayFigures extends PingPongResult {
-  rssMb: number
+/** A relay slice: every room ping-pongs for `seconds`; ops are the relayed messages received. */
+function relaySlice(name: string, server: ChildTarget, open: OpenRoom[]): SliceTarget {
+  return {
+    name,
+    server,
+    run: async (seconds) => {
+      const result = await pingPong(open, {
+        warmupMs: 0,
+        durationMs: seconds * 1000,
+        sdpBytes: PLAN.sdpBytes,
+      })
+      rtts.set(name, [...(rtts.get(name) ?? []), result.rttMs.p50])
+      return { ops: result.messages, seconds: result.seconds, failures: result.failures }
+    },
+  }
+}
+/** Median per-slice round-trip p50 by relay target. */
+const rtts = new Map<string, number[]>()
+
+/** An HTTP slice: autocannon for `seconds`; ops are the 2xx answers (a 503 would flatter the rate). */
+function httpSlice(
+  name: string,
+  server: ChildTarget,
+  options: () => Parameters<typeof run>[0],
+  prepare?: () => Promise<void>,
+): SliceTarget {
+  return {
+    name,
+    server,
+    ...(prepare && { prepare }),
+    run: async (seconds) => {
+      const result = await run({ ...options(), duration: seconds })
+      return {
+        ops: result.requestsPerSecond * seconds,
+        seconds,
+        failures: result.non2xx + result.errors,
+      }
+    },
+  }
 }
 
-async function relayRun(target: ChildTarget, rooms: Awaited<ReturnType<typeof startCalls>>) {
-  const open = await openRooms(target.wsUrl, rooms)
-  const result = await pingPong(open, {
-    warmupMs: PLAN.warmupS * 1000,
-    durationMs: PLAN.durationS * 1000,
-    sdpBytes: PLAN.sdpBytes,
-  })
-  // RSS as the load left it (no GC): what the server held while relaying.
-  const { rss } = await target.memory(false)
-  await closeRooms(open)
-  return { ...result, rssMb: mb(rss) } satisfies RelayFigures
+/** One untimed slice per target (JIT, connection pools, buffers), then the measured rounds. */
+async function measure(targets: SliceTarget[]): Promise<TargetFigures[]> {
+  await alternate(targets, { rounds: 1, sliceS: 1 })
+  return alternate(targets, { rounds: PLAN.rounds, sliceS: PLAN.sliceS })
+}
+
+async function relayPart(): Promise<{ veracall: TargetFigures; bare: TargetFigures }> {
+  const setupSpec = veracallSpec(SETUP_SCRYPT_LOG2_N)
+  return withTargets(
+    [setupSpec, { kind: 'bare-ws' }],
+    async ([project, bare]) => {
+      if (!project || !bare) throw new Error('targets did not start')
+      log(`    effective ws config: ${JSON.stringify(project.config?.ws)}`)
+      const users = await registerUsers(project.url, PLAN.rooms * 2, 'relay')
+      const openProject = await openRooms(project.wsUrl, await startCalls(project.url, users))
+      const openBare = await openRooms(bare.wsUrl, bareRooms(PLAN.rooms))
+      try {
+        const [veracall, bareFigures] = await measure([
+          relaySlice('veracall', project, openProject),
+          relaySlice('bare ws relay', bare, openBare),
+        ])
+        return { veracall: veracall as TargetFigures, bare: bareFigures as TargetFigures }
+      } finally {
+        await closeRooms(openProject)
+        await closeRooms(openBare)
+      }
+    },
+    true,
+  )
+}
+
+async function restPart(): Promise<Record<'hello' | 'usersMe' | 'startEnd', TargetFigures>> {
+  return withTargets(
+    [veracallSpec(SETUP_SCRYPT_LOG2_N), { kind: 'bare-fastify' }],
+    async ([project, bare]) => {
+      if (!project || !bare) throw new Error('targets did not start')
+      const [me] = (await registerUsers(project.url, 1, 'me')) as [AuthResponse]
+      const pairUsers = await registerUsers(project.url, PLAN.httpConnections * 2, 'rest')
+      const pairs = Array.from(
+        { length: PLAN.httpConnections },
+        (_, i) => [pairUsers[2 * i], pairUsers[2 * i + 1]] as [AuthResponse, AuthResponse],
+      )
+      const cycle = startEndCycle(project.url, pairs)
+      const connections = PLAN.httpConnections
+      const [hello, usersMeFigures, startEnd] = await measure([
+        httpSlice('bare Fastify GET /hello', bare, () => ({
+          ...helloRoute(bare.url),
+          connections,
+        })),
+        httpSlice('GET /api/v1/users/me', project, () => ({
+          ...usersMe(project.url, me.token),
+          connections,
+        })),
+        httpSlice('POST calls/start + calls/end mix', project, cycle.options, cycle.prepare),
+      ])
+      return {
+        hello: hello as TargetFigures,
+        usersMe: usersMeFigures as TargetFigures,
+        startEnd: startEnd as TargetFigures,
+      }
+    },
+  )
 }
 
 interface IdleFigures {
   sockets: number
-  before: MemorySample
-  after: MemorySample
   kbPerSocket: number
   heapKbPerSocket: number
 }
 
-async function idleRun(
-  target: ChildTarget,
-  rooms: Awaited<ReturnType<typeof startCalls>>,
-): Promise<IdleFigures> {
+async function idleRun(target: ChildTarget, rooms: Awaited<ReturnType<typeof startCalls>>) {
   const before = await target.memory(true)
   const open = await openRooms(target.wsUrl, rooms)
   await new Promise((resolve) => setTimeout(resolve, 1000))
   const after = await target.memory(true)
   const sockets = open.length * 2
   await closeRooms(open)
-  return {
-    sockets,
-    before,
-    after,
-    kbPerSocket: round((after.rss - before.rss) / 1024 / sockets, 1),
-    heapKbPerSocket: round((after.heapUsed - before.heapUsed) / 1024 / sockets, 1),
-  }
+  const perSocket = (key: keyof MemorySample): number =>
+    round((after[key] - before[key]) / 1024 / sockets, 1)
+  return { sockets, kbPerSocket: perSocket('rss'), heapKbPerSocket: perSocket('heapUsed') }
+}
+
+async function idlePart(): Promise<{ veracall: IdleFigures; bare: IdleFigures }> {
+  const idleRooms = Math.ceil(PLAN.idleSockets / 2)
+  const veracall = await withTargets([veracallSpec(SETUP_SCRYPT_LOG2_N)], async ([target]) => {
+    if (!target) throw new Error('target did not start')
+    const users = await registerUsers(target.url, idleRooms * 2, 'idle')
+    return idleRun(target, await startCalls(target.url, users))
+  })
+  const bare = await withTargets([{ kind: 'bare-ws' }], async ([target]) => {
+    if (!target) throw new Error('target did not start')
+    return idleRun(target, bareRooms(idleRooms))
+  })
+  return { veracall, bare }
 }
 
 /** The hash as stored, `scrypt$<log2 N>$<r>$<p>$…`, so the cost reported is the one actually used. */
@@ -162,13 +287,14 @@ function storedScryptCost(dbPath: string): { N: number; r: number; p: number } {
   }
 }
 
-async function loginRun(): Promise<{
+async function loginPart(): Promise<{
   scrypt: { N: number; r: number; p: number }
   msPerLogin: { p50: number; mean: number }
   loginsPerSecondConcurrent4: number
 }> {
   const spec = veracallSpec(undefined)
-  return withTarget(spec, async (target) => {
+  return withTargets([spec], async ([target]) => {
+    if (!target) throw new Error('target did not start')
     const [user] = (await registerUsers(target.url, 1, 'login')) as [AuthResponse]
     const login = async (): Promise<number> => {
       const started = performance.now()
@@ -197,170 +323,145 @@ async function loginRun(): Promise<{
   })
 }
 
-const httpRow = (r: HttpResult) => ({
-  rps: Math.round(r.requestsPerSecond),
-  p50Ms: r.latencyMs.p50,
-  p99Ms: r.latencyMs.p99,
-  non2xx: r.non2xx,
-  shed503: r.shed503,
-  errors: r.errors,
+const fmt = (s: Spread, digits = 0): string =>
+  `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}–${s.max.toFixed(digits)}]`
+const fmtRatio = (s: Spread): string => `${fmt(s, 2)}×`
+
+function table(rows: TargetFigures[], unit: string): string[] {
+  return [
+    `${'target'.padEnd(34)}${`${unit} median [range]`.padStart(26)}${'server CPU µs/op'.padStart(24)}${'cores'.padStart(8)}${'fail'.padStart(6)}`,
+    ...rows.map(
+      (r) =>
+        `${r.name.padEnd(34)}${fmt(r.rate).padStart(26)}${fmt(r.cpuUsPerOp, 1).padStart(24)}${r.cpuCores.median.toFixed(2).padStart(8)}${String(r.failures).padStart(6)}`,
+    ),
+  ]
+}
+
+const summary = (f: TargetFigures) => ({
+  rate: roundSpread(f.rate),
+  cpuUsPerOp: roundSpread(f.cpuUsPerOp, 1),
+  cpuCores: roundSpread(f.cpuCores, 2),
+  failures: f.failures,
 })
 
 async function main(): Promise<void> {
   const started = Date.now()
-  const setupSpec = veracallSpec(SETUP_SCRYPT_LOG2_N)
   log(
     `veracall signaling bench: ${cpus().length} CPUs, load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   )
-  log(`plan: ${JSON.stringify(PLAN)}`)
+  log(`plan: ${JSON.stringify({ ...PLAN, only: only ?? 'all' })}`)
+  const shown = veracallSpec(SETUP_SCRYPT_LOG2_N)
   log(
-    `server env: ${JSON.stringify({ ...setupSpec.env, JWT_SECRET: '<random 48 bytes>', DB_PATH: `${workDir}/signaling-N.db` })}`,
+    `server env: ${JSON.stringify({ ...shown.env, JWT_SECRET: '<random 48 bytes>', DB_PATH: `${workDir}/signaling-N.db` })}`,
   )
   log(`server ws limits overridden: ${JSON.stringify(LOAD_WS_LIMITS)} (others default)`)
 
-  // (a) relay ping-pong + (c) REST on the project's server.
-  log(`(a) veracall: ${PLAN.rooms} rooms = ${PLAN.rooms * 2} sockets …`)
-  const project = await withTarget(
-    setupSpec,
-    async (target) => {
-      log(`    effective ws config: ${JSON.stringify(target.config?.ws)}`)
-      const users = await registerUsers(target.url, PLAN.rooms * 2, 'relay')
-      const rooms = await startCalls(target.url, users)
-      const relay = await relayRun(target, rooms)
-      log(`(c) veracall REST …`)
-      const me = await usersMe(
-        target.url,
-        (users[0] as AuthResponse).token,
-        PLAN.httpWarmupS,
-        PLAN.httpDurationS,
-      )
-      const pairUsers = await registerUsers(target.url, PLAN.httpConnections * 2, 'rest')
-      const pairs = Array.from(
-        { length: PLAN.httpConnections },
-        (_, i) => [pairUsers[2 * i], pairUsers[2 * i + 1]] as [AuthResponse, AuthResponse],
-      )
-      const startEnd = await startEndCycle(
-        target.url,
-        pairs,
-        PLAN.httpWarmupS,
-        PLAN.httpDurationS,
-      )()
-      return { relay, me, startEnd }
-    },
-    true,
-  )
+  const lines: string[] = ['']
+  const json: Record<string, unknown> = { bench: 'signaling', plan: PLAN }
+  const goals: Record<string, boolean> = {}
+  const sliceNote = `${PLAN.rounds} alternating ${PLAN.sliceS} s slices per target`
 
-  log(`(a) bare ws relay …`)
-  const bareRelay = await withTarget({ kind: 'bare-ws' }, (target) =>
-    relayRun(target, bareRooms(PLAN.rooms)),
-  )
-
-  log(`(c) bare Fastify hello …`)
-  const hello = await withTarget({ kind: 'bare-fastify' }, (target) =>
-    helloRoute(target.url, PLAN.httpWarmupS, PLAN.httpDurationS),
-  )
-
-  const idleRooms = Math.ceil(PLAN.idleSockets / 2)
-  log(`(b) veracall: ${idleRooms * 2} idle authenticated sockets …`)
-  const idle = await withTarget(veracallSpec(SETUP_SCRYPT_LOG2_N), async (target) => {
-    const users = await registerUsers(target.url, idleRooms * 2, 'idle')
-    const rooms = await startCalls(target.url, users)
-    return idleRun(target, rooms)
-  })
-  log(`(b) bare ws relay: ${idleRooms * 2} idle sockets …`)
-  const bareIdle = await withTarget({ kind: 'bare-ws' }, (target) =>
-    idleRun(target, bareRooms(idleRooms)),
-  )
-
-  log(`(d) login at the default scrypt cost …`)
-  const login = await loginRun()
-
-  const ratios = {
-    throughput: round(project.relay.messagesPerSecond / bareRelay.messagesPerSecond),
-    p50: round(project.relay.rttMs.p50 / bareRelay.rttMs.p50),
-    p99: round(project.relay.rttMs.p99 / bareRelay.rttMs.p99),
-    rss: round(project.relay.rssMb / bareRelay.rssMb),
-    usersMe: round(project.me.requestsPerSecond / hello.requestsPerSecond),
-    callsStartEnd: round(project.startEnd.requestsPerSecond / hello.requestsPerSecond),
+  if (runs('relay')) {
+    log(`(a) relay: veracall and a bare ws relay, ${PLAN.rooms} rooms each …`)
+    const relay = await relayPart()
+    const throughput = rateRatio(relay.veracall, relay.bare)
+    const cpu = cpuRatio(relay.veracall, relay.bare)
+    const p50 = (name: string): Spread => spread(rtts.get(name) ?? [])
+    goals.relayThroughputAtLeast0_9 = throughput.median >= 0.9
+    lines.push(
+      `(a) relay: ${PLAN.rooms} rooms, ${PLAN.sdpBytes} B sdp ping-pong, ${sliceNote}`,
+      ...table([relay.veracall, relay.bare], 'msg/s'),
+      `round trip p50 ms: veracall ${fmt(p50('veracall'), 2)}, bare ${fmt(p50('bare ws relay'), 2)}`,
+      `ratio veracall/bare: throughput ${fmtRatio(throughput)} (goal ≥0.9), server CPU per message ${fmtRatio(cpu)}`,
+      '',
+    )
+    json.relay = {
+      veracall: summary(relay.veracall),
+      bare: summary(relay.bare),
+      ratios: { throughput: roundSpread(throughput), cpuPerMessage: roundSpread(cpu) },
+    }
   }
-  const goals = {
-    throughputAtLeast0_9: ratios.throughput >= 0.9,
-    p99AtMost1_3: ratios.p99 <= 1.3,
+
+  if (runs('rest')) {
+    log(`(c) REST: bare Fastify hello, users/me, calls start+end …`)
+    const rest = await restPart()
+    const usersMeRatio = rateRatio(rest.usersMe, rest.hello)
+    const startEndRatio = rateRatio(rest.startEnd, rest.hello)
+    goals.usersMeAtLeast0_5 = usersMeRatio.median >= 0.5
+    goals.callsStartEndAtLeast0_5 = startEndRatio.median >= 0.5
+    lines.push(
+      `(c) REST: ${PLAN.httpConnections} connections, ${sliceNote}`,
+      ...table([rest.hello, rest.usersMe, rest.startEnd], 'req/s'),
+      `ratio to hello: users/me ${fmtRatio(usersMeRatio)} (goal ≥0.5), calls/start+end ${fmtRatio(startEndRatio)}; server CPU per request vs hello: users/me ${fmtRatio(cpuRatio(rest.usersMe, rest.hello))}, start+end ${fmtRatio(cpuRatio(rest.startEnd, rest.hello))}`,
+      '',
+    )
+    json.rest = {
+      hello: summary(rest.hello),
+      usersMe: summary(rest.usersMe),
+      callsStartEnd: summary(rest.startEnd),
+      ratios: {
+        usersMe: roundSpread(usersMeRatio),
+        callsStartEnd: roundSpread(startEndRatio),
+        usersMeCpuPerRequest: roundSpread(cpuRatio(rest.usersMe, rest.hello)),
+      },
+    }
+  }
+
+  if (runs('idle')) {
+    log(`(b) idle authenticated sockets: veracall, then a bare ws relay …`)
+    const idle = await idlePart()
     // RSS barely moves when the heap reuses pages freed after setup: judge on the larger figure.
-    idleKbPerSocketAtMost30: Math.max(idle.kbPerSocket, idle.heapKbPerSocket) <= 30,
-    usersMeAtLeast0_5: ratios.usersMe >= 0.5,
-    callsStartAtLeast0_5: ratios.callsStartEnd >= 0.5,
+    goals.idleKbPerSocketAtMost30 =
+      Math.max(idle.veracall.kbPerSocket, idle.veracall.heapKbPerSocket) <= 30
+    lines.push(
+      `(b) idle sockets: veracall ${idle.veracall.kbPerSocket} KB RSS/socket (${idle.veracall.heapKbPerSocket} KB heap) over ${idle.veracall.sockets} sockets (goal ≤30); bare ws ${idle.bare.kbPerSocket} KB RSS/socket (${idle.bare.heapKbPerSocket} KB heap)`,
+      '',
+    )
+    json.idle = idle
   }
-  const relayRow = (name: string, r: RelayFigures): string =>
-    `${name.padEnd(22)}${String(Math.round(r.messagesPerSecond)).padStart(10)}${r.rttMs.p50.toFixed(2).padStart(10)}${r.rttMs.p99.toFixed(2).padStart(10)}${String(r.rssMb).padStart(10)}${String(r.failures).padStart(7)}`
-  const restRow = (name: string, r: HttpResult): string =>
-    `${name.padEnd(34)}${String(Math.round(r.requestsPerSecond)).padStart(8)}${String(r.latencyMs.p50).padStart(8)}${String(r.latencyMs.p99).padStart(8)}${String(r.non2xx + r.errors).padStart(8)}${String(r.shed503).padStart(8)}`
-  const lines = [
-    '',
-    `(a) relay: ${PLAN.rooms} rooms, ${PLAN.sdpBytes} B sdp ping-pong, ${PLAN.durationS} s measured`,
-    `${'server'.padEnd(22)}${'msg/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'RSS MB'.padStart(10)}${'fail'.padStart(7)}`,
-    relayRow('veracall', project.relay),
-    relayRow('bare ws relay', bareRelay),
-    `ratio veracall/bare: throughput ${ratios.throughput}× (goal ≥0.9), p50 ${ratios.p50}×, p99 ${ratios.p99}× (goal ≤1.3), RSS ${ratios.rss}×`,
-    '',
-    `(b) idle sockets: veracall ${idle.kbPerSocket} KB RSS/socket (${idle.heapKbPerSocket} KB heap) over ${idle.sockets} sockets (goal ≤30); bare ws ${bareIdle.kbPerSocket} KB RSS/socket (${bareIdle.heapKbPerSocket} KB heap)`,
-    '',
-    `(c) REST: ${PLAN.httpConnections} connections, ${PLAN.httpDurationS} s measured`,
-    `${'route'.padEnd(34)}${'req/s'.padStart(8)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'non2xx'.padStart(8)}${'of 503'.padStart(8)}`,
-    restRow('bare Fastify GET /hello', hello),
-    restRow('GET /api/v1/users/me', project.me),
-    restRow('POST calls/start + calls/end mix', project.startEnd),
-    `ratio to hello: users/me ${ratios.usersMe}×, calls/start+end ${ratios.callsStartEnd}× (goal ≥0.5; calls/start alone ≈ half the mix's req/s)`,
-    '',
-    `(d) login: scrypt N=${login.scrypt.N} r=${login.scrypt.r} p=${login.scrypt.p}: ${login.msPerLogin.p50} ms p50 (${login.msPerLogin.mean} mean) sequential, ${login.loginsPerSecondConcurrent4} logins/s at concurrency 4`,
+
+  if (runs('login')) {
+    log(`(d) login at the default scrypt cost …`)
+    const login = await loginPart()
+    lines.push(
+      `(d) login: scrypt N=${login.scrypt.N} r=${login.scrypt.r} p=${login.scrypt.p}: ${login.msPerLogin.p50} ms p50 (${login.msPerLogin.mean} mean) sequential, ${login.loginsPerSecondConcurrent4} logins/s at concurrency 4`,
+      '',
+    )
+    json.login = login
+  }
+
+  lines.push(
     `goals: ${Object.entries(goals)
       .map(([goal, met]) => `${goal}=${met ? 'met' : 'MISSED'}`)
       .join(' ')}`,
     `setup requests retried after a 503 (load shedding): ${shed.retries}`,
-    `took ${Math.round((Date.now() - started) / 1000)} s`,
-  ]
-  console.log(lines.join('\n'))
-  console.log(
-    JSON.stringify({
-      bench: 'signaling',
-      plan: PLAN,
-      relay: {
-        veracall: { ...project.relay, rttMs: roundAll(project.relay.rttMs) },
-        bare: { ...bareRelay, rttMs: roundAll(bareRelay.rttMs) },
-      },
-      idle: {
-        veracall: {
-          sockets: idle.sockets,
-          kbPerSocket: idle.kbPerSocket,
-          heapKbPerSocket: idle.heapKbPerSocket,
-        },
-        bare: {
-          sockets: bareIdle.sockets,
-          kbPerSocket: bareIdle.kbPerSocket,
-          heapKbPerSocket: bareIdle.heapKbPerSocket,
-        },
-      },
-      rest: {
-        hello: httpRow(hello),
-        usersMe: httpRow(project.me),
-        callsStartEnd: httpRow(project.startEnd),
-      },
-      login,
-      ratios,
-      goals,
-      setupShedRetries: shed.retries,
-    }),
+    `took ${Math.round((Date.now() - started) / 1000)} s, load average now ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   )
+  console.log(lines.join('\n'))
+  console.log(JSON.stringify({ ...json, goals, setupShedRetries: shed.retries }))
 }
 
-function roundAll<T extends Record<string, number>>(values: T): T {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, round(v, 3)])) as T
+function roundSpread(s: Spread, digits = 2): Spread {
+  return { median: round(s.median, digits), min: round(s.min, digits), max: round(s.max, digits) }
 }
+
+// Bounded in time whatever happens: stop every child and leave.
+const deadline = setTimeout(() => {
+  log(`bench: over BENCH_MAX_S=${PLAN.maxS} s, stopping`)
+  void Promise.all([...running].map((t) => t.stop())).finally(() => {
+    rmSync(workDir, { recursive: true, force: true })
+    process.exit(1)
+  })
+}, PLAN.maxS * 1000)
+deadline.unref()
 
 try {
   await main()
 } finally {
+  clearTimeout(deadline)
   rmSync(workDir, { recursive: true, force: true })
 }

@@ -1,7 +1,13 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { Config } from 'veracall-signaling'
-import type { MemorySample, ParentMessage, TargetMessage, TargetSpec } from './target-protocol.js'
+import type {
+  CpuSample,
+  MemorySample,
+  ParentMessage,
+  TargetMessage,
+  TargetSpec,
+} from './target-protocol.js'
 
 const TARGET = fileURLToPath(new URL('./target.ts', import.meta.url))
 const START_TIMEOUT_MS = 30_000
@@ -13,6 +19,8 @@ export interface ChildTarget {
   pid: number
   config: Config | undefined
   memory(gc?: boolean): Promise<MemorySample>
+  /** The child's CPU time so far (its own process.cpuUsage), microseconds. */
+  cpu(): Promise<CpuSample>
   stop(): Promise<void>
 }
 
@@ -44,17 +52,21 @@ export async function startChildTarget(
     })
   })
   let nextId = 0
-  const memory = (gc = true): Promise<MemorySample> =>
+  const ask = <K extends 'memory' | 'cpu'>(
+    request: { type: K } & Omit<Extract<ParentMessage, { type: K }>, 'type' | 'id'>,
+  ): Promise<Extract<TargetMessage, { type: K }>> =>
     new Promise((resolve) => {
       const id = ++nextId
       const onMessage = (message: TargetMessage): void => {
-        if (message.type !== 'memory' || message.id !== id) return
+        if (message.type !== request.type || !('id' in message) || message.id !== id) return
         child.off('message', onMessage)
-        resolve(message)
+        resolve(message as Extract<TargetMessage, { type: K }>)
       }
       child.on('message', onMessage)
-      child.send({ type: 'memory', id, gc } satisfies ParentMessage)
+      child.send({ ...request, id } as ParentMessage)
     })
+  const memory = (gc = true): Promise<MemorySample> => ask({ type: 'memory', gc })
+  const cpu = (): Promise<CpuSample> => ask({ type: 'cpu' })
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null) return
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
@@ -69,6 +81,7 @@ export async function startChildTarget(
     pid: child.pid ?? 0,
     config: ready.config,
     memory,
+    cpu,
     stop,
   }
 }

@@ -15,7 +15,7 @@ export interface HttpResult {
 
 type Options = autocannon.Options
 
-async function run(options: Options): Promise<HttpResult> {
+export async function run(options: Options): Promise<HttpResult> {
   const result = await autocannon({ connections: 32, pipelining: 1, ...options })
   return {
     // Only answered work counts: a 503 from load shedding is cheap and would flatter the rate.
@@ -28,32 +28,24 @@ async function run(options: Options): Promise<HttpResult> {
   }
 }
 
-/** A short untimed run first (JIT, connection pools), then the measured one. */
-export async function measure(options: Options, warmupS: number, durationS: number) {
-  await run({ ...options, duration: warmupS })
-  return run({ ...options, duration: durationS })
-}
+/** Autocannon options for a bare Fastify hello route. */
+export const helloRoute = (url: string): Options => ({ url: `${url}/hello` })
 
-export const helloRoute = (url: string, warmupS: number, durationS: number) =>
-  measure({ url: `${url}/hello` }, warmupS, durationS)
-
-export const usersMe = (url: string, token: string, warmupS: number, durationS: number) =>
-  measure(
-    { url: `${url}/api/v1/users/me`, headers: { authorization: `Bearer ${token}` } },
-    warmupS,
-    durationS,
-  )
+/** Autocannon options for the authenticated `GET /api/v1/users/me`. */
+export const usersMe = (url: string, token: string): Options => ({
+  url: `${url}/api/v1/users/me`,
+  headers: { authorization: `Bearer ${token}` },
+})
 
 /**
  * calls/start needs a free caller and callee, so each connection owns one user pair and alternates
- * start → end. Both requests are counted; the result is the request rate of that mix.
+ * start → end. Both requests are counted; the result is the request rate of that mix. `prepare`
+ * frees every pair (a run can stop between a start and its end); call it before each run.
  */
 export function startEndCycle(
   url: string,
   pairs: [AuthResponse, AuthResponse][],
-  warmupS: number,
-  durationS: number,
-) {
+): { options: () => Options; prepare: () => Promise<void> } {
   let next = 0
   const setupClient = (client: autocannon.Client): void => {
     const [caller, callee] = pairs[next++ % pairs.length] as [AuthResponse, AuthResponse]
@@ -82,15 +74,13 @@ export function startEndCycle(
       },
     ])
   }
-  // One connection per pair: two connections sharing a pair would see 409 busy.
-  const options: Options = { url, connections: pairs.length, setupClient }
-  return async () => {
-    next = 0
-    await run({ ...options, duration: warmupS })
-    // A run can stop between a start and its end: free every pair before the measured run.
-    await endActiveCalls(url, pairs)
-    next = 0
-    return run({ ...options, duration: durationS })
+  return {
+    // One connection per pair: two connections sharing a pair would see 409 busy.
+    options: () => {
+      next = 0
+      return { url, connections: pairs.length, setupClient }
+    },
+    prepare: () => endActiveCalls(url, pairs),
   }
 }
 

@@ -19,7 +19,16 @@ export interface MemorySample {
   arrayBuffers: number
 }
 
-export type ParentMessage = { type: 'memory'; id: number; gc: boolean } | { type: 'stop' }
+export type ParentMessage =
+  { type: 'memory'; id: number; gc: boolean } | { type: 'cpu'; id: number } | { type: 'stop' }
+
+/** The target's own CPU time so far (process.cpuUsage), microseconds. */
+export interface CpuSample {
+  user: number
+  system: number
+}
 
 export type TargetMessage =
-  { type: 'ready'; url: string; config?: Config } | ({ type: 'memory'; id: number } & MemorySample)
+  | { type: 'ready'; url: string; config?: Config }
+  | ({ type: 'memory'; id: number } & MemorySample)
+  | ({ type: 'cpu'; id: number } & CpuSample)

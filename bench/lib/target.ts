@@ -1,7 +1,7 @@
 /**
  * The process under load, one per target, so its RSS is its own and the load generator never shares
  * its event loop. Started by bench/signaling.ts with `--import tsx --conditions=source --expose-gc`;
- * argv[2] is a JSON TargetSpec. It answers memory probes and a stop over the IPC channel.
+ * argv[2] is a JSON TargetSpec. It answers memory and CPU probes and a stop over the IPC channel.
  */
 import Fastify from 'fastify'
 import { createServer } from 'node:http'
@@ -92,6 +92,9 @@ process.on('message', (message: ParentMessage) => {
     }
     const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage()
     send({ type: 'memory', id: message.id, rss, heapUsed, external, arrayBuffers })
+  } else if (message.type === 'cpu') {
+    const { user, system } = process.cpuUsage()
+    send({ type: 'cpu', id: message.id, user, system })
   } else if (message.type === 'stop') {
     void target.stop().finally(() => {
       process.disconnect?.()
