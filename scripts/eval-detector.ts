@@ -290,7 +290,7 @@ const result = {
           Number(values.seed),
         )
       : null,
-  bootstrap_unit: index.size ? 'video_id' : 'file',
+  bootstrap_unit: index.size ? 'video_id or source_video (--index)' : 'file',
   eer,
   tpr_at_1pct_fpr: tprAt1,
   threshold_p: engine.calibration.threshold,
