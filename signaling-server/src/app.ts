@@ -27,7 +27,8 @@ import healthRoutes from './routes/health.js'
 import metricsRoutes from './routes/metrics.js'
 import userRoutes from './routes/users.js'
 import realtimePlugin from './ws/index.js'
-import type { Fanout } from './ws/fanout.js'
+import { InMemoryFanout, type Fanout } from './ws/fanout.js'
+import { RedisFanout } from './ws/redis-fanout.js'
 
 export interface AppOptions {
   config: Config
@@ -35,7 +36,7 @@ export interface AppOptions {
   logStream?: DestinationStream
   /** A built web client to serve from the same origin. */
   webRoot?: string
-  /** Room and event fan-out; in-memory unless another implementation is given. */
+  /** Room and event fan-out; otherwise Redis when REDIS_URL is set, else in-memory. The caller closes one it gives. */
   fanout?: Fanout
   /** Sees every route as it is added (tests check that each one has schemas). */
   onRoute?: (route: RouteOptions) => void
@@ -60,8 +61,14 @@ export async function buildApp({
   onRoute,
   loadMonitor,
 }: AppOptions): Promise<FastifyInstance> {
+  const cluster = config.databaseUrl !== undefined || config.redisUrl !== undefined
+  const options = loggerOptions(config.logLevel, logStream)
   const app = Fastify({
-    logger: loggerOptions(config.logLevel, logStream),
+    // Several nodes write to one log store: each line names its node.
+    logger:
+      cluster && typeof options === 'object'
+        ? { ...options, base: { pid: process.pid, node: config.nodeId } }
+        : options,
     bodyLimit: BODY_LIMIT_BYTES,
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
@@ -90,13 +97,13 @@ export async function buildApp({
   await app.register(corsPlugin, { origins: config.corsOrigins })
   await app.register(rateLimitPlugin, config.rateLimit)
   installNotFoundHandler(app)
-  await app.register(dbPlugin, { dbPath: config.dbPath })
+  await app.register(dbPlugin, { dbPath: config.dbPath, databaseUrl: config.databaseUrl })
   await app.register(drainPlugin)
   await app.register(underPressurePlugin, {
     shedLoad: config.shedLoad,
     ...(loadMonitor && { loadMonitor }),
   })
-  await app.register(metricsPlugin)
+  await app.register(metricsPlugin, { nodeId: config.nodeId, cluster })
   await app.register(websocketPlugin)
   await app.register(authPlugin, {
     jwtSecret: config.jwtSecret,
@@ -108,18 +115,33 @@ export async function buildApp({
     pingIntervalMs: config.ws.pingIntervalMs,
     maxSocketsPerUser: config.ws.maxSocketsPerUser,
     limits: config.ws,
-    ...(fanout && { fanout }),
+    fanout: fanout ?? (await ownFanout(app, config)),
   })
   await app.register(callServicePlugin, {
     ringTimeoutS: config.ringTimeoutS,
     emptyRoomTimeoutS: config.emptyRoomTimeoutS,
+    sweepIntervalMs: config.sweepIntervalMs,
   })
 
-  await app.register(healthRoutes)
+  await app.register(healthRoutes, { nodeId: config.nodeId })
   await app.register(metricsRoutes, { allow: config.metricsAllow })
   await app.register(authRoutes)
   await app.register(userRoutes, { minQueryLength: config.userSearchMinLength })
   await app.register(callRoutes)
   if (webRoot) await app.register(webRootPlugin, { root: webRoot })
   return app
+}
+
+/** The fan-out the app makes for itself from the config, closed with the app. */
+async function ownFanout(app: FastifyInstance, config: Config): Promise<Fanout> {
+  const fanout = config.redisUrl
+    ? await RedisFanout.connect({
+        url: config.redisUrl,
+        nodeId: config.nodeId,
+        presenceTtlMs: config.presenceTtlMs,
+        onError: (error) => app.log.warn({ err: error }, 'redis'),
+      })
+    : new InMemoryFanout()
+  app.addHook('onClose', () => fanout.close())
+  return fanout
 }

@@ -1,0 +1,221 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Redis } from 'ioredis'
+import pg from 'pg'
+
+/**
+ * Real Postgres and Redis for the cluster tests: Debian's `postgresql` and `redis-server`
+ * binaries, each on a free loopback port in a temp dir, stopped (and the dir removed) by the
+ * returned `stop`, which the caller puts in an afterAll so it runs on failure too.
+ */
+
+const PG_ROOT = '/usr/lib/postgresql'
+
+/** The newest installed Postgres bin dir, or undefined. */
+function postgresBin(): string | undefined {
+  if (!existsSync(PG_ROOT)) return undefined
+  const versions = readdirSync(PG_ROOT)
+    .filter((v) => existsSync(join(PG_ROOT, v, 'bin/postgres')))
+    .sort((a, b) => Number(b) - Number(a))
+  return versions[0] && join(PG_ROOT, versions[0], 'bin')
+}
+
+function redisBin(): string | undefined {
+  return ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p))
+}
+
+export const PG_BIN = postgresBin()
+export const REDIS_BIN = redisBin()
+
+/** Why the cluster tests can't run here, or undefined when they can. */
+export const clusterUnavailable: string | undefined =
+  !PG_BIN && !REDIS_BIN
+    ? 'postgresql and redis-server are not installed (apt-get install postgresql redis-server)'
+    : !PG_BIN
+      ? 'postgresql is not installed (apt-get install postgresql)'
+      : !REDIS_BIN
+        ? 'redis-server is not installed (apt-get install redis-server)'
+        : undefined
+
+/** Says plainly that a suite skipped and why, once per file. */
+export function reportSkip(suite: string, reason: string | undefined): void {
+  if (reason) process.stdout.write(`SKIPPED ${suite}: ${reason}\n`)
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+  const address = server.address()
+  await new Promise((done) => server.close(done))
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  return address.port
+}
+
+async function until(what: string, ms: number, ready: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    if (await ready().catch(() => false)) return
+    if (Date.now() > deadline) throw new Error(`${what} not ready within ${ms} ms`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/** Postgres refuses to run as root: as root, its binaries run as the `postgres` user. */
+const asRoot = process.getuid?.() === 0
+
+function command(bin: string, args: string[]): [string, string[]] {
+  return asRoot ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args]
+}
+
+function ownDir(dir: string): void {
+  if (!asRoot) return
+  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim())
+  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim())
+  chownSync(dir, uid, gid)
+}
+
+/** Stops a child started in its own process group, group and all, and waits for it. */
+async function stopGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return
+  const exited = new Promise((done) => child.once('exit', done))
+  try {
+    process.kill(-child.pid, signal)
+  } catch {
+    return
+  }
+  const timer = setTimeout(() => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }, 5000)
+  await exited
+  clearTimeout(timer)
+}
+
+export interface RunningService {
+  url: string
+  port: number
+  stop(): Promise<void>
+}
+
+export async function startPostgres(): Promise<RunningService> {
+  if (!PG_BIN) throw new Error('postgresql is not installed')
+  const dir = mkdtempSync(join(tmpdir(), 'veracall-pg-'))
+  ownDir(dir)
+  const data = join(dir, 'data')
+  const [initdb, initArgs] = command(join(PG_BIN, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'veracall',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--no-sync',
+  ])
+  execFileSync(initdb, initArgs, { stdio: 'pipe' })
+  const port = await freePort()
+  const [postgres, args] = command(join(PG_BIN, 'postgres'), [
+    '-D',
+    data,
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    // A throwaway test database: durability is not what these tests measure.
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+  ])
+  const child = spawn(postgres, args, { detached: true, stdio: 'ignore' })
+  const url = `postgres://veracall@127.0.0.1:${port}/postgres`
+  const stop = async (): Promise<void> => {
+    await stopGroup(child, 'SIGINT') // Postgres's "fast shutdown"
+    rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    await until('postgres', 30_000, async () => {
+      const client = new pg.Client({ connectionString: url })
+      try {
+        await client.connect()
+        await client.query('SELECT 1')
+        return true
+      } finally {
+        await client.end().catch(() => undefined)
+      }
+    })
+  } catch (error) {
+    await stop()
+    throw error
+  }
+  return { url, port, stop }
+}
+
+export interface RunningRedis extends RunningService {
+  /** Stops Redis (its data is lost: it keeps none) and starts it again on the same port. */
+  restart(): Promise<void>
+}
+
+export async function startRedis(): Promise<RunningRedis> {
+  if (!REDIS_BIN) throw new Error('redis-server is not installed')
+  const bin = REDIS_BIN
+  const dir = mkdtempSync(join(tmpdir(), 'veracall-redis-'))
+  const port = await freePort()
+  const url = `redis://127.0.0.1:${port}`
+  const launch = async (): Promise<ChildProcess> => {
+    const child = spawn(
+      bin,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+      ],
+      { detached: true, stdio: 'ignore' },
+    )
+    await until('redis', 15_000, async () => {
+      const client = new Redis(url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      })
+      client.on('error', () => undefined)
+      try {
+        await client.connect()
+        return (await client.ping()) === 'PONG'
+      } finally {
+        client.disconnect()
+      }
+    })
+    return child
+  }
+  let child = await launch()
+  return {
+    url,
+    port,
+    async restart() {
+      await stopGroup(child, 'SIGTERM')
+      child = await launch()
+    },
+    async stop() {
+      await stopGroup(child, 'SIGTERM')
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
