@@ -95,7 +95,7 @@ export async function buildApp({
   installErrorHandler(app)
   await app.register(helmetPlugin)
   await app.register(corsPlugin, { origins: config.corsOrigins })
-  await app.register(rateLimitPlugin, config.rateLimit)
+  await app.register(rateLimitPlugin, { ...config.rateLimit, redisUrl: config.redisUrl })
   installNotFoundHandler(app)
   await app.register(dbPlugin, { dbPath: config.dbPath, databaseUrl: config.databaseUrl })
   await app.register(drainPlugin)

@@ -51,6 +51,20 @@ describe.skipIf(clusterUnavailable !== undefined)(
     const a = await node('node-a')
     const b = await node('node-b')
 
+    // Two more nodes with a tight auth budget, on a Redis of their own (counters start at zero).
+    const limitsRedis = await startRedis()
+    afterAll(() => limitsRedis.stop())
+    const AUTH_PER_MIN = 4
+    const strict = (nodeId: string): Promise<TestServer> =>
+      startServer({
+        databaseUrl: postgres.url,
+        redisUrl: limitsRedis.url,
+        nodeId,
+        rateLimit: { global: 100_000, auth: AUTH_PER_MIN, callStart: 100_000 },
+      })
+    const strictA = await strict('strict-a')
+    const strictB = await strict('strict-b')
+
     /** A third node in a child process, killable with -9. */
     const childNode = async (nodeId: string) => {
       const fixture = spawnFixture('cluster-node.ts', {
@@ -378,6 +392,23 @@ describe.skipIf(clusterUnavailable !== undefined)(
       ea.close()
     })
 
+    it('holds the auth rate limit cluster-wide: its counters are in Redis', async () => {
+      const login = (t: TestServer) =>
+        t.request('POST', '/api/v1/auth/login', {
+          username: 'nobody_here',
+          password: 'x'.repeat(8),
+        })
+      const statuses: number[] = []
+      for (let i = 0; i < AUTH_PER_MIN; i++)
+        statuses.push((await login(i % 2 ? strictA : strictB)).status)
+      expect(statuses).toEqual(Array<number>(AUTH_PER_MIN).fill(401))
+      for (const t of [strictA, strictB]) {
+        const refused = await login(t)
+        expect(refused.status).toBe(429)
+        expect(refused.headers.get('retry-after')).toMatch(/^\d+$/)
+      }
+    })
+
     it('Redis restarted under a live call: the room keeps relaying across nodes', async () => {
       const alice = await a.register()
       const bob = await b.register()
@@ -393,7 +424,15 @@ describe.skipIf(clusterUnavailable !== undefined)(
         if (got) break
         if (i > 20) throw new Error('the room never relayed again after the restart')
       }
-      for (const t of [a, b]) expect((await t.request('GET', '/health')).status).toBe(200)
+      // Both nodes report healthy again once their connections are back.
+      for (const t of [a, b]) {
+        let status = 0
+        for (let i = 0; i < 50 && status !== 200; i++) {
+          status = (await t.request('GET', '/health')).status
+          if (status !== 200) await sleep(100)
+        }
+        expect(status).toBe(200)
+      }
       // The call survives the deadline: presence came back, so the sweep moves it on.
       await sleep(GRACE_S * 1000 + PRESENCE_TTL_S * 1000)
       const active = await a.request<{ calls: Call[] }>(
