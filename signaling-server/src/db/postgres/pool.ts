@@ -54,7 +54,7 @@ export class PgDb implements PgRunner {
   readonly #runner: PgRunner
   #open = true
 
-  constructor(url: string) {
+  constructor(url: string, onIdleError: (error: Error) => void = () => {}) {
     this.pool = new pg.Pool({
       connectionString: url,
       types: typeOverrides(),
@@ -63,6 +63,9 @@ export class PgDb implements PgRunner {
       // A statement stuck behind a lock fails instead of holding a request forever.
       statement_timeout: 10_000,
     })
+    // An idle client that loses its server emits 'error'; unhandled, it would end the process.
+    // The next query reconnects, or fails and is answered as such.
+    this.pool.on('error', onIdleError)
     this.#runner = runner(this.pool)
   }
 

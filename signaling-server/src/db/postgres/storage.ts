@@ -12,9 +12,7 @@ export async function postgresStorage(
   log?: FastifyBaseLogger,
   now: Clock = systemClock,
 ): Promise<Storage & { pg: PgDb }> {
-  const db = new PgDb(url)
-  // An idle client that loses its server emits 'error'; unhandled, it would end the process.
-  db.pool.on('error', (error) => log?.warn({ err: error }, 'idle Postgres connection lost'))
+  const db = new PgDb(url, (error) => log?.warn({ err: error }, 'idle Postgres connection lost'))
   try {
     await migratePostgres(db, POSTGRES_MIGRATIONS)
   } catch (error) {
