@@ -5,9 +5,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import pg from 'pg'
-import { afterAll } from 'vitest'
-import type { Config } from 'veracall-signaling'
-import { startServer, type TestServer } from './helper.js'
 
 /**
  * Real Postgres and Redis for the cluster tests: Debian's `postgresql` and `redis-server`
@@ -103,6 +100,8 @@ async function stopGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<v
 export interface RunningService {
   url: string
   port: number
+  /** The process group of the service's processes (for CPU accounting). */
+  pid(): number
   stop(): Promise<void>
 }
 
@@ -161,7 +160,7 @@ export async function startPostgres(): Promise<RunningService> {
     await stop()
     throw error
   }
-  return { url, port, stop }
+  return { url, port, pid: () => child.pid ?? 0, stop }
 }
 
 export interface RunningRedis extends RunningService {
@@ -212,6 +211,7 @@ export async function startRedis(): Promise<RunningRedis> {
   return {
     url,
     port,
+    pid: () => child.pid ?? 0,
     async restart() {
       await stopGroup(child, 'SIGTERM')
       child = await launch()
@@ -220,42 +220,5 @@ export async function startRedis(): Promise<RunningRedis> {
       await stopGroup(child, 'SIGTERM')
       rmSync(dir, { recursive: true, force: true })
     },
-  }
-}
-
-/**
- * Two nodes on one Postgres and one Redis, seen as one server: each request and each socket goes
- * to the next node in turn, so a suite written for one server runs unchanged against a cluster.
- * Everything is stopped after the file's tests (nodes first).
- */
-export async function startCluster(overrides: Partial<Config> = {}): Promise<TestServer> {
-  const postgres = await startPostgres()
-  afterAll(() => postgres.stop())
-  const redis = await startRedis()
-  afterAll(() => redis.stop())
-  const nodes: TestServer[] = []
-  for (const nodeId of ['node-1', 'node-2'])
-    nodes.push(
-      await startServer({ databaseUrl: postgres.url, redisUrl: redis.url, nodeId, ...overrides }),
-    )
-  let turn = 0
-  const next = (): TestServer => {
-    const node = nodes[turn++ % nodes.length]
-    if (!node) throw new Error('no nodes')
-    return node
-  }
-  const first = nodes[0]
-  if (!first) throw new Error('no nodes')
-  return {
-    ...first,
-    get url() {
-      return next().url
-    },
-    get wsUrl() {
-      return next().wsUrl
-    },
-    request: (...args) => next().request(...args),
-    register: (...args) => next().register(...args),
-    startCall: (...args) => next().startCall(...args),
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AuthResponse, Call, HistoryResponse } from 'veracall-signaling/protocol'
-import { clusterUnavailable, reportSkip, startCluster } from './backends.js'
-import { envelope, startServer, TestSocket } from './helper.js'
+import { clusterUnavailable, reportSkip } from './backends.js'
+import { envelope, startCluster, startServer, TestSocket } from './helper.js'
 
 // The original system's own test list: register and login, call creation, WebSocket connection,
 // signaling relay, call management, call history. Run on one node, and unchanged on a two-node
