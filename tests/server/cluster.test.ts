@@ -157,6 +157,15 @@ describe.skipIf(clusterUnavailable !== undefined)(
           node: id,
           backends: { database: 'postgres', fanout: 'redis' },
         })
+        // Each series names its node; the backends' health is a gauge.
+        const metrics = await t.request<string>('GET', '/metrics')
+        expect(metrics.status).toBe(200)
+        for (const backend of ['postgres', 'redis'])
+          expect(metrics.body).toMatch(
+            new RegExp(
+              `veracall_backend_up\\{(?=[^}]*backend="${backend}")(?=[^}]*node="${id}")[^}]*\\} 1`,
+            ),
+          )
       }
     })
 
