@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
+import { DEFAULTS } from 'veracall-signaling'
 import type {
   AuthResponse,
   Call,
@@ -55,12 +56,14 @@ describe.skipIf(clusterUnavailable !== undefined)(
     const limitsRedis = await startRedis()
     afterAll(() => limitsRedis.stop())
     const AUTH_PER_MIN = 4
+    const SOCKETS_PER_USER = 3
     const strict = (nodeId: string): Promise<TestServer> =>
       startServer({
         databaseUrl: postgres.url,
         redisUrl: limitsRedis.url,
         nodeId,
         rateLimit: { global: 100_000, auth: AUTH_PER_MIN, callStart: 100_000 },
+        ws: { ...DEFAULTS.ws, maxSocketsPerUser: SOCKETS_PER_USER },
       })
     const strictA = await strict('strict-a')
     const strictB = await strict('strict-b')
@@ -416,6 +419,26 @@ describe.skipIf(clusterUnavailable !== undefined)(
         expect(refused.status).toBe(429)
         expect(refused.headers.get('retry-after')).toMatch(/^\d+$/)
       }
+    })
+
+    it("holds the per-user socket cap cluster-wide, and frees a closed socket's slot", async () => {
+      const alice = await strictA.register()
+      const open = async (t: TestServer) => {
+        const socket = new TestSocket(`${t.wsUrl}/ws/events?token=${alice.token}`)
+        await socket.opened
+        return socket
+      }
+      const held = [await open(strictA), await open(strictB), await open(strictA)]
+      const over = await open(strictB)
+      expect((await over.closed).code).toBe(4429)
+      held[1]?.close()
+      await held[1]?.closed
+      // The slot is given back asynchronously (a Redis write): retry briefly.
+      let again = await open(strictA)
+      for (let i = 0; i < 20 && (await Promise.race([again.closed, sleep(200)])); i++)
+        again = await open(strictA)
+      expect(again.socket.readyState).toBe(again.socket.OPEN)
+      for (const socket of [...held, again]) socket.close()
     })
 
     it('Redis restarted under a live call: the room keeps relaying across nodes', async () => {

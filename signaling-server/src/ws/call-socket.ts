@@ -65,10 +65,12 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
         }
         if (call.status === 'ended') return peer.close(CloseCode.callEnded, 'call has ended')
         if (socket.readyState !== socket.OPEN) return
-        if (!ctx.caps.tryAcquire(userId)) {
+        if (!(await ctx.caps.acquire(userId, peer.id))) {
           fastify.metrics.rejected.inc({ reason: 'too_many_sockets' })
           return peer.close(CloseCode.tooManyConnections, 'too many connections')
         }
+        // Closed while the slot was being taken: the close handler has already run.
+        if (socket.readyState !== socket.OPEN) return ctx.caps.release(userId, peer.id)
         admitted = true
         callId = call.id
       }
@@ -169,7 +171,7 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
         inOrder(async () => {
           if (!admitted) return
           admitted = false
-          ctx.caps.release(userId)
+          ctx.caps.release(userId, peer.id)
           try {
             await leave()
           } finally {

@@ -1,7 +1,6 @@
 import fp from 'fastify-plugin'
 import { CloseCode, type Call } from '../protocol/index.js'
 import { registerCallSocket } from './call-socket.js'
-import { ConnectionCaps } from './connection-caps.js'
 import type { WsContext } from './context.js'
 import { tokenQuerySchema } from './context.js'
 import { registerEventsSocket } from './events-socket.js'
@@ -9,6 +8,8 @@ import { roomTopic, type Fanout } from './fanout.js'
 import { parseAnnouncement } from './announcement.js'
 import { startHeartbeat } from './heartbeat.js'
 import { PeerSocket, type PeerSocketLimits } from './peer-socket.js'
+import { RedisFanout } from './redis-fanout.js'
+import { clusterSocketCaps, localSocketCaps } from './socket-caps.js'
 import { createUpgradeAuth } from './upgrade-auth.js'
 
 declare module 'fastify' {
@@ -48,7 +49,13 @@ export default fp<RealtimeOptions>(
     const ctx: WsContext = {
       upgradeAuth: createUpgradeAuth(fastify, options.allowedOrigins),
       tokenQuery: tokenQuerySchema(),
-      caps: new ConnectionCaps(options.maxSocketsPerUser),
+      // With Redis the cap counts a user's sockets on every node, not just this one.
+      caps:
+        fanout instanceof RedisFanout
+          ? clusterSocketCaps(fanout, options.maxSocketsPerUser, (error) =>
+              fastify.log.error({ err: error }, 'socket slot release failed'),
+            )
+          : localSocketCaps(options.maxSocketsPerUser),
       limits: options.limits,
       replaced: new Set(),
     }

@@ -16,10 +16,31 @@ const channelOf = (topic: string): string => `${PREFIX}t:${topic}`
 const topicOf = (channel: string): string => channel.slice(`${PREFIX}t:`.length)
 const presenceKey = (topic: string): string => `${PREFIX}p:${topic}`
 const nodeKey = (nodeId: string): string => `${PREFIX}node:${nodeId}`
+const slotsKey = (key: string): string => `${PREFIX}s:${key}`
 /** A presence hash outlives its topic's last write by this much at most (garbage from dead nodes). */
 const PRESENCE_KEY_TTL_MS = 24 * 3600 * 1000
 const DEFAULT_PRESENCE_TTL_MS = 15_000
 const PING_TIMEOUT_MS = 1000
+
+/**
+ * Takes a slot in a hash of at most ARGV[2] live slots; fields of nodes whose heartbeat key is gone
+ * are dropped first. One script, so two nodes can't both take the last slot.
+ * KEYS[1] the hash; ARGV: field, max, node-key prefix, hash TTL (ms).
+ */
+const CLAIM_SLOT = `
+local live = 0
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  local node = string.match(field, '^([^|]*)|')
+  if node and redis.call('EXISTS', ARGV[3] .. node) == 1 then
+    live = live + 1
+  else
+    redis.call('HDEL', KEYS[1], field)
+  end
+end
+if live >= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], '1')
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1`
 
 /** `origin\nexceptId\nmessage`: one frame per publish, read by every node but its origin. */
 const frame = (origin: string, exceptId: string, message: string): string =>
@@ -53,6 +74,8 @@ export class RedisFanout implements Fanout {
   readonly #onError: (error: unknown) => void
   readonly #topics = new Map<string, Map<string, Subscriber>>()
   readonly #announced: ((message: string) => void)[] = []
+  /** Slots this node holds (key → holders), re-registered if Redis comes back empty. */
+  readonly #slots = new Map<string, Set<string>>()
   #heartbeat: NodeJS.Timeout | undefined
   #closed = false
 
@@ -93,6 +116,8 @@ export class RedisFanout implements Fanout {
     for (const [topic, members] of this.#topics)
       for (const subscriber of members.values())
         multi.hset(presenceKey(topic), this.#field(subscriber), subscriber.userId)
+    for (const [key, holders] of this.#slots)
+      for (const holder of holders) multi.hset(slotsKey(key), `${this.#nodeId}|${holder}`, '1')
     await multi.exec()
   }
 
@@ -138,12 +163,14 @@ export class RedisFanout implements Fanout {
 
   async subscribe(topic: string, subscriber: Subscriber): Promise<string[]> {
     let members = this.#topics.get(topic)
+    const first = !members
     if (!members) {
       members = new Map()
       this.#topics.set(topic, members)
-      await this.#sub.subscribe(channelOf(topic))
     }
+    // Local first: an unsubscribe that arrives while Redis answers finds it and undoes it.
     members.set(subscriber.id, subscriber)
+    if (first) await this.#sub.subscribe(channelOf(topic))
     const field = this.#field(subscriber)
     const key = presenceKey(topic)
     const results = await this.#pub
@@ -153,7 +180,41 @@ export class RedisFanout implements Fanout {
       .hgetall(key)
       .exec()
     const entries = (results?.[2]?.[1] ?? {}) as Record<string, string>
+    if (!this.#topics.get(topic)?.has(subscriber.id)) {
+      // Unsubscribed meanwhile: its presence must not outlive it.
+      await this.#pub.hdel(presenceKey(topic), field)
+      return []
+    }
     return this.#alive(topic, entries, field)
+  }
+
+  /**
+   * Takes one of `max` slots under `key` for `holder`, cluster-wide (the per-user socket cap);
+   * false when all are taken. Slots held by dead nodes free themselves with the node's heartbeat.
+   */
+  async claimSlot(key: string, holder: string, max: number): Promise<boolean> {
+    const claimed = await this.#pub.eval(
+      CLAIM_SLOT,
+      1,
+      slotsKey(key),
+      `${this.#nodeId}|${holder}`,
+      max,
+      nodeKey(''),
+      PRESENCE_KEY_TTL_MS,
+    )
+    if (claimed !== 1) return false
+    let holders = this.#slots.get(key)
+    if (!holders) this.#slots.set(key, (holders = new Set()))
+    holders.add(holder)
+    return true
+  }
+
+  async releaseSlot(key: string, holder: string): Promise<void> {
+    const holders = this.#slots.get(key)
+    if (!holders?.delete(holder)) return
+    if (holders.size === 0) this.#slots.delete(key)
+    if (this.#closed) return
+    await this.#pub.hdel(slotsKey(key), `${this.#nodeId}|${holder}`)
   }
 
   async unsubscribe(topic: string, subscriber: Subscriber): Promise<void> {
@@ -229,6 +290,8 @@ export class RedisFanout implements Fanout {
       for (const [topic, members] of this.#topics)
         for (const subscriber of members.values())
           multi.hdel(presenceKey(topic), this.#field(subscriber))
+      for (const [key, holders] of this.#slots)
+        for (const holder of holders) multi.hdel(slotsKey(key), `${this.#nodeId}|${holder}`)
       await multi.exec()
       await Promise.all([this.#pub.quit(), this.#sub.quit()])
     } catch (error) {
