@@ -164,7 +164,10 @@ export async function startPostgres(): Promise<RunningService> {
 }
 
 export interface RunningRedis extends RunningService {
-  /** Stops Redis (its data is lost: it keeps none) and starts it again on the same port. */
+  /** Stops Redis (its data is lost: it keeps none), to start it again with `up`. */
+  down(): Promise<void>
+  /** Starts it again on the same port. */
+  up(): Promise<void>
   restart(): Promise<void>
 }
 
@@ -208,16 +211,22 @@ export async function startRedis(): Promise<RunningRedis> {
     return child
   }
   let child = await launch()
+  const down = (): Promise<void> => stopGroup(child, 'SIGTERM')
+  const up = async (): Promise<void> => {
+    child = await launch()
+  }
   return {
     url,
     port,
     pid: () => child.pid ?? 0,
+    down,
+    up,
     async restart() {
-      await stopGroup(child, 'SIGTERM')
-      child = await launch()
+      await down()
+      await up()
     },
     async stop() {
-      await stopGroup(child, 'SIGTERM')
+      await down()
       rmSync(dir, { recursive: true, force: true })
     },
   }

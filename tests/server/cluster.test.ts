@@ -479,3 +479,37 @@ describe.skipIf(clusterUnavailable !== undefined)(
     })
   },
 )
+
+describe.skipIf(clusterUnavailable !== undefined)('health with Postgres and Redis', async () => {
+  const postgres = await startPostgres()
+  afterAll(() => postgres.stop())
+  const redis = await startRedis()
+  afterAll(() => redis.stop())
+  const t = await startServer({ databaseUrl: postgres.url, redisUrl: redis.url, nodeId: 'h' })
+
+  const healthWithin = async (status: number, ms = 10_000): Promise<number> => {
+    const deadline = Date.now() + ms
+    let got = 0
+    while (Date.now() < deadline) {
+      got = (await t.request('GET', '/health')).status
+      if (got === status) break
+      await sleep(100)
+    }
+    return got
+  }
+
+  it('answers 503 while Redis is down and 200 once it is back', async () => {
+    expect(await healthWithin(200)).toBe(200)
+    await redis.down()
+    expect(await healthWithin(503)).toBe(503)
+    await redis.up()
+    expect(await healthWithin(200)).toBe(200)
+  })
+
+  it('answers 503 once Postgres is gone', async () => {
+    await postgres.stop()
+    const health = await t.request<{ error: { code: string; message: string } }>('GET', '/health')
+    expect(health.status).toBe(503)
+    expect(health.body.error).toMatchObject({ code: 'service_unavailable' })
+  })
+})
