@@ -54,10 +54,19 @@ export async function freePort(): Promise<number> {
   return address.port
 }
 
+const LAUNCH_ATTEMPTS = 3
+
+/** Polls `ready` until it answers true; an error it throws that isn't a connection failure ends the wait. */
 async function until(what: string, ms: number, ready: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + ms
   for (;;) {
-    if (await ready().catch(() => false)) return
+    if (
+      await ready().catch((error: unknown) => {
+        if (error instanceof Error && / exited /.test(error.message)) throw error
+        return false
+      })
+    )
+      return
     if (Date.now() > deadline) throw new Error(`${what} not ready within ${ms} ms`)
     await new Promise((r) => setTimeout(r, 100))
   }
@@ -121,8 +130,23 @@ export async function startPostgres(): Promise<RunningService> {
     '--no-sync',
   ])
   execFileSync(initdb, initArgs, { stdio: 'pipe' })
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchPostgres(PG_BIN, dir, data)
+    } catch (error) {
+      // Another process may have taken the port between freePort() and the bind.
+      if (attempt >= LAUNCH_ATTEMPTS) {
+        rmSync(dir, { recursive: true, force: true })
+        throw error
+      }
+    }
+  }
+}
+
+/** Starts `postgres` on a free port and resolves once that very server (its data dir) answers. */
+async function launchPostgres(bin: string, dir: string, data: string): Promise<RunningService> {
   const port = await freePort()
-  const [postgres, args] = command(join(PG_BIN, 'postgres'), [
+  const [postgres, args] = command(join(bin, 'postgres'), [
     '-D',
     data,
     '-p',
@@ -147,17 +171,19 @@ export async function startPostgres(): Promise<RunningService> {
   }
   try {
     await until('postgres', 30_000, async () => {
+      if (child.exitCode !== null) throw new Error(`postgres exited (${child.exitCode})`)
       const client = new pg.Client({ connectionString: url })
       try {
         await client.connect()
-        await client.query('SELECT 1')
-        return true
+        // Ours, not another test file's server that got the same port.
+        const shown = await client.query<{ data_directory: string }>('SHOW data_directory')
+        return shown.rows[0]?.data_directory === data
       } finally {
         await client.end().catch(() => undefined)
       }
     })
   } catch (error) {
-    await stop()
+    await stopGroup(child, 'SIGINT')
     throw error
   }
   return { url, port, pid: () => child.pid ?? 0, stop }
@@ -175,9 +201,7 @@ export async function startRedis(): Promise<RunningRedis> {
   if (!REDIS_BIN) throw new Error('redis-server is not installed')
   const bin = REDIS_BIN
   const dir = mkdtempSync(join(tmpdir(), 'veracall-redis-'))
-  const port = await freePort()
-  const url = `redis://127.0.0.1:${port}`
-  const launch = async (): Promise<ChildProcess> => {
+  const launch = async (port: number): Promise<ChildProcess> => {
     const child = spawn(
       bin,
       [
@@ -194,31 +218,53 @@ export async function startRedis(): Promise<RunningRedis> {
       ],
       { detached: true, stdio: 'ignore' },
     )
-    await until('redis', 15_000, async () => {
-      const client = new Redis(url, {
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
+    try {
+      await until('redis', 15_000, async () => {
+        if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode})`)
+        const client = new Redis(`redis://127.0.0.1:${port}`, {
+          lazyConnect: true,
+          maxRetriesPerRequest: 0,
+          retryStrategy: () => null,
+        })
+        client.on('error', () => undefined)
+        try {
+          await client.connect()
+          // Ours, not another test file's server that got the same port.
+          const [, serving] = (await client.config('GET', 'dir')) as [string, string]
+          return serving === dir
+        } finally {
+          client.disconnect()
+        }
       })
-      client.on('error', () => undefined)
-      try {
-        await client.connect()
-        return (await client.ping()) === 'PONG'
-      } finally {
-        client.disconnect()
-      }
-    })
+    } catch (error) {
+      await stopGroup(child, 'SIGTERM')
+      throw error
+    }
     return child
   }
-  let child = await launch()
-  const down = (): Promise<void> => stopGroup(child, 'SIGTERM')
+  let port = 0
+  let child: ChildProcess | undefined
+  for (let attempt = 1; !child; attempt++) {
+    port = await freePort()
+    try {
+      child = await launch(port)
+    } catch (error) {
+      // Another process may have taken the port between freePort() and the bind.
+      if (attempt >= LAUNCH_ATTEMPTS) {
+        rmSync(dir, { recursive: true, force: true })
+        throw error
+      }
+    }
+  }
+  let running: ChildProcess = child
+  const down = (): Promise<void> => stopGroup(running, 'SIGTERM')
   const up = async (): Promise<void> => {
-    child = await launch()
+    running = await launch(port)
   }
   return {
-    url,
+    url: `redis://127.0.0.1:${port}`,
     port,
-    pid: () => child.pid ?? 0,
+    pid: () => running.pid ?? 0,
     down,
     up,
     async restart() {
