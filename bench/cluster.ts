@@ -42,11 +42,11 @@ const SECRET = randomBytes(48).toString('base64url')
 const TICK_MS = 1000 / 100 // USER_HZ: /proc reports CPU time in 1/100 s on Linux
 
 /**
- * CPU time (ms) used so far by the given processes (each with all its threads) and by every
- * process in the given process groups (Postgres forks a backend per connection).
+ * CPU time (ms) used so far by the given processes and all their descendants, threads included
+ * (Postgres forks a backend per connection, each in a process group of its own).
  */
-function cpuMs({ pids = [], groups = [] }: { pids?: number[]; groups?: number[] }): number {
-  let ticks = 0
+function treeCpuMs(roots: readonly number[], seen: Map<number, number>): number {
+  const procs = new Map<number, { ppid: number; ms: number }>()
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     let stat: string
@@ -55,12 +55,26 @@ function cpuMs({ pids = [], groups = [] }: { pids?: number[]; groups?: number[] 
     } catch {
       continue // exited meanwhile
     }
-    // Fields after the parenthesised command name: state ppid pgrp … utime(14) stime(15).
+    // Fields after the parenthesised command name: state ppid … utime(14) stime(15).
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    if (!pids.includes(Number(entry)) && !groups.includes(Number(fields[2]))) continue
-    ticks += Number(fields[11]) + Number(fields[12])
+    procs.set(Number(entry), {
+      ppid: Number(fields[1]),
+      ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS,
+    })
   }
-  return ticks * TICK_MS
+  const inTree = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 64; hops++) {
+      if (roots.includes(p)) return true
+      p = procs.get(p)?.ppid ?? 0
+    }
+    return false
+  }
+  // A process that exits (a Postgres backend whose pool connection idled out) keeps counting with
+  // what it had used when last seen, so the total never goes backwards.
+  for (const [pid, { ms }] of procs) if (inTree(pid)) seen.set(pid, ms)
+  let total = 0
+  for (const ms of seen.values()) total += ms
+  return total
 }
 
 const workDir = mkdtempSync(join(tmpdir(), 'veracall-bench-cluster-'))
@@ -106,10 +120,18 @@ async function scenario(
   const users = await registerUsers(first.url, PLAN.rooms * 2, `bc${nodes.length}`)
   const rooms = await startCalls(first.url, users)
   const open = await openRooms([first.wsUrl, second.wsUrl], rooms)
+  const seen = {
+    nodes: new Map<number, number>(),
+    redis: new Map<number, number>(),
+    postgres: new Map<number, number>(),
+  }
   const sample = () => ({
-    nodes: cpuMs({ pids: nodes.map((n) => n.pid) }),
-    redis: cpuMs({ groups: services.redis ? [services.redis.pid()] : [] }),
-    postgres: cpuMs({ groups: services.postgres ? [services.postgres.pid()] : [] }),
+    nodes: treeCpuMs(
+      nodes.map((n) => n.pid),
+      seen.nodes,
+    ),
+    redis: treeCpuMs(services.redis ? [services.redis.pid()] : [], seen.redis),
+    postgres: treeCpuMs(services.postgres ? [services.postgres.pid()] : [], seen.postgres),
   })
   // CPU is read over the measured window only, as the messages are.
   let before = sample()

@@ -86,6 +86,53 @@ function ownDir(dir: string): void {
   chownSync(dir, uid, gid)
 }
 
+/**
+ * Services still running when this process exits are killed then, whatever happened: an afterAll
+ * does not run for a suite whose tests were all filtered out (`vitest -t`), and a crash skips it.
+ */
+const running = new Set<ChildProcess>()
+const dirs = new Set<string>()
+process.once('exit', () => {
+  for (const child of running) {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+})
+
+// Under vitest, also at the end of the test file: a forked worker may be ended by a signal,
+// which skips 'exit' handlers.
+if (process.env.VITEST) {
+  const { afterAll } = await import('vitest')
+  afterAll(async () => {
+    await Promise.all([...running].map((child) => stopGroup(child, 'SIGINT')))
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+    dirs.clear()
+  })
+}
+
+/** A temp dir for a service, removed by `removeDir` (or at exit). */
+function serviceDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  dirs.add(dir)
+  return dir
+}
+
+function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true })
+  dirs.delete(dir)
+}
+
+function spawnService(command: string, args: string[]): ChildProcess {
+  const child = spawn(command, args, { detached: true, stdio: 'ignore' })
+  running.add(child)
+  child.once('exit', () => running.delete(child))
+  return child
+}
+
 /** Stops a child started in its own process group, group and all, and waits for it. */
 async function stopGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return
@@ -109,14 +156,14 @@ async function stopGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<v
 export interface RunningService {
   url: string
   port: number
-  /** The process group of the service's processes (for CPU accounting). */
+  /** The service's first process (its others descend from it), for CPU accounting. */
   pid(): number
   stop(): Promise<void>
 }
 
 export async function startPostgres(): Promise<RunningService> {
   if (!PG_BIN) throw new Error('postgresql is not installed')
-  const dir = mkdtempSync(join(tmpdir(), 'veracall-pg-'))
+  const dir = serviceDir('veracall-pg-')
   ownDir(dir)
   const data = join(dir, 'data')
   const [initdb, initArgs] = command(join(PG_BIN, 'initdb'), [
@@ -136,7 +183,7 @@ export async function startPostgres(): Promise<RunningService> {
     } catch (error) {
       // Another process may have taken the port between freePort() and the bind.
       if (attempt >= LAUNCH_ATTEMPTS) {
-        rmSync(dir, { recursive: true, force: true })
+        removeDir(dir)
         throw error
       }
     }
@@ -163,11 +210,11 @@ async function launchPostgres(bin: string, dir: string, data: string): Promise<R
     '-c',
     'full_page_writes=off',
   ])
-  const child = spawn(postgres, args, { detached: true, stdio: 'ignore' })
+  const child = spawnService(postgres, args)
   const url = `postgres://veracall@127.0.0.1:${port}/postgres`
   const stop = async (): Promise<void> => {
     await stopGroup(child, 'SIGINT') // Postgres's "fast shutdown"
-    rmSync(dir, { recursive: true, force: true })
+    removeDir(dir)
   }
   try {
     await until('postgres', 30_000, async () => {
@@ -200,24 +247,20 @@ export interface RunningRedis extends RunningService {
 export async function startRedis(): Promise<RunningRedis> {
   if (!REDIS_BIN) throw new Error('redis-server is not installed')
   const bin = REDIS_BIN
-  const dir = mkdtempSync(join(tmpdir(), 'veracall-redis-'))
+  const dir = serviceDir('veracall-redis-')
   const launch = async (port: number): Promise<ChildProcess> => {
-    const child = spawn(
-      bin,
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        dir,
-      ],
-      { detached: true, stdio: 'ignore' },
-    )
+    const child = spawnService(bin, [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ])
     try {
       await until('redis', 15_000, async () => {
         if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode})`)
@@ -251,7 +294,7 @@ export async function startRedis(): Promise<RunningRedis> {
     } catch (error) {
       // Another process may have taken the port between freePort() and the bind.
       if (attempt >= LAUNCH_ATTEMPTS) {
-        rmSync(dir, { recursive: true, force: true })
+        removeDir(dir)
         throw error
       }
     }
@@ -273,7 +316,7 @@ export async function startRedis(): Promise<RunningRedis> {
     },
     async stop() {
       await down()
-      rmSync(dir, { recursive: true, force: true })
+      removeDir(dir)
     },
   }
 }
