@@ -14,6 +14,8 @@ reportSkip('seed behaviours on a two-node cluster', clusterUnavailable)
 
 describe.each(TARGETS)('seed behaviours on $name', ({ skip, start }) => {
   describe.skipIf(skip !== undefined)('seed behaviours', async () => {
+    // A skipped suite's body still runs (to collect its tests): start nothing then.
+    if (skip) return
     const t = await start()
 
     it('registers and logs in', async () => {
