@@ -260,6 +260,7 @@ export class RedisFanout implements Fanout {
 
   async announce(message: string): Promise<void> {
     for (const handler of this.#announced) handler(message)
+    if (this.#closed) return
     await this.#pub.publish(ANNOUNCE_CHANNEL, frame(this.#nodeId, '', message))
   }
 

@@ -11,7 +11,7 @@ export async function postgresStorage(
   url: string,
   log?: FastifyBaseLogger,
   now: Clock = systemClock,
-): Promise<Storage & { pg: PgDb }> {
+): Promise<Storage> {
   const db = new PgDb(url, (error) => log?.warn({ err: error }, 'idle Postgres connection lost'))
   try {
     await migratePostgres(db, POSTGRES_MIGRATIONS)
@@ -22,7 +22,6 @@ export async function postgresStorage(
   return {
     backend: 'postgres',
     singleNode: false,
-    pg: db,
     users: createPgUsersStore(db),
     calls: createPgCallsStore(db, now),
     async ping() {

@@ -17,10 +17,17 @@ declare module 'fastify' {
 /** Postgres when DATABASE_URL is set (several nodes share it), else SQLite at DB_PATH. */
 export default fp<{ dbPath: string; databaseUrl: string | undefined }>(
   async (fastify, { dbPath, databaseUrl }) => {
-    const sqlite = databaseUrl ? undefined : sqliteStorage(openDatabase(dbPath))
-    const storage: Storage = sqlite ?? (await postgresStorage(databaseUrl ?? '', fastify.log))
+    let storage: Storage
+    let db: Db | undefined
+    if (databaseUrl) {
+      storage = await postgresStorage(databaseUrl, fastify.log)
+    } else {
+      const sqlite = sqliteStorage(openDatabase(dbPath))
+      storage = sqlite
+      db = sqlite.db
+    }
     fastify.decorate('storage', storage)
-    fastify.decorate('db', sqlite?.db)
+    fastify.decorate('db', db)
     fastify.decorate('users', storage.users)
     fastify.decorate('calls', storage.calls)
     fastify.addHook('onClose', async () => storage.close())
