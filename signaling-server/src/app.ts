@@ -1,6 +1,7 @@
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import type { DestinationStream } from 'pino'
+import { startClusterCheck } from './cluster-check.js'
 import type { Config } from './config.js'
 import type { LoadMonitorHooks } from './load-monitor.js'
 import { loggerOptions } from './logger.js'
@@ -117,6 +118,19 @@ export async function buildApp({
     limits: config.ws,
     fanout: fanout ?? (await ownFanout(app, config)),
   })
+  if (app.storage.cluster && app.fanout instanceof RedisFanout) {
+    const stopCheck = await startClusterCheck({
+      registry: app.storage.cluster,
+      fanout: app.fanout,
+      nodeId: config.nodeId,
+      ttlMs: config.presenceTtlMs,
+      log: app.log,
+    }).catch(async (error: unknown) => {
+      await app.close() // the database and Redis connections opened so far
+      throw error
+    })
+    app.addHook('onClose', stopCheck)
+  }
   await app.register(callServicePlugin, {
     ringTimeoutS: config.ringTimeoutS,
     emptyRoomTimeoutS: config.emptyRoomTimeoutS,

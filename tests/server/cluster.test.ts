@@ -360,7 +360,6 @@ describe.skipIf(clusterUnavailable !== undefined)(
         alice.token,
       )
       await eb.ofType('incoming_call')
-      const killedAt = Date.now()
       c.fixture.child.kill('SIGKILL')
       expect((await c.fixture.exited).signal).toBe('SIGKILL')
       for (const socket of [ea, eb])
@@ -495,7 +494,13 @@ describe.skipIf(clusterUnavailable !== undefined)('health with Postgres and Redi
   afterAll(() => postgres.stop())
   const redis = await startRedis()
   afterAll(() => redis.stop())
-  const t = await startServer({ databaseUrl: postgres.url, redisUrl: redis.url, nodeId: 'h' })
+  const TTL_MS = 2000
+  const t = await startServer({
+    databaseUrl: postgres.url,
+    redisUrl: redis.url,
+    nodeId: 'h',
+    presenceTtlMs: TTL_MS,
+  })
 
   const healthWithin = async (status: number, ms = 10_000): Promise<number> => {
     const deadline = Date.now() + ms
@@ -507,6 +512,31 @@ describe.skipIf(clusterUnavailable !== undefined)('health with Postgres and Redi
     }
     return got
   }
+
+  it('refuses to start a node on this database but another Redis', async () => {
+    const otherRedis = await startRedis()
+    try {
+      await expect(
+        startServer({
+          databaseUrl: postgres.url,
+          redisUrl: otherRedis.url,
+          nodeId: 'stray',
+          presenceTtlMs: TTL_MS,
+        }),
+      ).rejects.toThrow(/REDIS_URL is not the Redis of the other nodes on this DATABASE_URL \(h\)/)
+    } finally {
+      await otherRedis.stop()
+    }
+    // The same Redis is fine, and the refused node left no trace that would refuse others.
+    const second = await startServer({
+      databaseUrl: postgres.url,
+      redisUrl: redis.url,
+      nodeId: 'h2',
+      presenceTtlMs: TTL_MS,
+    })
+    expect((await second.request('GET', '/health')).status).toBe(200)
+    await second.server.stop()
+  })
 
   it('answers 503 while Redis is down and 200 once it is back', async () => {
     expect(await healthWithin(200)).toBe(200)

@@ -71,12 +71,23 @@ export interface CallsStore {
 
 export type Backend = 'sqlite' | 'postgres'
 
+/** Which nodes share a database, and through which Redis each fans out. */
+export interface ClusterRegistry {
+  /** Records that `nodeId` is alive at `now` and fans out through the Redis `redisId`. */
+  beat(nodeId: string, redisId: string, now: number): Promise<void>
+  /** The other nodes seen since `since`, with their Redis. */
+  others(nodeId: string, since: number): Promise<{ node_id: string; redis_id: string }[]>
+  leave(nodeId: string): Promise<void>
+}
+
 export interface Storage {
   readonly backend: Backend
   /** True when one node owns the database (SQLite): left-over open calls can't be anyone's. */
   readonly singleNode: boolean
   readonly users: UsersStore
   readonly calls: CallsStore
+  /** Present when several nodes may share the database (Postgres). */
+  readonly cluster?: ClusterRegistry
   /** Resolves true when the database answers a query. */
   ping(): Promise<boolean>
   close(): Promise<void>

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import type { Fanout, Subscriber } from './fanout.js'
 
@@ -12,6 +13,7 @@ export interface RedisFanoutOptions {
 
 const PREFIX = 'veracall:'
 const ANNOUNCE_CHANNEL = `${PREFIX}announce`
+const REDIS_ID_KEY = `${PREFIX}redis-id`
 const channelOf = (topic: string): string => `${PREFIX}t:${topic}`
 const topicOf = (channel: string): string => channel.slice(`${PREFIX}t:`.length)
 const presenceKey = (topic: string): string => `${PREFIX}p:${topic}`
@@ -266,6 +268,17 @@ export class RedisFanout implements Fanout {
 
   onAnnounce(handler: (message: string) => void): void {
     this.#announced.push(handler)
+  }
+
+  /**
+   * Names this Redis: the first node to ask writes a random id, the others read it; a Redis that
+   * restarted empty gets a new one from whichever node asks first.
+   */
+  async redisId(): Promise<string> {
+    await this.#pub.set(REDIS_ID_KEY, randomUUID(), 'NX')
+    const id = await this.#pub.get(REDIS_ID_KEY)
+    if (id === null) throw new Error('the Redis id vanished as it was written')
+    return id
   }
 
   async ping(): Promise<boolean> {

@@ -61,4 +61,17 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX busy_users_by_call ON busy_users(call_id);
     `,
   },
+  {
+    version: 3,
+    name: 'cluster-nodes',
+    up: `
+      -- Each node's heartbeat and the Redis it fans out through: nodes that share this database
+      -- must share one Redis, and a node that finds a live node on another one refuses to run.
+      CREATE TABLE cluster_nodes (
+        node_id  TEXT PRIMARY KEY,
+        redis_id TEXT NOT NULL,
+        seen_at  BIGINT NOT NULL
+      );
+    `,
+  },
 ]
