@@ -55,14 +55,16 @@ function joinRoom(
 
 /** Opens both sockets of every room (bounded concurrency) and waits until each side sees its peer. */
 export async function openRooms(
-  wsBase: string,
+  wsBase: string | readonly [string, string],
   rooms: Room[],
   concurrency = 50,
 ): Promise<OpenRoom[]> {
+  // Two bases: the caller's socket on the first server, the callee's on the second.
+  const [callerBase, calleeBase] = typeof wsBase === 'string' ? [wsBase, wsBase] : wsBase
   return pool(rooms.length, concurrency, async (i) => {
     const room = rooms[i] as Room
-    const a = joinRoom(wsBase, room, 0)
-    const b = joinRoom(wsBase, room, 1)
+    const a = joinRoom(callerBase, room, 0)
+    const b = joinRoom(calleeBase, room, 1)
     await Promise.all([a.ready, b.ready])
     return { room, sockets: [a.socket, b.socket] }
   })

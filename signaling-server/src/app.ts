@@ -1,6 +1,7 @@
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import type { DestinationStream } from 'pino'
+import { startClusterCheck } from './cluster-check.js'
 import type { Config } from './config.js'
 import type { LoadMonitorHooks } from './load-monitor.js'
 import { loggerOptions } from './logger.js'
@@ -27,7 +28,8 @@ import healthRoutes from './routes/health.js'
 import metricsRoutes from './routes/metrics.js'
 import userRoutes from './routes/users.js'
 import realtimePlugin from './ws/index.js'
-import type { Fanout } from './ws/fanout.js'
+import { InMemoryFanout, type Fanout } from './ws/fanout.js'
+import { RedisFanout } from './ws/redis-fanout.js'
 
 export interface AppOptions {
   config: Config
@@ -35,7 +37,7 @@ export interface AppOptions {
   logStream?: DestinationStream
   /** A built web client to serve from the same origin. */
   webRoot?: string
-  /** Room and event fan-out; in-memory unless another implementation is given. */
+  /** Room and event fan-out; otherwise Redis when REDIS_URL is set, else in-memory. The caller closes one it gives. */
   fanout?: Fanout
   /** Sees every route as it is added (tests check that each one has schemas). */
   onRoute?: (route: RouteOptions) => void
@@ -60,8 +62,14 @@ export async function buildApp({
   onRoute,
   loadMonitor,
 }: AppOptions): Promise<FastifyInstance> {
+  const cluster = config.databaseUrl !== undefined || config.redisUrl !== undefined
+  const options = loggerOptions(config.logLevel, logStream)
   const app = Fastify({
-    logger: loggerOptions(config.logLevel, logStream),
+    // Several nodes write to one log store: each line names its node.
+    logger:
+      cluster && typeof options === 'object'
+        ? { ...options, base: { pid: process.pid, node: config.nodeId } }
+        : options,
     bodyLimit: BODY_LIMIT_BYTES,
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
@@ -88,15 +96,15 @@ export async function buildApp({
   installErrorHandler(app)
   await app.register(helmetPlugin)
   await app.register(corsPlugin, { origins: config.corsOrigins })
-  await app.register(rateLimitPlugin, config.rateLimit)
+  await app.register(rateLimitPlugin, { ...config.rateLimit, redisUrl: config.redisUrl })
   installNotFoundHandler(app)
-  await app.register(dbPlugin, { dbPath: config.dbPath })
+  await app.register(dbPlugin, { dbPath: config.dbPath, databaseUrl: config.databaseUrl })
   await app.register(drainPlugin)
   await app.register(underPressurePlugin, {
     shedLoad: config.shedLoad,
     ...(loadMonitor && { loadMonitor }),
   })
-  await app.register(metricsPlugin)
+  await app.register(metricsPlugin, { nodeId: config.nodeId, cluster })
   await app.register(websocketPlugin)
   await app.register(authPlugin, {
     jwtSecret: config.jwtSecret,
@@ -108,18 +116,46 @@ export async function buildApp({
     pingIntervalMs: config.ws.pingIntervalMs,
     maxSocketsPerUser: config.ws.maxSocketsPerUser,
     limits: config.ws,
-    ...(fanout && { fanout }),
+    fanout: fanout ?? (await ownFanout(app, config)),
   })
+  if (app.storage.cluster && app.fanout instanceof RedisFanout) {
+    const stopCheck = await startClusterCheck({
+      registry: app.storage.cluster,
+      fanout: app.fanout,
+      nodeId: config.nodeId,
+      ttlMs: config.presenceTtlMs,
+      log: app.log,
+    }).catch(async (error: unknown) => {
+      await app.close() // the database and Redis connections opened so far
+      throw error
+    })
+    app.addHook('onClose', stopCheck)
+  }
   await app.register(callServicePlugin, {
     ringTimeoutS: config.ringTimeoutS,
     emptyRoomTimeoutS: config.emptyRoomTimeoutS,
+    sweepIntervalMs: config.sweepIntervalMs,
   })
 
-  await app.register(healthRoutes)
+  await app.register(healthRoutes, { nodeId: config.nodeId })
   await app.register(metricsRoutes, { allow: config.metricsAllow })
   await app.register(authRoutes)
   await app.register(userRoutes, { minQueryLength: config.userSearchMinLength })
   await app.register(callRoutes)
   if (webRoot) await app.register(webRootPlugin, { root: webRoot })
   return app
+}
+
+/** The fan-out the app makes for itself from the config, closed with the app. */
+async function ownFanout(app: FastifyInstance, config: Config): Promise<Fanout> {
+  const fanout = config.redisUrl
+    ? await RedisFanout.connect({
+        url: config.redisUrl,
+        nodeId: config.nodeId,
+        presenceTtlMs: config.presenceTtlMs,
+        onError: (error) => app.log.warn({ err: error }, 'redis'),
+      })
+    : new InMemoryFanout()
+  app.addHook('onClose', () => fanout.close())
+  return fanout
 }

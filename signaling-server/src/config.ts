@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { BlockList, isIP } from 'node:net'
+import { hostname } from 'node:os'
 import { DEFAULT_USER_SEARCH_MIN_LENGTH } from './protocol/index.js'
 
 /** Everything the server can be told, already parsed and checked. One source of truth for config. */
@@ -9,6 +10,16 @@ export interface Config {
   jwtSecret: string
   jwtExpireHours: number
   dbPath: string
+  /** postgres://… : accounts and calls in Postgres (several nodes); unset = SQLite at dbPath. */
+  databaseUrl: string | undefined
+  /** redis://… : rooms, presence and event pushes through Redis; unset = in-memory fan-out. */
+  redisUrl: string | undefined
+  /** Names this process in logs, metrics and Redis presence; unique per node. */
+  nodeId: string
+  /** With Redis: how long a node's room presence outlives its last heartbeat (a killed node's sockets drop out). */
+  presenceTtlMs: number
+  /** How often each node sweeps for due ring and empty-room deadlines (a backstop for dead nodes). */
+  sweepIntervalMs: number
   corsOrigins: string[]
   ringTimeoutS: number
   /** Seconds an answered call's room may stay empty before the call ends as `interrupted`. */
@@ -49,6 +60,8 @@ export const DEFAULTS = {
   dbPath: './data/signaling.db',
   ringTimeoutS: 45,
   emptyRoomTimeoutS: 60,
+  sweepIntervalMs: 1000,
+  presenceTtlS: 15,
   logLevel: 'info',
   metricsAllow: ['127.0.0.1', '::1'],
   rateLimit: { global: 600, auth: 10, callStart: 30 },
@@ -121,6 +134,35 @@ export function toBlockList(items: readonly string[]): BlockList {
   return blocks
 }
 
+function serviceUrl(
+  env: Env,
+  name: string,
+  protocols: readonly string[],
+  example: string,
+): string | undefined {
+  const raw = env[name]?.trim()
+  if (!raw) return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(`${name} must be a URL like ${example}`)
+  }
+  if (!protocols.includes(url.protocol))
+    throw new ConfigError(`${name} must start with ${protocols.join(' or ')}//, like ${example}`)
+  return raw
+}
+
+function nodeId(env: Env): string {
+  const raw = env.NODE_ID?.trim()
+  if (!raw) return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(raw))
+    throw new ConfigError(
+      `NODE_ID takes letters, digits, '.', '_' and '-' (at most 64), got "${raw}"`,
+    )
+  return raw
+}
+
 function origins(raw: string | undefined): string[] {
   return list(raw).map((item) => {
     let url: URL
@@ -175,6 +217,16 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = {}): Confi
     jwtSecret,
     jwtExpireHours: int(env, 'JWT_EXPIRE_HOURS', DEFAULTS.jwtExpireHours, 1, 24 * 365),
     dbPath: (env.DB_PATH ?? DEFAULTS.dbPath).trim() || DEFAULTS.dbPath,
+    databaseUrl: serviceUrl(
+      env,
+      'DATABASE_URL',
+      ['postgres:', 'postgresql:'],
+      'postgres://user@host:5432/veracall',
+    ),
+    redisUrl: serviceUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://host:6379'),
+    nodeId: nodeId(env),
+    sweepIntervalMs: DEFAULTS.sweepIntervalMs,
+    presenceTtlMs: int(env, 'PRESENCE_TTL_S', DEFAULTS.presenceTtlS, 2, 300) * 1000,
     corsOrigins: origins(env.CORS_ORIGINS),
     ringTimeoutS: int(env, 'RING_TIMEOUT_S', DEFAULTS.ringTimeoutS, 1, 3600),
     emptyRoomTimeoutS: int(env, 'EMPTY_ROOM_TIMEOUT_S', DEFAULTS.emptyRoomTimeoutS, 1, 86_400),

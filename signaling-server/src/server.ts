@@ -15,7 +15,12 @@ async function main(): Promise<void> {
     }
     throw error
   }
-  const app = await buildApp({ config })
+  // Some configuration is only checked against the backends (a Redis not the other nodes').
+  const app = await buildApp({ config }).catch((error: unknown) => {
+    if (!(error instanceof ConfigError)) throw error
+    process.stderr.write(`veracall-signaling: ${error.message}\n`)
+    process.exit(78) // EX_CONFIG
+  })
   const drainMs = config.shutdownDrainS * 1000
   // The last resort (exit 1) only if the bounded shutdown itself overruns.
   closeWithGrace({ delay: drainMs + CLOSE_TIMEOUT_MS + 2000 }, async ({ signal, err }) => {

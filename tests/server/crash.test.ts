@@ -91,7 +91,7 @@ describe('crash and restart', () => {
         if (ack.status === 'in_progress') expect(found?.answered_at).toEqual(expect.any(String))
       }
 
-      const db = server.app?.db.raw
+      const db = server.app?.db?.raw
       expect(db?.pragma('integrity_check', { simple: true })).toBe('ok')
       expect(db?.pragma('foreign_key_check')).toEqual([])
       // Whatever was mid-flight at the kill (never acked) was resolved too: nothing is left open.

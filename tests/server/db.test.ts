@@ -63,6 +63,7 @@ describe('database (checklist D3, D5, D6)', () => {
     expect(schema).toEqual([
       { type: 'index', name: 'calls_open_by_callee' },
       { type: 'index', name: 'calls_open_by_caller' },
+      { type: 'index', name: 'calls_open_by_deadline' },
       { type: 'table', name: 'call_participants' },
       { type: 'table', name: 'calls' },
       { type: 'table', name: 'users' },
@@ -121,11 +122,17 @@ describe('database (checklist D3, D5, D6)', () => {
     if (!a || !b) throw new Error('setup')
     users.findById(a.id)
     users.findByUsername('plana')
-    const call = calls.createIfFree(a.id, b.id, 'video')
+    const call = calls.createIfFree(a.id, b.id, 'video', Date.now() + 45_000)
     if (!call) throw new Error('setup')
     calls.byRoomId(call.room_id)
     calls.active(a.id)
-    calls.markAnswered(call.id)
+    calls.claimMissed(Date.now())
+    calls.markAnswered(call.id, Date.now() + 60_000)
+    calls.setDeadline(call.id, Date.now() + 60_000)
+    const [due] = calls.dueInProgress(Date.now() + 120_000, 10)
+    if (!due) throw new Error('setup')
+    calls.extendDeadline(call.id, due.deadline, due.deadline + 1)
+    calls.endIfDeadline(call.id, due.deadline + 1, 'interrupted')
     calls.markEnded(call.id, 'completed')
     calls.history(a.id, 1, 10)
     calls.stats(a.id)

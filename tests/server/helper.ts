@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { Writable } from 'node:stream'
 import { afterAll } from 'vitest'
+import { startPostgres, startRedis } from './backends.js'
 import { spawnFixtureProcess } from './fixture-process.js'
 import WebSocket from 'ws'
 import {
@@ -346,4 +347,41 @@ export function spawnFixture(script: string, env: Record<string, string>): Fixtu
     }
   }
   return { child, lines, line, exited }
+}
+
+/**
+ * Two nodes on one Postgres and one Redis, seen as one server: each request and each socket goes
+ * to the next node in turn, so a suite written for one server runs unchanged against a cluster.
+ * Everything is stopped after the file's tests (nodes first).
+ */
+export async function startCluster(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const postgres = await startPostgres()
+  afterAll(() => postgres.stop())
+  const redis = await startRedis()
+  afterAll(() => redis.stop())
+  const nodes: TestServer[] = []
+  for (const nodeId of ['node-1', 'node-2'])
+    nodes.push(
+      await startServer({ databaseUrl: postgres.url, redisUrl: redis.url, nodeId, ...overrides }),
+    )
+  let turn = 0
+  const next = (): TestServer => {
+    const node = nodes[turn++ % nodes.length]
+    if (!node) throw new Error('no nodes')
+    return node
+  }
+  const first = nodes[0]
+  if (!first) throw new Error('no nodes')
+  return {
+    ...first,
+    get url() {
+      return next().url
+    },
+    get wsUrl() {
+      return next().wsUrl
+    },
+    request: (...args) => next().request(...args),
+    register: (...args) => next().register(...args),
+    startCall: (...args) => next().startCall(...args),
+  }
 }

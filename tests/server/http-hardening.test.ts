@@ -328,7 +328,7 @@ describe('HTTP hardening (checklist F1–F14)', () => {
     )
     expect(ok.status).toBe(200)
     expect(ok.body).toMatchObject({ status: 'ok', service: 'veracall-signaling', database: 'ok' })
-    t.server.app?.db.close()
+    t.server.app?.db?.close()
     const down = await t.request<ErrorBody>('GET', '/health')
     expect(down.status).toBe(503)
     expect(down.body.error.code).toBe('service_unavailable')
@@ -381,7 +381,7 @@ describe('HTTP hardening (checklist F1–F14)', () => {
     const app = await buildApp({ config: testConfig() })
     await app.ready()
     await app.close()
-    expect(app.db.open).toBe(false)
+    expect(app.db?.open).toBe(false)
   })
 
   it('F13: neither passwords nor tokens reach the logs', async () => {

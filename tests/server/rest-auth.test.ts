@@ -84,7 +84,7 @@ describe('accounts', async () => {
     if (!app) throw new Error('not started')
     const hashes = [user, other].map(
       (u) =>
-        app.db.get<{ password_hash: string }>({
+        app.db?.get<{ password_hash: string }>({
           text: 'SELECT password_hash FROM users WHERE id = ?',
           params: [u.user.id],
         })?.password_hash ?? '',

@@ -118,7 +118,7 @@ describe('shutdown', () => {
     delays.elapse(3000)
     await stopping
     expect(app.server.listening).toBe(false)
-    expect(app.db.open).toBe(false)
+    expect(app.db?.open).toBe(false)
   })
 
   it('closes idle keep-alive connections at once and drops a request still in flight at the deadline', async () => {

@@ -50,6 +50,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'call-deadlines',
+    up: `
+      -- Deadlines are data (ms since the epoch): the ring's end for a waiting call, the time its
+      -- room may be found empty for an answered one. Any node's sweeper ends what is due.
+      ALTER TABLE calls ADD COLUMN deadline INTEGER;
+      CREATE INDEX calls_open_by_deadline ON calls(deadline) WHERE status <> 'ended';
+    `,
+  },
 ]
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0)

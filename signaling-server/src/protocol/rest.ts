@@ -131,6 +131,19 @@ export const HealthResponse = Type.Object(
     version: Type.String(),
     database: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
     uptime_s: Type.Number(),
+    /** Extension: which engines this node uses, and its id (several nodes share one database). */
+    backends: Type.Optional(
+      Type.Object(
+        {
+          database: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]),
+          fanout: Type.Union([Type.Literal('memory'), Type.Literal('redis')]),
+        },
+        strict,
+      ),
+    ),
+    /** Extension: `ok` when Redis answers; present only when REDIS_URL is set. */
+    redis: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('unavailable')])),
+    node: Type.Optional(Type.String({ maxLength: 64 })),
   },
   strict,
 )

@@ -15,7 +15,7 @@ const auth: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const { username, password, display_name } = request.body
       const hash = await fastify.passwords.hash(password)
-      const user = fastify.users.create(username, display_name?.trim() || username, hash)
+      const user = await fastify.users.create(username, display_name?.trim() || username, hash)
       if (!user) throw new ApiError(409, 'username_taken', 'That username is taken')
       return reply.code(201).send({ token: await fastify.tokens.sign(user), user })
     },
@@ -29,7 +29,7 @@ const auth: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const { username, password } = request.body
-      const found = fastify.users.findByUsername(username)
+      const found = await fastify.users.findByUsername(username)
       // Same work and the same answer whether the name or the password is wrong (D2).
       const ok = found
         ? await fastify.passwords.verify(password, found.passwordHash)

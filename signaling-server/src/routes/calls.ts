@@ -21,7 +21,7 @@ const calls: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: { body: StartCallBody, response: { 201: CallResponse } },
     },
     async (request, reply) => {
-      const call = service.start(
+      const call = await service.start(
         signedInUser(request).id,
         request.body.callee_id,
         request.body.call_type,
@@ -34,7 +34,7 @@ const calls: FastifyPluginAsyncTypebox = async (fastify) => {
     '/api/v1/calls/accept',
     { schema: { body: CallIdBody, response: { 200: CallResponse } } },
     async (request) => ({
-      call: service.accept(signedInUser(request).id, request.body.call_id),
+      call: await service.accept(signedInUser(request).id, request.body.call_id),
     }),
   )
 
@@ -42,7 +42,7 @@ const calls: FastifyPluginAsyncTypebox = async (fastify) => {
     '/api/v1/calls/decline',
     { schema: { body: CallIdBody, response: { 200: CallResponse } } },
     async (request) => ({
-      call: service.decline(signedInUser(request).id, request.body.call_id),
+      call: await service.decline(signedInUser(request).id, request.body.call_id),
     }),
   )
 
@@ -50,7 +50,7 @@ const calls: FastifyPluginAsyncTypebox = async (fastify) => {
     '/api/v1/calls/end',
     { schema: { body: CallIdBody, response: { 200: CallResponse } } },
     async (request) => ({
-      call: service.end(signedInUser(request).id, request.body.call_id),
+      call: await service.end(signedInUser(request).id, request.body.call_id),
     }),
   )
 
@@ -58,7 +58,7 @@ const calls: FastifyPluginAsyncTypebox = async (fastify) => {
     '/api/v1/calls/active',
     { schema: { response: { 200: CallListResponse } } },
     async (request) => ({
-      calls: fastify.calls.active(signedInUser(request).id),
+      calls: await fastify.calls.active(signedInUser(request).id),
     }),
   )
 
@@ -69,8 +69,10 @@ const calls: FastifyPluginAsyncTypebox = async (fastify) => {
       const page = request.query.page ?? 1
       const limit = request.query.limit ?? 10
       const userId = signedInUser(request).id
-      const stats = fastify.calls.stats(userId)
-      const calls = fastify.calls.history(userId, page, limit)
+      const [stats, calls] = await Promise.all([
+        fastify.calls.stats(userId),
+        fastify.calls.history(userId, page, limit),
+      ])
       return { calls, page, limit, total: stats.total_calls, stats }
     },
   )

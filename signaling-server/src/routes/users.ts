@@ -33,7 +33,11 @@ const users: FastifyPluginAsyncTypebox<{ minQueryLength: number }> = async (
         )
       }
       return {
-        users: fastify.users.search(query, signedInUser(request).id, request.query.limit ?? 20),
+        users: await fastify.users.search(
+          query,
+          signedInUser(request).id,
+          request.query.limit ?? 20,
+        ),
       }
     },
   )

@@ -1,26 +1,36 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { ApiError } from '../api-error.js'
-import type { CallsRepository } from '../db/repositories/calls.js'
-import type { UsersRepository } from '../db/repositories/users.js'
+import { systemClock, type Clock } from '../clock.js'
+import type { CallsStore, UsersStore } from '../db/storage.js'
 import type { Call, CallEventMessage, CallType, EndReason, EventType } from '../protocol/index.js'
 import { roomTopic, userTopic, type Fanout } from '../ws/fanout.js'
+import { startSweeper } from './sweeper.js'
+
+/** In-progress calls looked at per sweep; the rest wait for the next one. */
+const SWEEP_BATCH = 100
 
 export interface CallServiceDeps {
-  calls: CallsRepository
-  users: UsersRepository
+  calls: CallsStore
+  users: UsersStore
   fanout: Fanout
   ringTimeoutMs: number
   /** How long an answered call's room may stay empty before the call ends as `interrupted`. */
   emptyRoomTimeoutMs: number
+  /** How often every node sweeps for due deadlines, whoever set them. */
+  sweepIntervalMs: number
   log: FastifyBaseLogger
+  clock?: Clock
   /** Called after a call ends, e.g. to close its room's sockets. */
   onEnded?: (call: Call) => void
 }
 
 /**
  * The call state machine: waiting → in_progress → ended, and waiting → ended. Every transition is
- * a conditional UPDATE, so a ring timeout racing an accept can't both win. Participants are told
- * through their `/ws/events` channel after the change is committed.
+ * a compare-and-set in the database, so a ring timeout racing an accept, or two nodes ending the
+ * same call, produce one outcome and one push. Deadlines (the ring timeout, the empty-room grace)
+ * are stored with the call and ended by whichever node's sweeper claims them first, so a call
+ * placed through a node that then dies still ends on time. Participants are told through their
+ * `/ws/events` channel after the change is committed.
  */
 export function createCallService({
   calls,
@@ -28,11 +38,11 @@ export function createCallService({
   fanout,
   ringTimeoutMs,
   emptyRoomTimeoutMs,
+  sweepIntervalMs,
   log,
+  clock = systemClock,
   onEnded,
 }: CallServiceDeps) {
-  const ringTimers = new Map<number, NodeJS.Timeout>()
-  const emptyRoomTimers = new Map<number, NodeJS.Timeout>()
   let closed = false
 
   const notify = (type: EventType, call: Call, actorId: string): void => {
@@ -51,57 +61,64 @@ export function createCallService({
     }
   }
 
-  const stopRinging = (callId: number): void => {
-    clearTimeout(ringTimers.get(callId))
-    ringTimers.delete(callId)
-  }
-
-  const stopWatchingRoom = (callId: number): void => {
-    clearTimeout(emptyRoomTimers.get(callId))
-    emptyRoomTimers.delete(callId)
+  /** What follows every end, whoever ended the call: one push per participant, the room closed. */
+  const ended = (call: Call, actorId: string, event: EventType): Call => {
+    notify(event, call, actorId)
+    onEnded?.(call)
+    return call
   }
 
   /**
-   * Nobody calls /calls/end when both apps crash or lose the network mid-call, and the call would
-   * keep both users busy (409) for good: end it if its room is still empty when the grace is up.
+   * Ends what is due: ringing calls past their deadline as `missed` (one atomic claim), and
+   * answered calls whose room is still empty at their deadline as `interrupted` (nobody calls
+   * /calls/end when both apps crash, and the call would keep both users busy for good). A room
+   * with someone in it moves its deadline on instead.
    */
-  const watchEmptyRoom = (call: Call): void => {
-    stopWatchingRoom(call.id)
-    const timer = setTimeout(() => {
-      emptyRoomTimers.delete(call.id)
-      fanout
-        .members(roomTopic(call.room_id))
-        .then((present) => {
-          if (closed || present.length > 0) return
-          // Nobody acted: the caller's id fills the envelope's user_id.
-          if (finish(call.id, 'interrupted', call.caller_id, 'call_ended'))
-            log.info({ callId: call.id }, 'ended a call whose room stayed empty')
-        })
-        .catch((error: unknown) => log.error({ err: error }, 'empty room check failed'))
-    }, emptyRoomTimeoutMs)
-    timer.unref()
-    emptyRoomTimers.set(call.id, timer)
+  const sweep = async (): Promise<number> => {
+    const now = clock()
+    let count = 0
+    // The callee's id fills the envelope's user_id of a missed call: nobody acted.
+    for (const call of await calls.claimMissed(now)) {
+      ended(call, call.callee_id, 'call_ended')
+      count++
+    }
+    for (const due of await calls.dueInProgress(now, SWEEP_BATCH)) {
+      if (closed) break
+      const present = await fanout.members(roomTopic(due.room_id))
+      if (present.length > 0) {
+        const next = now + emptyRoomTimeoutMs
+        if (await calls.extendDeadline(due.id, due.deadline, next)) sweeper.wakeAt(next)
+        continue
+      }
+      const call = await calls.endIfDeadline(due.id, due.deadline, 'interrupted')
+      if (!call) continue
+      log.info({ callId: call.id }, 'ended a call whose room stayed empty')
+      ended(call, call.caller_id, 'call_ended')
+      count++
+    }
+    return count
   }
 
-  const finish = (
+  const sweeper = startSweeper({
+    sweep,
+    clock,
+    intervalMs: sweepIntervalMs,
+    onError: (error) => log.error({ err: error }, 'deadline sweep failed'),
+  })
+
+  const finish = async (
     callId: number,
     reason: EndReason,
     actorId: string,
     event: EventType,
-  ): Call | undefined => {
-    stopRinging(callId)
-    stopWatchingRoom(callId)
-    const ended = calls.markEnded(callId, reason)
-    if (ended) {
-      notify(event, ended, actorId)
-      onEnded?.(ended)
-    }
-    return ended
+  ): Promise<Call | undefined> => {
+    const call = await calls.markEnded(callId, reason)
+    return call && ended(call, actorId, event)
   }
 
   /** The call if `userId` takes part in it; 404 if it doesn't exist, 403 if it isn't theirs. */
-  const participantCall = (userId: string, callId: number): Call => {
-    const call = calls.byId(callId)
+  const participantCall = async (userId: string, callId: number): Promise<Call> => {
+    const call = await calls.byId(callId)
     if (!call) throw new ApiError(404, 'not_found', 'No call with that id')
     if (call.caller_id !== userId && call.callee_id !== userId) {
       throw new ApiError(403, 'forbidden', 'You are not a participant of this call')
@@ -109,8 +126,8 @@ export function createCallService({
     return call
   }
 
-  const calleeWaitingCall = (userId: string, callId: number, action: string): Call => {
-    const call = participantCall(userId, callId)
+  const calleeWaitingCall = async (userId: string, callId: number, action: string) => {
+    const call = await participantCall(userId, callId)
     if (call.callee_id !== userId)
       throw new ApiError(403, 'forbidden', `Only the callee can ${action} a call`)
     if (call.status !== 'waiting')
@@ -119,46 +136,43 @@ export function createCallService({
   }
 
   return {
-    start(callerId: string, calleeId: string, callType: CallType): Call {
+    async start(callerId: string, calleeId: string, callType: CallType): Promise<Call> {
       if (callerId === calleeId)
         throw new ApiError(400, 'invalid_input', 'You cannot call yourself')
-      if (!users.findById(calleeId)) throw new ApiError(404, 'not_found', 'No user with that id')
-      const call = calls.createIfFree(callerId, calleeId, callType)
+      if (!(await users.findById(calleeId)))
+        throw new ApiError(404, 'not_found', 'No user with that id')
+      const deadline = clock() + ringTimeoutMs
+      const call = await calls.createIfFree(callerId, calleeId, callType, deadline)
       if (!call)
         throw new ApiError(409, 'busy', 'You or the person you are calling is already in a call')
-      const timer = setTimeout(() => {
-        ringTimers.delete(call.id)
-        finish(call.id, 'missed', call.callee_id, 'call_ended')
-      }, ringTimeoutMs)
-      timer.unref()
-      ringTimers.set(call.id, timer)
+      sweeper.wakeAt(deadline)
       notify('incoming_call', call, callerId)
       return call
     },
 
-    accept(userId: string, callId: number): Call {
-      calleeWaitingCall(userId, callId, 'accept')
-      stopRinging(callId)
-      const call = calls.markAnswered(callId)
+    async accept(userId: string, callId: number): Promise<Call> {
+      await calleeWaitingCall(userId, callId, 'accept')
+      // The grace starts at the accept: it covers participants who never connect to the room.
+      const deadline = clock() + emptyRoomTimeoutMs
+      const call = await calls.markAnswered(callId, deadline)
       if (!call)
         throw new ApiError(409, 'conflict', 'The call stopped ringing before it was accepted')
+      sweeper.wakeAt(deadline)
       notify('call_accepted', call, userId)
-      // Covers participants who never connect a socket to the room at all.
-      watchEmptyRoom(call)
       return call
     },
 
-    decline(userId: string, callId: number): Call {
-      calleeWaitingCall(userId, callId, 'decline')
-      const call = finish(callId, 'declined', userId, 'call_declined')
+    async decline(userId: string, callId: number): Promise<Call> {
+      await calleeWaitingCall(userId, callId, 'decline')
+      const call = await finish(callId, 'declined', userId, 'call_declined')
       if (!call)
         throw new ApiError(409, 'conflict', 'The call stopped ringing before it was declined')
       return call
     },
 
     /** Ending an ended call returns it unchanged (idempotent hang-up). */
-    end(userId: string, callId: number): Call {
-      const call = participantCall(userId, callId)
+    async end(userId: string, callId: number): Promise<Call> {
+      const call = await participantCall(userId, callId)
       if (call.status === 'ended') return call
       const reason: EndReason =
         call.status === 'in_progress'
@@ -168,33 +182,33 @@ export function createCallService({
             : 'declined'
       // The event names the stored outcome: a callee hanging up on a ringing call declined it.
       const event: EventType = reason === 'declined' ? 'call_declined' : 'call_ended'
-      return finish(callId, reason, userId, event) ?? participantCall(userId, callId)
+      return (
+        (await finish(callId, reason, userId, event)) ?? (await participantCall(userId, callId))
+      )
     },
 
-    /** Calls left open by a crash can't be live any more: end them as `interrupted`. */
-    recover(): number {
+    /** One node, at start-up: calls left open by a crash can't be live any more. */
+    recover(): Promise<number> {
       return calls.endAllOpen('interrupted')
     },
 
-    /** A participant's socket is in the call's room: the call is not abandoned. */
-    roomJoined(callId: number): void {
-      stopWatchingRoom(callId)
-    },
+    /** Ends what is due now (the sweeper calls this; tests call it with a fake clock). */
+    sweep,
 
-    /** A participant's socket left the room: if nobody is left in it, start the grace period. */
+    /** A participant's socket left the room: if nobody is left in it, the grace starts now. */
     async roomLeft(callId: number): Promise<void> {
       if (closed) return
-      const call = calls.byId(callId)
+      const call = await calls.byId(callId)
       if (call?.status !== 'in_progress') return
       const present = await fanout.members(roomTopic(call.room_id))
-      if (!closed && present.length === 0) watchEmptyRoom(call)
+      if (closed || present.length > 0) return
+      const deadline = clock() + emptyRoomTimeoutMs
+      if (await calls.setDeadline(call.id, deadline)) sweeper.wakeAt(deadline)
     },
 
-    close(): void {
+    async close(): Promise<void> {
       closed = true
-      for (const timer of [...ringTimers.values(), ...emptyRoomTimers.values()]) clearTimeout(timer)
-      ringTimers.clear()
-      emptyRoomTimers.clear()
+      await sweeper.close()
     },
   }
 }

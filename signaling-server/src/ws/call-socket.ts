@@ -43,26 +43,37 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
       const { roomId } = request.params
       if (!auth) return socket.close(CloseCode.unauthorized, 'unauthorized')
       const userId = auth.user.id
-      const call = fastify.calls.byRoomId(roomId)
-      if (!call) return socket.close(CloseCode.notFound, 'no such room')
-      if (call.caller_id !== userId && call.callee_id !== userId) {
-        fastify.metrics.rejected.inc({ reason: 'not_participant' })
-        return socket.close(CloseCode.forbidden, 'not a participant of this call')
-      }
-      if (call.status === 'ended') return socket.close(CloseCode.callEnded, 'call has ended')
-      if (!ctx.caps.tryAcquire(userId)) {
-        fastify.metrics.rejected.inc({ reason: 'too_many_sockets' })
-        return socket.close(CloseCode.tooManyConnections, 'too many connections')
-      }
-
       const topic = roomTopic(roomId)
       const peer = new PeerSocket(socket, userId, ctx.limits, () =>
         fastify.metrics.rejected.inc({ reason: 'slow_consumer' }),
       )
       let joined = false
+      /** Set once the socket is known to belong in the room and holds a connection slot. */
+      let admitted = false
+      let callId = 0
       const cancelExpiry = closeAtExpiry(socket, auth.exp)
       const fail = (error: unknown): void =>
         void request.log.error({ err: error }, 'room fanout failed')
+
+      /** The room's call is read from the database (any node's), before any frame is handled. */
+      const authorize = async (): Promise<void> => {
+        const call = await fastify.calls.byRoomId(roomId)
+        if (!call) return peer.close(CloseCode.notFound, 'no such room')
+        if (call.caller_id !== userId && call.callee_id !== userId) {
+          fastify.metrics.rejected.inc({ reason: 'not_participant' })
+          return peer.close(CloseCode.forbidden, 'not a participant of this call')
+        }
+        if (call.status === 'ended') return peer.close(CloseCode.callEnded, 'call has ended')
+        if (socket.readyState !== socket.OPEN) return
+        if (!(await ctx.caps.acquire(userId, peer.id))) {
+          fastify.metrics.rejected.inc({ reason: 'too_many_sockets' })
+          return peer.close(CloseCode.tooManyConnections, 'too many connections')
+        }
+        // Closed while the slot was being taken: the close handler has already run.
+        if (socket.readyState !== socket.OPEN) return ctx.caps.release(userId, peer.id)
+        admitted = true
+        callId = call.id
+      }
 
       const join = async (): Promise<void> => {
         // A re-join from a new socket of the same user (a reconnect) replaces the old one (R2).
@@ -74,7 +85,6 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
           }
         }
         const present = await fastify.fanout.subscribe(topic, peer)
-        fastify.callService.roomJoined(call.id)
         if (!joined)
           await fastify.fanout.publish(topic, peerMessage('peer_joined', roomId, userId), peer.id)
         joined = true
@@ -88,7 +98,7 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
         await fastify.fanout.unsubscribe(topic, peer)
         if (!ctx.replaced.has(peer.id))
           await fastify.fanout.publish(topic, peerMessage('peer_left', roomId, userId))
-        await fastify.callService.roomLeft(call.id)
+        await fastify.callService.roomLeft(callId)
       }
 
       // One socket's messages take effect in the order they arrive. A join or leave awaits the
@@ -113,6 +123,7 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
       }
 
       const handle = (raw: RawData, isBinary: boolean): void => {
+        if (!admitted) return
         if (isBinary) {
           return reject('invalid_input', 'Binary frames are not part of the protocol')
         }
@@ -142,11 +153,12 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
           .catch(fail)
       }
 
+      inOrder(authorize)
       socket.on('message', (raw, isBinary) => {
         // The budget is spent on arrival, even by frames that wait behind a join.
-        const admitted = peer.admit()
-        if (admitted === 'limited') return reject('rate_limited', 'Too many messages: slow down')
-        if (admitted === 'close') {
+        const budget = peer.admit()
+        if (budget === 'limited') return reject('rate_limited', 'Too many messages: slow down')
+        if (budget === 'close') {
           fastify.metrics.rejected.inc({ reason: 'rate_limited' })
           return peer.close(CloseCode.policyViolation, 'message rate exceeded')
         }
@@ -156,8 +168,10 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
 
       socket.on('close', () => {
         cancelExpiry()
-        ctx.caps.release(userId)
         inOrder(async () => {
+          if (!admitted) return
+          admitted = false
+          ctx.caps.release(userId, peer.id)
           try {
             await leave()
           } finally {

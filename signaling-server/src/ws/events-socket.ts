@@ -16,10 +16,6 @@ export function registerEventsSocket(fastify: FastifyInstance, ctx: WsContext): 
       const auth = request.wsAuth
       if (!auth) return socket.close(CloseCode.unauthorized, 'unauthorized')
       const userId = auth.user.id
-      if (!ctx.caps.tryAcquire(userId)) {
-        fastify.metrics.rejected.inc({ reason: 'too_many_sockets' })
-        return socket.close(CloseCode.tooManyConnections, 'too many connections')
-      }
       const peer = new PeerSocket(socket, userId, ctx.limits, () =>
         fastify.metrics.rejected.inc({ reason: 'slow_consumer' }),
       )
@@ -27,7 +23,25 @@ export function registerEventsSocket(fastify: FastifyInstance, ctx: WsContext): 
       const cancelExpiry = closeAtExpiry(socket, auth.exp)
       const fail = (error: unknown): void =>
         void request.log.error({ err: error }, 'events fanout failed')
+      // Subscribed at once, so no push is missed; the slot (maybe counted cluster-wide, in Redis)
+      // is taken meanwhile, and a socket over the cap is closed, which unsubscribes it.
       fastify.fanout.subscribe(topic, peer).catch(fail)
+      let holdsSlot = false
+      let closed = false
+      ctx.caps
+        .acquire(userId, peer.id)
+        .then((acquired) => {
+          if (!acquired) {
+            fastify.metrics.rejected.inc({ reason: 'too_many_sockets' })
+            return peer.close(CloseCode.tooManyConnections, 'too many connections')
+          }
+          if (closed) return ctx.caps.release(userId, peer.id)
+          holdsSlot = true
+        })
+        .catch((error: unknown) => {
+          fail(error)
+          peer.close(CloseCode.tryAgainLater, 'try again later')
+        })
 
       socket.on('message', () => {
         const admitted = peer.admit()
@@ -37,8 +51,10 @@ export function registerEventsSocket(fastify: FastifyInstance, ctx: WsContext): 
         sendError(peer, '', 'unknown_type', 'This channel only sends events; it takes no messages')
       })
       socket.on('close', () => {
+        closed = true
         cancelExpiry()
-        ctx.caps.release(userId)
+        if (holdsSlot) ctx.caps.release(userId, peer.id)
+        holdsSlot = false
         fastify.fanout.unsubscribe(topic, peer).catch(fail)
       })
     },

@@ -22,13 +22,26 @@ export interface Fanout {
   /** The local subscribers of a user on a topic (to replace a stale socket on re-join). */
   localSubscribers(topic: string): readonly Subscriber[]
   stats(prefix: string): { topics: number; subscribers: number }
+  /** Hands `message` to every node's `onAnnounce` handlers, this node's included. */
+  announce(message: string): Promise<void>
+  onAnnounce(handler: (message: string) => void): void
+  /** Which implementation this is, for /health. */
+  readonly kind: FanoutKind
+  /** Resolves true when the fan-out can deliver (its broker answers, if it has one). */
+  ping(): Promise<boolean>
+  close(): Promise<void>
 }
+
+export type FanoutKind = 'memory' | 'redis'
 
 export const roomTopic = (roomId: string): string => `room:${roomId}`
 export const userTopic = (userId: string): string => `user:${userId}`
 
+/** One process: every subscriber is local. */
 export class InMemoryFanout implements Fanout {
+  readonly kind = 'memory'
   readonly #topics = new Map<string, Map<string, Subscriber>>()
+  readonly #announced: ((message: string) => void)[] = []
 
   async subscribe(topic: string, subscriber: Subscriber): Promise<string[]> {
     let members = this.#topics.get(topic)
@@ -78,4 +91,18 @@ export class InMemoryFanout implements Fanout {
     }
     return { topics, subscribers }
   }
+
+  async announce(message: string): Promise<void> {
+    for (const handler of this.#announced) handler(message)
+  }
+
+  onAnnounce(handler: (message: string) => void): void {
+    this.#announced.push(handler)
+  }
+
+  async ping(): Promise<boolean> {
+    return true
+  }
+
+  async close(): Promise<void> {}
 }

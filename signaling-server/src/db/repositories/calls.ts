@@ -1,69 +1,22 @@
 import { randomBytes } from 'node:crypto'
-import type { Call, CallStats, CallType, EndReason, User } from '../../protocol/index.js'
+import type { Call, CallStats, CallType, EndReason } from '../../protocol/index.js'
 import type { Db } from '../open.js'
+import { systemClock, type Clock } from '../../clock.js'
 import { sql } from '../sql.js'
-
-interface CallRow extends Record<string, unknown> {
-  id: number
-  room_id: string
-  caller_id: string
-  callee_id: string
-  call_type: CallType
-  status: Call['status']
-  end_reason: EndReason | null
-  created_at: string
-  answered_at: string | null
-  ended_at: string | null
-  duration_s: number | null
-  caller_username: string
-  caller_display_name: string
-  callee_username: string
-  callee_display_name: string
-}
-
-/** Every call read joins its two participants, so responses carry their names. */
-const SELECT_CALL = `
-  SELECT c.*,
-         a.username AS caller_username, a.display_name AS caller_display_name,
-         b.username AS callee_username, b.display_name AS callee_display_name
-  FROM calls c
-  JOIN users a ON a.id = c.caller_id
-  JOIN users b ON b.id = c.callee_id`
-
-function toCall(row: CallRow): Call {
-  const caller: User = {
-    id: row.caller_id,
-    username: row.caller_username,
-    display_name: row.caller_display_name,
-  }
-  const callee: User = {
-    id: row.callee_id,
-    username: row.callee_username,
-    display_name: row.callee_display_name,
-  }
-  return {
-    id: row.id,
-    room_id: row.room_id,
-    caller_id: row.caller_id,
-    callee_id: row.callee_id,
-    call_type: row.call_type,
-    status: row.status,
-    ...(row.end_reason !== null && { end_reason: row.end_reason }),
-    created_at: row.created_at,
-    ...(row.answered_at !== null && { answered_at: row.answered_at }),
-    ...(row.ended_at !== null && { ended_at: row.ended_at }),
-    ...(row.duration_s !== null && { duration_s: row.duration_s }),
-    caller,
-    callee,
-  }
-}
+import type { DueCall } from '../storage.js'
+import { EMPTY_STATS, SELECT_CALL, toCall, type CallRow } from './call-row.js'
 
 const durationS = (answeredAt: string | null, endedAt: string): number | null =>
   answeredAt === null
     ? null
     : Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(answeredAt)) / 1000))
 
-export function createCallsRepository(db: Db) {
+/**
+ * The SQLite calls repository (synchronous, one node). Each write runs in an IMMEDIATE transaction
+ * or is one conditional UPDATE, so a check and the change that depends on it can't be split by
+ * another writer.
+ */
+export function createCallsRepository(db: Db, now: Clock = systemClock) {
   const byId = (id: number): Call | undefined => {
     const row = db.get<CallRow>({ text: `${SELECT_CALL} WHERE c.id = ?`, params: [id] })
     return row && toCall(row)
@@ -80,14 +33,14 @@ export function createCallsRepository(db: Db) {
     )
   }
 
-  /** waiting|in_progress → ended; undefined if it had already ended. */
-  const markEnded = (id: number, reason: EndReason): Call | undefined => {
+  /** waiting|in_progress → ended, a compare-and-set; undefined if it had already ended. */
+  const markEnded = (id: number, reason: EndReason, deadline?: number): Call | undefined => {
     return db.transaction(() => {
-      const row = db.get<{ answered_at: string | null }>(
-        sql`SELECT answered_at FROM calls WHERE id = ${id} AND status <> 'ended'`,
+      const row = db.get<{ answered_at: string | null; deadline: number | null }>(
+        sql`SELECT answered_at, deadline FROM calls WHERE id = ${id} AND status <> 'ended'`,
       )
-      if (!row) return undefined
-      const endedAt = new Date().toISOString()
+      if (!row || (deadline !== undefined && row.deadline !== deadline)) return undefined
+      const endedAt = new Date(now()).toISOString()
       db.run(sql`
         UPDATE calls SET status = 'ended', end_reason = ${reason}, ended_at = ${endedAt},
                          duration_s = ${durationS(row.answered_at, endedAt)}
@@ -107,34 +60,81 @@ export function createCallsRepository(db: Db) {
     isBusy,
 
     /** Creates a waiting call unless either side is already in one; undefined means busy. */
-    createIfFree(callerId: string, calleeId: string, callType: CallType): Call | undefined {
+    createIfFree(
+      callerId: string,
+      calleeId: string,
+      callType: CallType,
+      deadline: number,
+    ): Call | undefined {
+      // IMMEDIATE: the write lock is taken before the check, so the check can't go stale.
       return db.transaction(() => {
         if (isBusy(callerId) || isBusy(calleeId)) return undefined
-        const now = new Date().toISOString()
+        const createdAt = new Date(now()).toISOString()
         const roomId = randomBytes(16).toString('base64url')
         const { lastInsertRowid } = db.run(sql`
-          INSERT INTO calls (room_id, caller_id, callee_id, call_type, status, created_at)
-          VALUES (${roomId}, ${callerId}, ${calleeId}, ${callType}, 'waiting', ${now})`)
+          INSERT INTO calls (room_id, caller_id, callee_id, call_type, status, created_at, deadline)
+          VALUES (${roomId}, ${callerId}, ${calleeId}, ${callType}, 'waiting', ${createdAt}, ${deadline})`)
         const id = Number(lastInsertRowid)
         db.run(
-          sql`INSERT INTO call_participants (user_id, created_at, call_id) VALUES (${callerId}, ${now}, ${id})`,
+          sql`INSERT INTO call_participants (user_id, created_at, call_id) VALUES (${callerId}, ${createdAt}, ${id})`,
         )
         db.run(
-          sql`INSERT INTO call_participants (user_id, created_at, call_id) VALUES (${calleeId}, ${now}, ${id})`,
+          sql`INSERT INTO call_participants (user_id, created_at, call_id) VALUES (${calleeId}, ${createdAt}, ${id})`,
         )
         return byId(id)
       })
     },
 
     /** waiting → in_progress; undefined if the call was not waiting any more (a lost race). */
-    markAnswered(id: number): Call | undefined {
+    markAnswered(id: number, deadline: number): Call | undefined {
       const { changes } = db.run(sql`
-        UPDATE calls SET status = 'in_progress', answered_at = ${new Date().toISOString()}
+        UPDATE calls SET status = 'in_progress', answered_at = ${new Date(now()).toISOString()},
+                         deadline = ${deadline}
         WHERE id = ${id} AND status = 'waiting'`)
       return changes === 1 ? byId(id) : undefined
     },
 
-    markEnded,
+    markEnded: (id: number, reason: EndReason): Call | undefined => markEnded(id, reason),
+
+    setDeadline(id: number, deadline: number): boolean {
+      return (
+        db.run(sql`
+          UPDATE calls SET deadline = ${deadline}
+          WHERE id = ${id} AND status <> 'ended' AND status = 'in_progress'`).changes === 1
+      )
+    },
+
+    /** One UPDATE … RETURNING: a row is claimed by exactly one sweep. */
+    claimMissed(at: number): Call[] {
+      const endedAt = new Date(at).toISOString()
+      return db.transaction(() => {
+        // `status <> 'ended'` repeats the partial index's condition so SQLite may use it.
+        const claimed = db.all<{ id: number }>(sql`
+          UPDATE calls SET status = 'ended', end_reason = 'missed', ended_at = ${endedAt}
+          WHERE status <> 'ended' AND status = 'waiting' AND deadline <= ${at}
+          RETURNING id`)
+        return claimed.flatMap(({ id }) => byId(id) ?? [])
+      })
+    },
+
+    dueInProgress(at: number, limit: number): DueCall[] {
+      return db.all<DueCall & Record<string, unknown>>(sql`
+        SELECT id, room_id, caller_id, callee_id, deadline FROM calls
+        WHERE status <> 'ended' AND status = 'in_progress' AND deadline <= ${at}
+        ORDER BY deadline LIMIT ${limit}`)
+    },
+
+    endIfDeadline(id: number, deadline: number, reason: EndReason): Call | undefined {
+      return markEnded(id, reason, deadline)
+    },
+
+    extendDeadline(id: number, deadline: number, next: number): boolean {
+      return (
+        db.run(sql`
+          UPDATE calls SET deadline = ${next}
+          WHERE id = ${id} AND status <> 'ended' AND deadline = ${deadline}`).changes === 1
+      )
+    },
 
     /** At start-up: calls a crash left open can't still be live, so end them honestly. */
     endAllOpen(reason: EndReason): number {
@@ -179,16 +179,16 @@ export function createCallsRepository(db: Db) {
                coalesce(round(avg(c.duration_s), 1), 0)     AS avg_duration_s
         FROM call_participants p JOIN calls c ON c.id = p.call_id
         WHERE p.user_id = ${userId}`)
-      return (
-        row ?? {
-          total_calls: 0,
-          completed: 0,
-          missed: 0,
-          declined: 0,
-          total_duration_s: 0,
-          avg_duration_s: 0,
-        }
+      return row ?? { ...EMPTY_STATS }
+    },
+
+    countByStatus(): Record<Call['status'], number> {
+      const rows = db.all<{ status: Call['status']; n: number }>(
+        sql`SELECT status, count(*) AS n FROM calls GROUP BY status`,
       )
+      const counts = { waiting: 0, in_progress: 0, ended: 0 }
+      for (const { status, n } of rows) counts[status] = n
+      return counts
     },
   }
 }

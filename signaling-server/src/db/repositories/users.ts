@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { User } from '../../protocol/index.js'
 import type { Db } from '../open.js'
 import { sql } from '../sql.js'
+import type { UserWithHash } from '../storage.js'
 
 interface UserRow extends Record<string, unknown> {
   id: string
@@ -10,12 +11,7 @@ interface UserRow extends Record<string, unknown> {
   password_hash: string
 }
 
-export interface UserWithHash {
-  user: User
-  passwordHash: string
-}
-
-const toUser = (row: UserRow): User => ({
+export const toUser = (row: UserRow): User => ({
   id: row.id,
   username: row.username,
   display_name: row.display_name,
@@ -24,7 +20,7 @@ const toUser = (row: UserRow): User => ({
 /** Usernames are unique regardless of case: "Alice" and "alice" are one account. */
 export const usernameKey = (username: string): string => username.normalize('NFKC').toLowerCase()
 
-const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`)
+export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`)
 
 export function createUsersRepository(db: Db) {
   return {

@@ -64,7 +64,7 @@ export default fp<AuthOptions>(
           expired ? 'Your session has expired: sign in again' : 'Invalid token',
         )
       }
-      const user = fastify.users.findById(claims.userId)
+      const user = await fastify.users.findById(claims.userId)
       if (!user)
         throw new ApiError(401, 'invalid_token', 'This account no longer exists on this server')
       return { user, exp: claims.exp }

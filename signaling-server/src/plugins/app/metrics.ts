@@ -17,9 +17,11 @@ declare module 'fastify' {
  * Prometheus metrics in a registry of this app's own (tests build many apps in one process).
  * Socket, room and call counts are read when scraped rather than tracked on every change.
  */
-export default fp(
-  async (fastify) => {
+export default fp<{ nodeId: string; cluster: boolean }>(
+  async (fastify, { nodeId, cluster }) => {
     const registry = new Registry()
+    // Several nodes feed one dashboard: each series says which node it came from.
+    if (cluster) registry.setDefaultLabels({ node: nodeId })
     const relayed = new Counter({
       name: 'veracall_ws_messages_relayed_total',
       help: 'Signaling messages relayed to a peer',
@@ -52,14 +54,23 @@ export default fp(
       help: 'Calls by status',
       labelNames: ['status'] as const,
       registers: [registry],
-      collect() {
-        const rows = fastify.db.all<{ status: string; n: number }>({
-          text: 'SELECT status, count(*) AS n FROM calls GROUP BY status',
-          params: [],
-        })
-        for (const status of ['waiting', 'in_progress', 'ended']) {
-          this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0)
-        }
+      async collect() {
+        const counts = await fastify.calls.countByStatus()
+        for (const [status, n] of Object.entries(counts)) this.set({ status }, n)
+      },
+    })
+    new Gauge({
+      name: 'veracall_backend_up',
+      help: '1 when the backend answers: the database (sqlite|postgres) and the fan-out (memory|redis)',
+      labelNames: ['role', 'backend'] as const,
+      registers: [registry],
+      async collect() {
+        const [database, fanout] = await Promise.all([
+          fastify.storage.ping().catch(() => false),
+          fastify.fanout.ping().catch(() => false),
+        ])
+        this.set({ role: 'database', backend: fastify.storage.backend }, database ? 1 : 0)
+        this.set({ role: 'fanout', backend: fastify.fanout.kind }, fanout ? 1 : 0)
       },
     })
     const latency = new Histogram({
@@ -81,5 +92,5 @@ export default fp(
     })
     fastify.decorate('metrics', { registry, relayed, rejected })
   },
-  { name: 'metrics' },
+  { name: 'metrics', dependencies: ['db'] },
 )

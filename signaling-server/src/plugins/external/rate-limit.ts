@@ -1,5 +1,6 @@
 import rateLimit from '@fastify/rate-limit'
 import fp from 'fastify-plugin'
+import { Redis } from 'ioredis'
 import { ApiError } from '../../api-error.js'
 
 export interface RateLimits {
@@ -16,10 +17,30 @@ declare module 'fastify' {
   }
 }
 
-export default fp<RateLimits>(
-  async (fastify, limits) => {
+export interface RateLimitOptions extends RateLimits {
+  /** With several nodes, the counters live in Redis so that each budget holds cluster-wide. */
+  redisUrl?: string | undefined
+}
+
+export default fp<RateLimitOptions>(
+  async (fastify, { redisUrl, ...limits }) => {
     fastify.decorate('rateLimits', limits)
+    const redis = redisUrl
+      ? new Redis(redisUrl, { connectTimeout: 2000, maxRetriesPerRequest: 1 })
+      : undefined
+    if (redis) {
+      redis.on('error', (error) => fastify.log.debug({ err: error }, 'rate-limit redis'))
+      fastify.addHook('onClose', async () => {
+        await redis.quit().catch(() => redis.disconnect())
+      })
+    }
     await fastify.register(rateLimit, {
+      ...(redis && {
+        redis,
+        nameSpace: 'veracall:rl:',
+        // Redis down: requests pass (the node's /health already says 503) rather than all failing.
+        skipOnError: true,
+      }),
       global: true,
       max: limits.global,
       timeWindow: '1 minute',

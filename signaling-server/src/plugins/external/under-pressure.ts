@@ -30,7 +30,7 @@ export default fp<LoadSheddingOptions>(
   async (fastify, { shedLoad, loadMonitor }) => {
     await fastify.register(underPressure, {
       retryAfter: RETRY_AFTER_S,
-      healthCheck: async () => fastify.db.open,
+      healthCheck: async () => fastify.storage.ping(),
       healthCheckInterval: 5000,
       pressureHandler: (_request, reply, type) => unavailable(reply, type),
     })
