@@ -4,7 +4,10 @@
  * Call set-up time on loopback: from the click on "Video call" on A until the first remote video
  * frame has been rendered on both A and B (B accepts the moment the ring appears), next to a bare
  * two-RTCPeerConnection exchange in the same page (the floor: getUserMedia, offer/answer, ICE,
- * DTLS, first frame, with no server in between). Median and p95 over CALLS runs.
+ * DTLS, first frame, with no server in between). Median and p95 over CALLS runs, the ratio of
+ * medians, and where the time goes: each side's stages (camera, REST, room socket open, offer,
+ * answer, ICE connected, first frame) as medians after the click, with the offers each side
+ * created and the glares perfect negotiation had to roll back.
  *
  *   npm run bench:call            (CALLS=10 npm run bench:call for more runs)
  */
@@ -16,6 +19,13 @@ import {
   startStack,
   type Person,
 } from '../tests/e2e/harness.js'
+import {
+  formatTimelines,
+  installTimeline,
+  readTimeline,
+  resetTimeline,
+  type Timeline,
+} from './lib/call-timeline.js'
 
 const CALLS = Math.max(5, Number(process.env.CALLS ?? 7))
 
@@ -46,6 +56,9 @@ function armFirstFrame(page: Page): Promise<void> {
       if (v) {
         v.requestVideoFrameCallback(() => {
           w.__firstFrame = now()
+          ;(window as unknown as { __vcTimeline: { mark(s: string): void } }).__vcTimeline.mark(
+            'firstFrame',
+          )
         })
         return
       }
@@ -58,10 +71,14 @@ function armFirstFrame(page: Page): Promise<void> {
 /** In-page: accepts the next incoming call the moment it rings (no test-driver latency). */
 function armAutoAccept(page: Page): Promise<void> {
   return page.evaluate(() => {
+    const timeline = (window as unknown as { __vcTimeline: { mark(s: string): void } }).__vcTimeline
     const tryAccept = (): void => {
       const b = document.querySelector<HTMLButtonElement>('button[aria-label="Accept"]')
-      if (b) b.click()
-      else requestAnimationFrame(tryAccept)
+      if (b) {
+        timeline.mark('ring')
+        b.click()
+        timeline.mark('accept')
+      } else requestAnimationFrame(tryAccept)
     }
     tryAccept()
   })
@@ -70,7 +87,15 @@ function armAutoAccept(page: Page): Promise<void> {
 const read = (page: Page, key: '__firstFrame' | '__clickAt'): Promise<number | undefined> =>
   page.evaluate((k) => (window as unknown as Record<string, number | undefined>)[k], key)
 
-async function oneCall(a: Person, b: Person): Promise<number> {
+interface CallRun {
+  ms: number
+  clickAt: number
+  caller: Timeline
+  callee: Timeline
+}
+
+async function oneCall(a: Person, b: Person): Promise<CallRun> {
+  await Promise.all([resetTimeline(a.page), resetTimeline(b.page)])
   await Promise.all([armFirstFrame(a.page), armFirstFrame(b.page), armAutoAccept(b.page)])
   await a.page
     .getByRole('list', { name: 'People' })
@@ -90,16 +115,17 @@ async function oneCall(a: Person, b: Person): Promise<number> {
     (await read(a.page, '__firstFrame')) ?? NaN,
     (await read(b.page, '__firstFrame')) ?? NaN,
   )
+  const [caller, callee] = await Promise.all([readTimeline(a.page), readTimeline(b.page)])
   await a.page.getByRole('button', { name: 'Hang up' }).click()
   for (const p of [a.page, b.page]) {
     await p.getByRole('button', { name: 'Done' }).click()
     await p.getByRole('navigation', { name: 'Main' }).waitFor()
   }
-  return done - clickAt
+  return { ms: done - clickAt, clickAt, caller, callee }
 }
 
 /** The floor: two RTCPeerConnections in one page, same fake camera, no server. */
-function bareExchange(page: Page): Promise<number> {
+function bareExchange(page: Page): Promise<{ ms: number; connected: number }> {
   return page.evaluate(async () => {
     const now = (): number => performance.now()
     const t0 = now()
@@ -111,6 +137,10 @@ function bareExchange(page: Page): Promise<number> {
     const pc2 = new RTCPeerConnection({ iceServers: [] })
     pc1.onicecandidate = (e) => void (e.candidate && pc2.addIceCandidate(e.candidate))
     pc2.onicecandidate = (e) => void (e.candidate && pc1.addIceCandidate(e.candidate))
+    let connected = NaN
+    pc2.onconnectionstatechange = () => {
+      if (pc2.connectionState === 'connected') connected = now() - t0
+    }
     const video = document.createElement('video')
     video.muted = true
     video.autoplay = true
@@ -134,7 +164,7 @@ function bareExchange(page: Page): Promise<number> {
     pc1.close()
     pc2.close()
     video.remove()
-    return t1 - t0
+    return { ms: t1 - t0, connected }
   })
 }
 
@@ -145,25 +175,36 @@ async function main(): Promise<void> {
   }
   const [stack, browser] = await Promise.all([startStack(), launchChromium()])
   try {
-    const a = await registerPerson(browser, stack.url, 'Bench Alice')
-    const b = await registerPerson(browser, stack.url, 'Bench Bob')
+    const a = await registerPerson(browser, stack.url, 'Bench Alice', {
+      initScript: installTimeline,
+    })
+    const b = await registerPerson(browser, stack.url, 'Bench Bob', { initScript: installTimeline })
     await a.page.getByLabel('Search people').fill(b.username)
     await a.page.getByRole('list', { name: 'People' }).getByRole('button').first().waitFor()
     // One warm-up of each, not counted (first getUserMedia, codec init).
     await oneCall(a, b)
     await bareExchange(a.page)
-    const app: number[] = []
-    const bare: number[] = []
+    const runs: CallRun[] = []
+    const bareRuns: { ms: number; connected: number }[] = []
     for (let i = 0; i < CALLS; i++) {
-      app.push(await oneCall(a, b))
-      bare.push(await bareExchange(a.page))
+      runs.push(await oneCall(a, b))
+      bareRuns.push(await bareExchange(a.page))
     }
+    const bare = bareRuns.map((r) => r.ms)
+    const app = runs.map((r) => r.ms)
     const ratio = percentile(app, 50) / percentile(bare, 50)
     console.log(`call set-up, click "Video call" → first remote frame on both sides: ${fmt(app)}`)
     console.log(`bare 2×RTCPeerConnection in one page (floor):                     ${fmt(bare)}`)
     console.log(`ratio of medians (app / floor): ${ratio.toFixed(2)}×`)
     console.log(
       `runs (ms): app [${app.map((x) => x.toFixed(0)).join(', ')}], bare [${bare.map((x) => x.toFixed(0)).join(', ')}]`,
+    )
+    console.log(formatTimelines(runs))
+    console.log(
+      `  floor: connected ${percentile(
+        bareRuns.map((r) => r.connected),
+        50,
+      ).toFixed(0)} ms, first frame ${percentile(bare, 50).toFixed(0)} ms after getUserMedia`,
     )
   } finally {
     await browser.close()

@@ -220,7 +220,12 @@ export async function registerPerson(
   browser: Browser,
   url: string,
   displayName: string,
-  options: { language?: string; colorScheme?: 'light' | 'dark' } = {},
+  options: {
+    language?: string
+    colorScheme?: 'light' | 'dark'
+    /** Run in every page before the app loads (the call bench's instrumentation). */
+    initScript?: () => void
+  } = {},
 ): Promise<Person> {
   const context = await browser.newContext({
     viewport: { width: 1200, height: 760 },
@@ -239,6 +244,7 @@ export async function registerPerson(
       )
     })
   })
+  if (options.initScript) await context.addInitScript(options.initScript)
   const page = await context.newPage()
   const zh = options.language?.startsWith('zh') ?? false
   const l = zh ? LABELS.zh : LABELS.en
