@@ -208,6 +208,67 @@ describe('AppController', () => {
     expect(ctx.tracks.map((t) => t.readyState)).toEqual(['ended', 'ended'])
   })
 
+  it('joins the room on Accept while the camera opens, and answers the offer that waited', async () => {
+    const ctx = harness(null)
+    // The server's answer to the accept waits until the test lets it through (stubbed before
+    // sign-in: the API client keeps the fetch it was made with).
+    let letAcceptThrough: () => void = () => undefined
+    const acceptAnswered = new Promise<void>((resolve) => {
+      letAcceptThrough = resolve
+    })
+    let acceptAsked = false
+    const fetchFake = globalThis.fetch
+    vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
+      if (new URL(url).pathname === ROUTES.acceptCall) {
+        acceptAsked = true
+        await acceptAnswered
+      }
+      return fetchFake(url, init)
+    })
+    await ctx.signIn()
+    await ctx.ringIn()
+    let grant: (stream: FakeStream) => void = () => undefined
+    navigator.mediaDevices.getUserMedia = () =>
+      new Promise((resolve) => {
+        grant = (stream) => resolve(stream as unknown as MediaStream)
+      })
+    const accepting = ctx.controller.accept()
+    await settle()
+    // The camera has not opened yet, and the room socket is already open and joined.
+    const room = ctx.sockets[1]
+    expect(room?.url).toBe('ws://localhost:8000/ws/call/room_0000007x')
+    expect(room?.readyState).toBe(1)
+    expect(room?.sent.map((m) => m.type)).toEqual(['join'])
+    expect(acceptAsked).toBe(false)
+    // The caller's offer, held for us until we joined, arrives before the session exists.
+    room?.push('peer_joined', { user_id: bob.id })
+    room?.push('offer', { type: 'offer', sdp: 'caller-offer-1' })
+    grant(new FakeStream([new FakeTrack('audio'), new FakeTrack('video')]))
+    await settle()
+    // The answer is made while the accept is in flight, and sent only once the server said yes.
+    expect(acceptAsked).toBe(true)
+    expect(room?.sent.map((m) => m.type)).toEqual(['join'])
+    letAcceptThrough()
+    await accepting
+    await settle()
+    const sent = room?.sent.map((m) => m.type) ?? []
+    expect(sent).toContain('answer')
+    expect(sent).not.toContain('offer')
+    expect(ctx.store.getState()).toMatchObject({ phase: 'active', callError: null })
+  })
+
+  it('closes the room socket it opened on Accept when the call is declined while the camera opens', async () => {
+    const ctx = harness(null)
+    await ctx.signIn()
+    await ctx.ringIn()
+    const accepting = ctx.controller.accept()
+    await ctx.controller.decline()
+    await accepting
+    await settle()
+    expect(ctx.sockets[1]?.readyState).toBe(3)
+    expect(ctx.controller.roomSocket).toBeNull()
+  })
+
   it('places no call when it is cancelled while the camera opens', async () => {
     const ctx = callerHarness()
     await ctx.signIn()

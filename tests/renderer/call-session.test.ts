@@ -167,6 +167,48 @@ describe('CallSession', () => {
     expect(caller.pc.config.iceServers).toEqual([])
   })
 
+  it("the callee answers the caller's offer and makes none of its own: no glare to roll back", async () => {
+    const room = new FakeRoom()
+    const caller = makeSession(room, CALLER, false)
+    caller.transport.join()
+    caller.session.start()
+    await settle()
+    const callee = makeSession(room, CALLEE, true)
+    // What the callee's connection did, in the signaling state each call found it in.
+    const calleeLocal: RTCSignalingState[] = []
+    const setLocal = callee.pc.setLocalDescription.bind(callee.pc)
+    callee.pc.setLocalDescription = (d) => {
+      calleeLocal.push(callee.pc.signalingState)
+      return setLocal(d)
+    }
+    // The callee has its tracks before the caller's held offer reaches it (the race that made it
+    // offer too, and roll back, in every instrumented call).
+    callee.transport.join()
+    callee.session.start()
+    await settle(60)
+    expect(room.relayed.filter((m) => m.from === CALLEE && m.type === 'offer')).toEqual([])
+    // Only answers (the fake may renegotiate the caller's second track: answered too).
+    expect([...new Set(calleeLocal)]).toEqual(['have-remote-offer'])
+    expect([
+      ...new Set(room.relayed.filter((m) => m.type === 'answer').map((m) => m.from)),
+    ]).toEqual([CALLEE])
+    expect([caller.pc.signalingState, callee.pc.signalingState]).toEqual(['stable', 'stable'])
+    expect(callee.pc.connectionState).toBe('connected')
+    expect([...caller.events, ...callee.events].filter((e) => e.type === 'error')).toEqual([])
+  })
+
+  it('lets the callee renegotiate once the first offer is answered (an ICE restart)', async () => {
+    const { room, a, b } = await connectedPair()
+    const before = room.relayed.length
+    b.pc.setConnectionState('failed')
+    await settle(60)
+    const after = room.relayed.slice(before)
+    expect(after.filter((m) => m.type === 'offer').map((m) => m.from)).toEqual([CALLEE])
+    expect(after.filter((m) => m.type === 'answer').map((m) => m.from)).toEqual([CALLER])
+    expect([a.pc.signalingState, b.pc.signalingState]).toEqual(['stable', 'stable'])
+    expect([...a.events, ...b.events].filter((e) => e.type === 'error')).toEqual([])
+  })
+
   it('relays mute and camera-off as media_state, and stops the camera track', async () => {
     const { room, a, b } = await connectedPair()
     a.session.setMicrophoneEnabled(false)

@@ -11,7 +11,7 @@ import { FakePeerConnection, FakeTrack, settle } from './fakes/fake-peer.js'
 type Wire = { description: Description } | { candidate: Candidate }
 
 /** Two negotiators wired back to back, each message delivered after `delay()` ms. */
-function pair(delay: () => number = () => 0) {
+function pair(delay: () => number = () => 0, options: { awaitFirstOffer?: boolean } = {}) {
   const pcs = {
     polite: new FakePeerConnection('polite'),
     impolite: new FakePeerConnection('impolite'),
@@ -24,6 +24,7 @@ function pair(delay: () => number = () => 0) {
     }
     return new Negotiator(pcs[self] as unknown as RTCPeerConnection, {
       polite: self === 'polite',
+      awaitFirstOffer: self === 'polite' && options.awaitFirstOffer,
       log: (m) => logs.push(m),
       onError: (e) => errors.push(`${self}:${e.code}:${e.message}`),
       signals: {
@@ -77,6 +78,44 @@ describe('perfect negotiation', () => {
       ])
       expect(pcs.polite.remoteDescription, `seed ${seed}`).not.toBeNull()
       expect(pcs.impolite.remoteDescription, `seed ${seed}`).not.toBeNull()
+    }
+  })
+
+  it('with awaitFirstOffer, the polite side answers first and offers only afterwards', async () => {
+    for (let seed = 1; seed <= 25; seed++) {
+      let x = seed
+      const random = (): number => {
+        x = (x * 48271) % 2147483647
+        return x / 2147483647
+      }
+      const { pcs, n, errors } = pair(() => Math.floor(random() * 4), { awaitFirstOffer: true })
+      const offered: string[] = []
+      for (const side of ['polite', 'impolite'] as const) {
+        pcs[side].addEventListener('negotiationneeded', () => undefined)
+        const setLocal = pcs[side].setLocalDescription.bind(pcs[side])
+        pcs[side].setLocalDescription = (d) => {
+          if (pcs[side].signalingState === 'stable') offered.push(side)
+          return setLocal(d)
+        }
+      }
+      // The polite side has its track first, even before the other side starts.
+      pcs.polite.addTrack(new FakeTrack('audio'))
+      await settle(seed % 3)
+      pcs.impolite.addTrack(new FakeTrack('audio'))
+      await settle(60)
+      expect(errors, `seed ${seed}`).toEqual([])
+      expect(offered, `seed ${seed}`).toEqual(['impolite'])
+      expect(n.impolite.ignoredOffers, `seed ${seed}`).toBe(0)
+      expect([pcs.polite.signalingState, pcs.impolite.signalingState], `seed ${seed}`).toEqual([
+        'stable',
+        'stable',
+      ])
+      // Later the polite side renegotiates like any peer.
+      pcs.polite.addTrack(new FakeTrack('video'))
+      await settle(60)
+      expect(offered, `seed ${seed}`).toEqual(['impolite', 'polite'])
+      expect(errors, `seed ${seed}`).toEqual([])
+      expect(pcs.impolite.remoteDescription?.sdp, `seed ${seed}`).toBe('polite-offer-1')
     }
   })
 

@@ -34,7 +34,10 @@ export interface CallSessionEvents {
 
 export interface CallSessionOptions {
   selfId: string
-  /** The callee is polite: it yields when both sides offer at once. */
+  /**
+   * The callee is polite: it yields when both sides offer at once. It also answers the caller's
+   * first offer rather than making its own (see NegotiatorOptions.awaitFirstOffer).
+   */
   polite: boolean
   iceServers: RTCIceServer[]
   transport: RoomTransport
@@ -76,6 +79,7 @@ export class CallSession {
     }
     this.negotiator = new Negotiator(this.pc, {
       polite: options.polite,
+      awaitFirstOffer: options.polite,
       log: options.log,
       onError: (error: NegotiationError) =>
         this.emit('error', { code: error.code, message: error.message }),

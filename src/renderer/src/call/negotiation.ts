@@ -32,6 +32,15 @@ export class NegotiationError extends Error {
 
 export interface NegotiatorOptions {
   polite: boolean
+  /**
+   * Make no offer until the other side's first offer has been applied (the callee). The caller's
+   * offer already has an m-line for each of the callee's tracks (setRemoteDescription attaches
+   * the callee's addTrack transceivers to them), so an offer of the callee's own could only
+   * collide with it and be rolled back, costing a round trip of set-up. Afterwards this side
+   * offers as usual (renegotiation, ICE restarts); if the answer left something to negotiate,
+   * the browser fires negotiationneeded again once stable.
+   */
+  awaitFirstOffer?: boolean
   signals: NegotiationSignals
   onError?: (error: NegotiationError) => void
   log?: (message: string) => void
@@ -56,6 +65,7 @@ export class Negotiator {
   private pendingCandidates: Candidate[] = []
   private chain: Promise<void> = Promise.resolve()
   private closed = false
+  private awaitingOffer: boolean
   readonly role: 'polite' | 'impolite'
   /** Offers this side ignored because of a collision (for tests and diagnostics). */
   ignoredOffers = 0
@@ -65,6 +75,7 @@ export class Negotiator {
     private readonly options: NegotiatorOptions,
   ) {
     this.role = options.polite ? 'polite' : 'impolite'
+    this.awaitingOffer = options.awaitFirstOffer ?? false
     pc.addEventListener('negotiationneeded', this.onNegotiationNeeded)
     pc.addEventListener('icecandidate', this.onIceCandidate)
   }
@@ -84,6 +95,10 @@ export class Negotiator {
 
   private readonly onNegotiationNeeded = async (): Promise<void> => {
     if (this.closed) return
+    if (this.awaitingOffer) {
+      this.log('waiting for the first remote offer before offering')
+      return
+    }
     try {
       this.makingOffer = true
       await this.pc.setLocalDescription()
@@ -141,6 +156,7 @@ export class Negotiator {
       )
     }
     if (description.type === 'offer') {
+      this.awaitingOffer = false
       this.assertState('have-remote-offer')
       try {
         await this.pc.setLocalDescription()

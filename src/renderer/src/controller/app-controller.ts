@@ -17,7 +17,8 @@ import { otherParty, nameOf } from '../store/selectors.js'
 import { ApiClient, ApiError, normaliseServerUrl } from '../signaling/api-client.js'
 import { usernameProblem } from './username-rule.js'
 import { WsClient, socketUrl, type SocketFactory } from '../signaling/ws-client.js'
-import { CallSession, type RoomTransport } from '../call/call-session.js'
+import { CallSession } from '../call/call-session.js'
+import { heldTransport, type HeldTransport } from '../call/held-transport.js'
 import { buildIceServers } from '../call/ice-servers.js'
 import { canChooseSpeaker, listDevices, openLocalMedia, openTrack } from '../call/media.js'
 import { startRingback, startRingtone } from '../call/ringtone.js'
@@ -38,6 +39,12 @@ export interface ControllerDeps {
 }
 
 const STATS_INTERVAL_MS = 2000
+
+/** A call's room socket and the transport the session will use over it. */
+interface RoomLink {
+  room: WsClient
+  transport: HeldTransport
+}
 
 /** What the caller is told when an outgoing call ends unanswered; any other reason is `failed`. */
 const UNANSWERED_NOTICE: Partial<Record<CallSummary['reason'], CallNotice['kind']>> = {
@@ -281,7 +288,9 @@ export class AppController {
       return
     }
     this.store.getState().callCreated(call)
-    this.openRoom(call, stream, false)
+    const link = this.connectRoom(call)
+    this.startSession(call, stream, false, link)
+    link.transport.startSending()
     this.stopRinging()
     this.stopRing = startRingback()
   }
@@ -294,10 +303,15 @@ export class AppController {
     if (!this.api || !call || s.phase !== 'incoming' || s.accepting) return
     s.setAccepting(true)
     this.stopRinging()
+    // The room socket (connect, authenticate, join) opens while the camera and the accept request
+    // run, not after them: the caller's offer and candidates, held until we join, are waiting
+    // when the session starts. The server lets either party join a call that is still ringing.
+    const link = this.connectRoom(call)
     let stream: MediaStream
     try {
       stream = await openLocalMedia(call.call_type, s)
     } catch (err) {
+      this.closeRoom(link)
       if (!this.stillRinging(call)) return
       void this.api.declineCall(call.id).catch(() => undefined)
       this.fail('media', err)
@@ -306,16 +320,30 @@ export class AppController {
     // Declined, missed or cancelled while the devices opened.
     if (!this.stillRinging(call)) {
       stopStream(stream)
+      this.closeRoom(link)
       return
     }
     this.store.getState().setLocalStream(stream)
     void this.refreshDevices()
+    // The session answers the waiting offer while the accept request is in flight; what it
+    // sends is held until the server has said yes.
+    const session = this.startSession(call, stream, true, link)
     try {
       const accepted = await this.api.acceptCall(call.id)
+      // Declined, cancelled or missed while the request was in flight.
+      if (!this.stillRinging(call)) {
+        if (this.session === session) this.teardown()
+        return
+      }
       this.store.getState().callAccepted(accepted)
-      this.openRoom(accepted, stream, true)
+      // A state reached while the phase was still `incoming` takes effect now (connected → active).
+      this.store.getState().setConnectionState(session.pc.connectionState)
+      link.transport.startSending()
     } catch (err) {
-      stopStream(stream)
+      if (!this.stillRinging(call)) {
+        if (this.session === session) this.teardown()
+        return
+      }
       this.fail('accept', err)
     }
   }
@@ -655,12 +683,15 @@ export class AppController {
     }
   }
 
-  private openRoom(call: Call, stream: MediaStream, polite: boolean): void {
+  /**
+   * Opens the call's room socket. What arrives before the session exists is held for it (see
+   * heldTransport); the socket becomes `this.room`, so a call ending meanwhile closes it.
+   */
+  private connectRoom(call: Call): RoomLink {
     const s = this.store.getState()
     const self = s.user?.id ?? ''
-    const base = s.serverUrl
     const room = new WsClient({
-      url: socketUrl(base, ROUTES.callSocket(call.room_id)),
+      url: socketUrl(s.serverUrl, ROUTES.callSocket(call.room_id)),
       getToken: () => this.token,
       createSocket: this.deps.createSocket,
       greeting: () => ({
@@ -671,19 +702,42 @@ export class AppController {
         timestamp: Date.now(),
       }),
     })
-    const transport: RoomTransport = {
-      send: (type, data) =>
-        room.send({ type, call_id: call.room_id, user_id: self, data, timestamp: Date.now() }),
-      onMessage: (listener) => room.on('message', listener),
-    }
+    const transport = heldTransport(room, (type, data) =>
+      room.send({ type, call_id: call.room_id, user_id: self, data, timestamp: Date.now() }),
+    )
+    room.on('state', (state) => this.store.getState().setSignalingState(state))
+    room.on('fatal', (code) => {
+      // 4410: the call is over on the server; the events socket normally says so first.
+      if (code === 4410 && this.store.getState().call?.id === call.id)
+        this.finish(call, 'completed')
+    })
+    this.room?.close()
+    this.room = room
+    room.connect()
+    return { room, transport }
+  }
+
+  /** Closes a room socket opened for a call that did not start. */
+  private closeRoom(link: RoomLink): void {
+    link.room.close()
+    if (this.room === link.room) this.room = null
+  }
+
+  private startSession(
+    call: Call,
+    stream: MediaStream,
+    polite: boolean,
+    link: RoomLink,
+  ): CallSession {
+    const s = this.store.getState()
     const session = new CallSession({
-      selfId: self,
+      selfId: s.user?.id ?? '',
       polite,
       iceServers: buildIceServers({
         stunUrls: s.stunUrls,
         turn: s.turn ? { ...s.turn, credential: this.turnCredential } : null,
       }),
-      transport,
+      transport: link.transport,
       localStream: stream,
       log: (m) => console.debug(`[call ${call.id}] ${m}`),
     })
@@ -697,17 +751,12 @@ export class AppController {
       this.store.getState().setChallenge({ ...c, receivedAt: Date.now() }),
     )
     session.on('error', (e) => console.warn(`[call ${call.id}] ${e.code}: ${e.message}`))
-    room.on('state', (state) => this.store.getState().setSignalingState(state))
-    room.on('fatal', (code) => {
-      // 4410: the call is over on the server; the events socket normally says so first.
-      if (code === 4410 && this.store.getState().call?.id === call.id)
-        this.finish(call, 'completed')
-    })
-    this.room = room
     this.session = session
     session.start()
-    room.connect()
+    // The tracks are on the connection now: the held offer (callee) can be answered with them.
+    link.transport.startReceiving()
     this.startStats()
+    return session
   }
 
   private startStats(): void {
