@@ -20,6 +20,8 @@ export function spawnFixtureProcess(
       '--conditions=source',
       fileURLToPath(new URL(`fixtures/${script}`, import.meta.url)),
     ],
-    { env: { ...process.env, ...env }, stdio: ['pipe', stdout, 'pipe'] },
+    // Load shedding off unless a test asks for it: a busy machine must not turn a durability or
+    // crash test's request into a 503 (shedding has its own tests).
+    { env: { ...process.env, SHED_LOAD: 'off', ...env }, stdio: ['pipe', stdout, 'pipe'] },
   )
 }
