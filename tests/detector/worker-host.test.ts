@@ -7,6 +7,8 @@ import { createDetectorHost, effectiveFps } from '../../src/main/detector/host.j
 import { DetectorError, WorkerHost } from '../../src/main/detector/worker-host.js'
 import type { RiskUpdate } from '../../src/shared/detection.js'
 import { SecurityReport } from '../../src/shared/ipc-contract.js'
+import type { DetectorChild } from '../../src/main/detector/detector-process.js'
+import type { ResponseEnvelope } from '../../src/main/detector/worker-protocol.js'
 import { memoryBombModel } from './onnx-bytes.js'
 import { demoFrame, demoPhoto, frameOf } from './photos.js'
 
@@ -266,5 +268,70 @@ describe('analysis rate', () => {
     expect(effectiveFps(10, 50, 0.2)).toBe(4) // 200 ms / 50 ms
     expect(effectiveFps(5, 900, 0.2)).toBe(1) // never below 1 fps
     expect(effectiveFps(25, 1, 0.2)).toBe(10) // clamped to 1–10
+  })
+})
+
+describe('detector host on a busy machine', () => {
+  /**
+   * A stand-in detector process: answers at once, each frame taking 400 ms of wall time (other
+   * programs have the CPU) but only 5 ms of its own CPU.
+   */
+  const busyMachineDetector = (): DetectorChild => {
+    let onMessage: (e: ResponseEnvelope) => void = () => undefined
+    return {
+      send: ({ seq, request }) => {
+        const value =
+          request.type === 'init'
+            ? {
+                model: { name: 'fake', version: '1', inputSize: 8, cropScale: 1.1, loadCheckMs: 1 },
+                calibration: { threshold: 0.9, logitBias: 0 },
+              }
+            : {
+                status: 'ok' as const,
+                logit: -3,
+                pFake: 0.05,
+                face: { score: 0.9, box: { x: 0, y: 0, width: 100, height: 100 } },
+                pose: { yaw: 0, pitch: 0.5 },
+                timings: { detectMs: 300, cropMs: 50, classifyMs: 50 },
+                cpuMs: 5,
+              }
+        queueMicrotask(() => onMessage({ seq, response: { ok: true, value } }))
+      },
+      onMessage: (l) => {
+        onMessage = l
+      },
+      onExit: () => undefined,
+      kill: () => undefined,
+      rssBytes: () => null,
+    }
+  }
+
+  it('keeps the configured rate when frames are slow only because the machine is busy', async () => {
+    const host = createDetectorHost({
+      modelDir: 'unused',
+      analysisRate: 5,
+      log: () => undefined,
+      spawn: busyMachineDetector,
+    })
+    try {
+      let analysed = 0
+      host.onRisk((u) => {
+        if (u.score !== null) analysed++
+      })
+      await host.startSession(1)
+      for (let t = 0; t < 10_000; t += 100) {
+        await host.submitFrame({
+          callId: 1,
+          timestampMs: t,
+          width: 2,
+          height: 2,
+          data: new ArrayBuffer(16),
+        })
+      }
+      // 5 fps over 10 s. Throttling on the 400 ms wall time would have kept 1 fps (10 frames).
+      expect(analysed).toBe(50)
+    } finally {
+      await host.stop()
+    }
   })
 })

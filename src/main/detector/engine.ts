@@ -26,6 +26,11 @@ export interface FrameAnalysis {
   /** Head pose of the main face (for the Verify challenge); null without a face. */
   pose: PoseEstimate | null
   timings: { detectMs: number; cropMs: number; classifyMs: number }
+  /**
+   * CPU time the frame took in the detector process (all its threads), set by the process entry.
+   * Unlike the wall-clock timings it does not grow when other programs busy the machine.
+   */
+  cpuMs?: number
 }
 
 export interface EngineOptions {

@@ -93,7 +93,7 @@ export function createDetectorHost(opts: DetectorHostOptions): DetectorHost {
   const listeners = new Set<(u: RiskUpdate) => void>()
   const sessions = new Map<number, Session>()
   let init: InitResult | null = null
-  let costMs: number | null = null // EMA of worker time per frame
+  let costMs: number | null = null // EMA of the detector's CPU time per frame
   let starting: Promise<InitResult | null> | null = null
 
   const ensureStarted = (): Promise<InitResult | null> => {
@@ -188,7 +188,9 @@ export function createDetectorHost(opts: DetectorHostOptions): DetectorHost {
       s.lastAcceptedMs = frame.timestampMs
       try {
         const a = await worker.analyse(frame)
-        const cost = a.timings.detectMs + a.timings.cropMs + a.timings.classifyMs
+        // CPU time, not wall time: on a busy machine the wall time of a frame grows with everyone
+        // else's load, and throttling on it starved the detector (no verdict for tens of seconds).
+        const cost = a.cpuMs ?? a.timings.detectMs + a.timings.cropMs + a.timings.classifyMs
         costMs = costMs === null ? cost : costMs + 0.1 * (cost - costMs)
         if (sessions.get(frame.callId) !== s) return
         s.agg.push(outcomeOf(a, frame.timestampMs))

@@ -37,7 +37,11 @@ async function handle(req: RequestEnvelope['request']): Promise<WorkerResult> {
     }
     case 'analyse': {
       if (!engine) throw Object.assign(new Error('detector not initialised'), { code: 'not_ready' })
-      return engine.analyse(new Uint8Array(req.data), req.width, req.height)
+      // This process runs nothing else, so its CPU time is the frame's cost.
+      const before = process.cpuUsage()
+      const a = await engine.analyse(new Uint8Array(req.data), req.width, req.height)
+      const used = process.cpuUsage(before)
+      return { ...a, cpuMs: (used.user + used.system) / 1000 }
     }
     case 'hang': {
       // Blocks this process's only thread, as a native call that never returns would.
