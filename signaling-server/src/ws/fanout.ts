@@ -17,6 +17,12 @@ export interface Fanout {
   unsubscribe(topic: string, subscriber: Subscriber): Promise<void>
   /** Delivers `message` to every subscriber of `topic` except the one with id `exceptId`. */
   publish(topic: string, message: string, exceptId?: string): Promise<number>
+  /**
+   * The same as `publish`, delivered and counted before it returns, where every subscriber is
+   * local (the in-memory fan-out): the relay's hot path then makes no promise per message. Absent
+   * where delivery has to wait for a broker.
+   */
+  publishNow?(topic: string, message: string, exceptId?: string): number
   /** The user ids of every subscriber of `topic`, wherever it is connected (who is in a room). */
   members(topic: string): Promise<string[]>
   /** The local subscribers of a user on a topic (to replace a stale socket on re-join). */
@@ -62,6 +68,10 @@ export class InMemoryFanout implements Fanout {
   }
 
   async publish(topic: string, message: string, exceptId?: string): Promise<number> {
+    return this.publishNow(topic, message, exceptId)
+  }
+
+  publishNow(topic: string, message: string, exceptId?: string): number {
     const members = this.#topics.get(topic)
     if (!members) return 0
     let delivered = 0

@@ -9,15 +9,16 @@ const dataValidators = Object.fromEntries(
 
 const isClientType = (type: string): type is ClientMessageType => Object.hasOwn(ClientData, type)
 
-export type ParsedMessage =
-  | {
-      ok: true
-      type: ClientMessageType
-      callId: string
-      data: object
-      timestamp: number | undefined
-    }
-  | { ok: false; code: ErrorCode; message: string }
+/** A client message that passed the envelope and its type's data schema. */
+export interface ValidMessage {
+  ok: true
+  type: ClientMessageType
+  callId: string
+  data: object
+  timestamp: number | undefined
+}
+
+export type ParsedMessage = ValidMessage | { ok: false; code: ErrorCode; message: string }
 
 function firstError(validator: ReturnType<typeof Compile>, value: unknown, where: string): string {
   return describeValidation(validator.Errors(value), where)
@@ -52,4 +53,27 @@ export function parseClientMessage(raw: string): ParsedMessage {
     data: value.data,
     timestamp: value.timestamp,
   }
+}
+
+/** `{"type":"<type>",` for each client type, built once. */
+const typeHeads = Object.fromEntries(
+  Object.keys(ClientData).map((type) => [type, `{"type":${JSON.stringify(type)},`]),
+) as { [K in ClientMessageType]: string }
+
+/** What a relayed frame holds between its type and its data, fixed for one socket. */
+export function relayMiddle(callId: string, userId: string): string {
+  return `"call_id":${JSON.stringify(callId)},"user_id":${JSON.stringify(userId)},"data":`
+}
+
+/**
+ * The frame a peer receives for a validated message (W6): byte for byte what `JSON.stringify` of
+ * `{ type, call_id, user_id, data, timestamp }` gives, with `user_id` the token's (the client's own
+ * is dropped with the rest of its envelope), built by concatenation around one `JSON.stringify` of the
+ * validated data (re-serialised, not copied from the client's text: the peer gets exactly what was
+ * checked). Only a `ValidMessage`, what `parseClientMessage` returns after validation, can be
+ * framed. `middle` is `relayMiddle(...)`, computed once per socket.
+ */
+export function relayFrame(middle: string, message: ValidMessage, now: number): string {
+  const timestamp = JSON.stringify(message.timestamp ?? now)
+  return `${typeHeads[message.type]}${middle}${JSON.stringify(message.data)},"timestamp":${timestamp}}`
 }

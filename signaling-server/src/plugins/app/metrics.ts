@@ -1,9 +1,14 @@
 import fp from 'fastify-plugin'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 
+/** A counter bumped on every relayed message: a plain number, read into Prometheus when scraped. */
+export interface HotCounter {
+  inc(n?: number): void
+}
+
 export interface Metrics {
   registry: Registry
-  relayed: Counter
+  relayed: HotCounter
   rejected: Counter<'reason'>
 }
 
@@ -22,11 +27,24 @@ export default fp<{ nodeId: string; cluster: boolean }>(
     const registry = new Registry()
     // Several nodes feed one dashboard: each series says which node it came from.
     if (cluster) registry.setDefaultLabels({ node: nodeId })
-    const relayed = new Counter({
+    // prom-client's inc() allocates (a labels object) per call; the relay counts per message, so
+    // it adds to a number and the counter catches up when scraped.
+    let relayedTotal = 0
+    let relayedReported = 0
+    new Counter({
       name: 'veracall_ws_messages_relayed_total',
       help: 'Signaling messages relayed to a peer',
       registers: [registry],
+      collect() {
+        this.inc(relayedTotal - relayedReported)
+        relayedReported = relayedTotal
+      },
     })
+    const relayed: HotCounter = {
+      inc(n = 1) {
+        relayedTotal += n
+      },
+    }
     const rejected = new Counter({
       name: 'veracall_ws_messages_rejected_total',
       help: 'WebSocket messages rejected, by reason',
