@@ -77,7 +77,8 @@ const rule: EvidenceRule = {
 }
 const replay = (c: DumpItem): ReturnType<typeof replayClip> =>
   replayClip(c.outcomes ?? [], { ...base, evidence: rule }, fps)
-const realHours = reals.reduce((s, c) => s + replay(c).durationS, 0) / 3600
+const realReplays = reals.map(replay)
+const realHours = realReplays.reduce((s, r) => s + r.durationS, 0) / 3600
 const fakeReplays = fakes.map(replay)
 console.log(
   JSON.stringify(
@@ -87,7 +88,7 @@ console.log(
       real_scored_frames: realLogits.length,
       real_peak_evidence: Number(peak.toFixed(3)),
       real_hours: realHours,
-      false_high_episodes: reals.reduce((s, c) => s + replay(c).highEpisodes, 0),
+      false_high_episodes: realReplays.reduce((s, r) => s + r.highEpisodes, 0),
       fakes_reaching_high: `${fakeReplays.filter((r) => r.firstHighS !== null).length}/${fakes.length}`,
       fakes_no_verdict: fakeReplays.filter((r) => r.noVerdict).length,
     },

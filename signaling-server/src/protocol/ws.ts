@@ -11,13 +11,17 @@ export const WS_SUBPROTOCOL = 'veracall.v1'
 export const BEARER_SUBPROTOCOL_PREFIX = 'bearer.'
 
 /** What a liveness challenge asks the other person to do. */
-export const CHALLENGE_KINDS = ['turn_head', 'pass_hand'] as const
-export type ChallengeKind = (typeof CHALLENGE_KINDS)[number]
 export const ChallengeKindSchema = Type.Union([
   Type.Literal('turn_head'),
   Type.Literal('pass_hand'),
 ]) satisfies Type.TSchema
-const CHALLENGE_KIND = ChallengeKindSchema
+export type ChallengeKind = Type.Static<typeof ChallengeKindSchema>
+/**
+ * How long Veracall's challenge lasts (a 3 s countdown on the other side, then the move): the
+ * prompt shows it and the requester's detector watches exactly that window.
+ */
+export const CHALLENGE_DURATION_MS = 9000
+export const CHALLENGE_COUNTDOWN_MS = 3000
 
 /** Per-type `data` of the messages a client may send into a call room. */
 export const ClientData = {
@@ -51,7 +55,7 @@ export const ClientData = {
   challenge: Type.Object(
     {
       id: Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$' }),
-      kind: CHALLENGE_KIND,
+      kind: ChallengeKindSchema,
       duration_ms: Type.Integer({ minimum: 3000, maximum: 15_000 }),
     },
     strict,

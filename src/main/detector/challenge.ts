@@ -8,6 +8,7 @@
  * "fake": only a break-up raises the risk.
  */
 import type { ChallengeKind } from 'veracall-signaling/protocol'
+import { CHALLENGE_DURATION_MS } from 'veracall-signaling/protocol'
 import type { FrameStatus } from './engine.js'
 
 export interface ChallengeFrame {
@@ -94,8 +95,8 @@ export function judgeChallenge(
   return { verdict, turned, occluded, breakUp }
 }
 
-/** Countdown on the other side, then the move: the window the requester's detector watches. */
-export const CHALLENGE_WINDOW_MS = 9000
+/** The countdown on the other side, then the move: the window the requester's detector watches. */
+export const CHALLENGE_WINDOW_MS = CHALLENGE_DURATION_MS
 
 /**
  * One call's challenge in progress, on the frame clock: opened by Verify, anchored to the next

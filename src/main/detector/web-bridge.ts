@@ -18,7 +18,8 @@
  * `npm start`), so the page finds it at its own origin and no port has to be passed in its URL.
  */
 import type { ChallengeKind } from 'veracall-signaling/protocol'
-import { CHALLENGE_KINDS } from 'veracall-signaling/protocol'
+import { ChallengeKindSchema } from 'veracall-signaling/protocol'
+import Value from 'typebox/value'
 import type { IncomingMessage, Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import path from 'node:path'
@@ -222,9 +223,9 @@ function serveBridge(
         value = report && { ...report, callId }
       } else if (msg.op === 'verify') {
         const hostId = mine.get(callId)
-        if (!(CHALLENGE_KINDS as readonly unknown[]).includes(msg.kind))
-          throw new Error(`kind must be one of ${CHALLENGE_KINDS.join(', ')}`)
-        const kind = msg.kind as ChallengeKind
+        if (!Value.Check(ChallengeKindSchema, msg.kind))
+          throw new Error('kind must be a challenge kind (turn_head, pass_hand)')
+        const kind: ChallengeKind = msg.kind
         value = hostId === undefined ? null : await host.verify(hostId, { kind })
       } else throw new Error(`unknown op ${String(msg.op)}`)
       ws.send(JSON.stringify({ id, ok: true, value: value ?? null }))

@@ -1,14 +1,9 @@
 import type { ChallengeKind, ClientDataOf, Envelope } from 'veracall-signaling/protocol'
 import Value from 'typebox/value'
-import { ClientData, PeerData } from 'veracall-signaling/protocol'
+import { CHALLENGE_DURATION_MS, ClientData, PeerData } from 'veracall-signaling/protocol'
 import { Negotiator, type NegotiationError } from './negotiation.js'
 
 export type RelayType = 'offer' | 'answer' | 'ice_candidate' | 'media_state' | 'challenge'
-
-/** The other person's countdown plus the move: what the prompt asks them to fit in. */
-export const CHALLENGE_DURATION_MS = 9000
-/** Of which the countdown before the move. */
-export const CHALLENGE_COUNTDOWN_MS = 3000
 
 /** The call room as CallSession sees it: send relayed messages, receive everything. */
 export interface RoomTransport {

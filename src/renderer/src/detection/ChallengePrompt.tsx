@@ -6,7 +6,7 @@ import type { ReactElement } from 'react'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ClientDataOf } from 'veracall-signaling/protocol'
-import { CHALLENGE_COUNTDOWN_MS } from '../call/call-session.js'
+import { CHALLENGE_COUNTDOWN_MS } from 'veracall-signaling/protocol'
 
 export interface ChallengePromptProps {
   challenge: ClientDataOf<'challenge'> & { receivedAt: number }

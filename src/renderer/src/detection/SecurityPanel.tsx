@@ -18,7 +18,7 @@ import type { Sampler } from './frame-sampler.js'
 import { startSampler } from './frame-sampler.js'
 import { Sparkline } from './Sparkline.js'
 import { unavailableExplanation } from './unavailable-reason.js'
-import { CHALLENGE_DURATION_MS } from '../call/call-session.js'
+import { CHALLENGE_DURATION_MS } from 'veracall-signaling/protocol'
 
 export interface SecurityPanelProps {
   callId: number | null
