@@ -3,6 +3,14 @@ import prettier from 'eslint-config-prettier'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
+/** Node built-ins and Electron: off limits to code that runs in a browser or in every process. */
+const NODE_ONLY = (message) => ({ group: ['node:*', 'electron', 'fs', 'path'], message })
+/** Another process's source folder: processes meet only through src/shared contracts. */
+const PROCESS = (...names) => ({
+  group: names.flatMap((name) => [`**/${name}/*`, `**/${name}/**`]),
+  message: `no imports from src/{${names.join(',')}}: processes share code only through src/shared`,
+})
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'out/**', 'release/**', 'coverage/**'] },
   js.configs.recommended,
@@ -17,17 +25,30 @@ export default tseslint.config(
   },
   {
     // The protocol is imported by the renderer: keep it free of Node built-ins.
-    files: ['signaling-server/src/protocol/**/*.ts', 'src/shared/**/*.ts'],
+    files: ['signaling-server/src/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [NODE_ONLY('isomorphic code only')] }],
+    },
+  },
+  {
+    // Shared code is imported by every process, so it may import none of them.
+    files: ['src/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        {
-          patterns: [
-            { group: ['node:*', 'electron', 'fs', 'path'], message: 'isomorphic code only' },
-          ],
-        },
+        { patterns: [NODE_ONLY('isomorphic code only'), PROCESS('main', 'renderer', 'preload')] },
       ],
     },
+  },
+  {
+    // Main talks to the renderer only through the IPC contract in src/shared.
+    files: ['src/main/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [PROCESS('renderer', 'preload')] }] },
+  },
+  {
+    // The preload is the renderer's narrow door into main: it may not reach into main itself.
+    files: ['src/preload/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [PROCESS('main', 'renderer')] }] },
   },
   {
     // The renderer runs in a browser (or a sandboxed Electron renderer): DOM only, no Node.
@@ -37,12 +58,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            {
-              group: ['node:*', 'electron', 'fs', 'path'],
-              message: 'renderer code: no Node or Electron',
-            },
-          ],
+          patterns: [NODE_ONLY('renderer code: no Node or Electron'), PROCESS('main', 'preload')],
         },
       ],
     },
