@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { ApiError } from '../../api-error.js'
 import { createDummyHash, hashPassword, verifyPassword } from '../../auth/passwords.js'
 import { createTokenService, InvalidTokenError, type TokenService } from '../../auth/tokens.js'
+import { cachedUserLookup } from '../../auth/user-lookup.js'
 import type { User } from '../../protocol/index.js'
 
 export interface AuthOptions {
@@ -42,6 +43,7 @@ export default fp<AuthOptions>(
   async (fastify, { jwtSecret, tokenTtlSeconds, scryptN }) => {
     const tokens = createTokenService(jwtSecret, tokenTtlSeconds)
     const dummyHash = createDummyHash(scryptN)
+    const findUser = cachedUserLookup((id) => fastify.users.findById(id))
     fastify.decorate('tokens', tokens)
     fastify.decorate('passwords', {
       hash: (password: string) => hashPassword(password, scryptN),
@@ -64,7 +66,7 @@ export default fp<AuthOptions>(
           expired ? 'Your session has expired: sign in again' : 'Invalid token',
         )
       }
-      const user = await fastify.users.findById(claims.userId)
+      const user = await findUser(claims.userId)
       if (!user)
         throw new ApiError(401, 'invalid_token', 'This account no longer exists on this server')
       return { user, exp: claims.exp }
