@@ -1,14 +1,15 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { createServer, type Server } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROUTES } from 'veracall-signaling/protocol'
+import { ROUTES, type TurnCredentialsResponse } from 'veracall-signaling/protocol'
 import { reportSkip } from '../server/backends.js'
 import { startServer, type TestServer } from '../server/helper.js'
-import { coturnUnavailable, startCoturn, type RunningCoturn } from './coturn.js'
+import { coturnUnavailable, startCoturn } from './coturn.js'
 import { chromiumAvailable, CHROMIUM, launchChromium } from './harness.js'
+import { TurnClient } from './turn-client.js'
 
 /**
  * TURN end to end: two Chromium peers that may only use relayed candidates get their credentials
@@ -88,44 +89,58 @@ function describeLocal(page: Page, remote?: RTCSessionDescriptionInit): Promise<
   }, remote)
 }
 
-describe.skipIf(unavailable)('TURN relay through a real coturn', () => {
-  let coturn: RunningCoturn
-  let veracall: TestServer
-  let browser: Browser
-  let pageServer: Server
-  let pageUrl = ''
-  let clockOffsetMs = 0
-
-  beforeAll(async () => {
-    coturn = await startCoturn()
-    // A plain page on http://localhost (a secure context, for the camera), which calls the
-    // signaling server cross-origin as the web client does.
-    pageServer = createServer((_request, response) => {
-      response
-        .writeHead(200, { 'content-type': 'text/html' })
-        .end('<!doctype html><title>t</title>')
-    })
-    await new Promise<void>((done) => pageServer.listen(0, '127.0.0.1', done))
-    const origin = `http://localhost:${(pageServer.address() as AddressInfo).port}`
-    pageUrl = `${origin}/`
-    veracall = await startServer(
-      {},
-      {
-        TURN_URLS: coturn.url,
-        TURN_SECRET: coturn.secret,
-        TURN_TTL_S: '600',
-        CORS_ORIGINS: origin,
-      },
-      { clock: () => Date.now() + clockOffsetMs },
-    )
-    browser = await launchChromium()
-  }, 60_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await new Promise((done) => pageServer?.close(done))
-    await coturn?.stop()
+describe.skipIf(unavailable)('TURN relay through a real coturn', async () => {
+  // A skipped suite's body still runs (to collect its tests): start nothing without the binaries.
+  if (unavailable) return
+  // Started first, so that its afterAll runs after the servers and the browser have stopped.
+  const coturn = await startCoturn()
+  afterAll(() => coturn.stop())
+  // A plain page on http://localhost (a secure context, for the camera), which calls the
+  // signaling server cross-origin as the web client does.
+  const pageServer = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>t</title>')
   })
+  await new Promise<void>((done) => pageServer.listen(0, '127.0.0.1', done))
+  afterAll(() => new Promise((done) => pageServer.close(done)))
+  const origin = `http://localhost:${(pageServer.address() as AddressInfo).port}`
+  let clockOffsetMs = 0
+  const veracall = await startServer(
+    {},
+    { TURN_URLS: coturn.url, TURN_SECRET: coturn.secret, TURN_TTL_S: '600', CORS_ORIGINS: origin },
+    { clock: () => Date.now() + clockOffsetMs },
+  )
+  // Same TURN server, another secret: every credential it signs is wrong for coturn.
+  const wrongSecret = await startServer(
+    {},
+    { TURN_URLS: coturn.url, TURN_SECRET: `not-${coturn.secret}`, CORS_ORIGINS: origin },
+  )
+  let browser: Browser
+  beforeAll(async () => {
+    browser = await launchChromium()
+  })
+  afterAll(() => browser?.close())
+
+  async function peerPage(api: string, token: string): Promise<Page> {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(`${origin}/`)
+    await preparePeer(page, api, token)
+    return page
+  }
+
+  /** A credential from a server's endpoint, fetched as a signed-in user. */
+  async function credential(server: TestServer): Promise<{ username: string; credential: string }> {
+    const user = await server.register()
+    const { body } = await server.request<TurnCredentialsResponse>(
+      'GET',
+      ROUTES.turnCredentials,
+      undefined,
+      user.token,
+    )
+    const [ice] = body.ice_servers
+    if (!ice) throw new Error('no ICE server in the answer')
+    return ice
+  }
 
   it('runs the hardened example config: its deny list, TCP-relay ban and bandwidth cap in force', () => {
     const log = coturn.log()
@@ -144,13 +159,36 @@ describe.skipIf(unavailable)('TURN relay through a real coturn', () => {
     expect(log).toContain('500000 bytes per second allowed per session')
   })
 
-  async function peerPage(api: string, token: string): Promise<Page> {
-    const context = await browser.newContext()
-    const page = await context.newPage()
-    await page.goto(pageUrl)
-    await preparePeer(page, api, token)
-    return page
-  }
+  it('relays only to the addresses the config allows (CreatePermission 403 for private ranges)', async () => {
+    const { username, credential: password } = await credential(veracall)
+    const client = new TurnClient(coturn.port, username, password)
+    try {
+      expect(await client.allocate()).toBe(200)
+      expect(await client.createPermission('127.0.0.1')).toBe(200)
+      for (const ip of ['127.0.0.2', '10.1.2.3', '172.16.0.1', '192.168.1.10', '169.254.169.254'])
+        expect(await client.createPermission(ip), ip).toBe(403)
+      // Refusals are per address, not the end of the allocation.
+      expect(await client.createPermission('127.0.0.1')).toBe(200)
+    } finally {
+      client.close()
+    }
+  })
+
+  it('answers an Allocate with 401 for a wrong or an expired credential (STUN level)', async () => {
+    const wrong = await credential(wrongSecret)
+    clockOffsetMs = -3600_000
+    const expired = await credential(veracall).finally(() => {
+      clockOffsetMs = 0
+    })
+    for (const { username, credential: password } of [wrong, expired]) {
+      const client = new TurnClient(coturn.port, username, password)
+      try {
+        expect(await client.allocate(), username).toBe(401)
+      } finally {
+        client.close()
+      }
+    }
+  })
 
   it('connects two relay-only peers through coturn and plays video', async () => {
     const [alice, bob] = [await veracall.register(), await veracall.register()]
@@ -206,15 +244,7 @@ describe.skipIf(unavailable)('TURN relay through a real coturn', () => {
   }
 
   it('refuses a credential signed with the wrong secret (401, no relay candidate)', async () => {
-    const wrong = await startServer(
-      {},
-      {
-        TURN_URLS: coturn.url,
-        TURN_SECRET: `not-${coturn.secret}`,
-        CORS_ORIGINS: new URL(pageUrl).origin,
-      },
-    )
-    const gathered = await gatherAlone(wrong)
+    const gathered = await gatherAlone(wrongSecret)
     expect(gathered.candidateTypes).toEqual([])
     expect(gathered.errorCodes).toContain(401)
   }, 60_000)
