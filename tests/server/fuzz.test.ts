@@ -37,6 +37,7 @@ const GET_ROUTES = [
   '/api/v1/users',
   '/api/v1/calls/active',
   '/api/v1/calls/history',
+  '/api/v1/turn-credentials',
   '/metrics',
 ]
 
