@@ -1,6 +1,7 @@
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import type { DestinationStream } from 'pino'
+import { systemClock, type Clock } from './clock.js'
 import { startClusterCheck } from './cluster-check.js'
 import type { Config } from './config.js'
 import type { LoadMonitorHooks } from './load-monitor.js'
@@ -26,6 +27,7 @@ import authRoutes from './routes/auth.js'
 import callRoutes from './routes/calls.js'
 import healthRoutes from './routes/health.js'
 import metricsRoutes from './routes/metrics.js'
+import turnRoutes from './routes/turn.js'
 import userRoutes from './routes/users.js'
 import realtimePlugin from './ws/index.js'
 import { InMemoryFanout, type Fanout } from './ws/fanout.js'
@@ -43,6 +45,8 @@ export interface AppOptions {
   onRoute?: (route: RouteOptions) => void
   /** Load-shedding samples driven by the caller (tests) instead of a timer. */
   loadMonitor?: LoadMonitorHooks
+  /** Time for the TURN credentials' expiry (tests move it). */
+  clock?: Clock
 }
 
 export const BODY_LIMIT_BYTES = 64 * 1024
@@ -61,6 +65,7 @@ export async function buildApp({
   fanout,
   onRoute,
   loadMonitor,
+  clock = systemClock,
 }: AppOptions): Promise<FastifyInstance> {
   const cluster = config.databaseUrl !== undefined || config.redisUrl !== undefined
   const options = loggerOptions(config.logLevel, logStream)
@@ -142,6 +147,7 @@ export async function buildApp({
   await app.register(authRoutes)
   await app.register(userRoutes, { minQueryLength: config.userSearchMinLength })
   await app.register(callRoutes)
+  await app.register(turnRoutes, { turn: config.turn, clock })
   if (webRoot) await app.register(webRootPlugin, { root: webRoot })
   return app
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { BlockList, isIP } from 'node:net'
 import { hostname } from 'node:os'
-import { DEFAULT_USER_SEARCH_MIN_LENGTH } from './protocol/index.js'
+import { DEFAULT_USER_SEARCH_MIN_LENGTH, isTurnUrl } from './protocol/index.js'
 
 /** Everything the server can be told, already parsed and checked. One source of truth for config. */
 export interface Config {
@@ -39,6 +39,8 @@ export interface Config {
   shutdownDrainS: number
   /** scrypt cost N (a power of two). The stored hash records it, so it can change over time. */
   scryptN: number
+  /** A TURN server that shares `secret` with this one (coturn's REST-API scheme); unset = none. */
+  turn: TurnConfig | undefined
   ws: {
     pingIntervalMs: number
     /** Messages per second a socket may send, and the burst it may save up. */
@@ -48,6 +50,15 @@ export interface Config {
     maxBufferedBytes: number
     maxSocketsPerUser: number
   }
+}
+
+export interface TurnConfig {
+  /** `turn:`/`turns:` URLs handed to clients with each credential. */
+  urls: string[]
+  /** coturn's `static-auth-secret`: never logged, never sent. */
+  secret: string
+  /** Lifetime of a credential, in seconds. */
+  ttlS: number
 }
 
 export class ConfigError extends Error {
@@ -67,6 +78,7 @@ export const DEFAULTS = {
   rateLimit: { global: 600, auth: 10, callStart: 30 },
   scryptN: 2 ** 15,
   shutdownDrainS: 3,
+  turnTtlS: 3600,
   userSearchMinLength: DEFAULT_USER_SEARCH_MIN_LENGTH,
   ws: {
     pingIntervalMs: 15_000,
@@ -79,6 +91,8 @@ export const DEFAULTS = {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export const MIN_SECRET_BYTES = 32
+/** Shorter shared TURN secrets could be guessed from a credential offline. */
+export const MIN_TURN_SECRET_BYTES = 16
 
 type Env = Record<string, string | undefined>
 
@@ -151,6 +165,31 @@ function serviceUrl(
   if (!protocols.includes(url.protocol))
     throw new ConfigError(`${name} must start with ${protocols.join(' or ')}//, like ${example}`)
   return raw
+}
+
+/**
+ * TURN_URLS and TURN_SECRET go together: one without the other is a mistake worth refusing to
+ * start over. Messages never quote the secret.
+ */
+function turn(env: Env): TurnConfig | undefined {
+  const urls = list(env.TURN_URLS)
+  const secret = env.TURN_SECRET ?? ''
+  if (urls.length === 0 && secret === '') return undefined
+  if (urls.length === 0)
+    throw new ConfigError('TURN_SECRET is set but TURN_URLS is not: set both or neither')
+  if (secret === '')
+    throw new ConfigError('TURN_URLS is set but TURN_SECRET is not: set both or neither')
+  for (const url of urls) {
+    if (!isTurnUrl(url))
+      throw new ConfigError(
+        `TURN_URLS takes turn: or turns: URLs like turn:turn.example.com:3478?transport=udp, got "${url}"`,
+      )
+  }
+  if (Buffer.byteLength(secret) < MIN_TURN_SECRET_BYTES)
+    throw new ConfigError(
+      `TURN_SECRET must be at least ${MIN_TURN_SECRET_BYTES} bytes (coturn's static-auth-secret)`,
+    )
+  return { urls, secret, ttlS: int(env, 'TURN_TTL_S', DEFAULTS.turnTtlS, 60, 7 * 86_400) }
 }
 
 function nodeId(env: Env): string {
@@ -245,6 +284,7 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = {}): Confi
     },
     shedLoad: onOff(env, 'SHED_LOAD', true),
     scryptN: 2 ** scryptLog2,
+    turn: turn(env),
     shutdownDrainS: int(env, 'SHUTDOWN_DRAIN_S', DEFAULTS.shutdownDrainS, 0, 60),
     // At most the query's own maxLength (64), or no search could ever be long enough.
     userSearchMinLength: int(env, 'USER_SEARCH_MIN_LENGTH', DEFAULTS.userSearchMinLength, 1, 64),

@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino'
 import { buildApp } from './app.js'
 import { loadConfig, type Config } from './config.js'
 import { CLOSE_TIMEOUT_MS, closeWithin } from './shutdown.js'
+import type { Clock } from './clock.js'
 import type { Fanout } from './ws/fanout.js'
 
 export interface SignalingServerOptions {
@@ -14,6 +15,8 @@ export interface SignalingServerOptions {
   webRoot?: string
   logStream?: DestinationStream
   fanout?: Fanout
+  /** Time for the TURN credentials' expiry (tests move it). */
+  clock?: Clock
   /** How long stop() waits for requests in flight before it drops their connections. */
   closeTimeoutMs?: number
 }
@@ -57,6 +60,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         ...(options.webRoot && { webRoot: options.webRoot }),
         ...(options.logStream && { logStream: options.logStream }),
         ...(options.fanout && { fanout: options.fanout }),
+        ...(options.clock && { clock: options.clock }),
       })
       await app.listen({ host: config.host, port: config.port })
       const { address, port } = app.server.address() as AddressInfo

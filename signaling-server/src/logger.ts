@@ -52,6 +52,7 @@ export function loggerOptions(
         'req.headers["sec-websocket-protocol"]',
         '*.password',
         '*.token',
+        '*.credential',
         'password',
         'token',
       ],

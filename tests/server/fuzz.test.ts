@@ -37,6 +37,7 @@ const GET_ROUTES = [
   '/api/v1/users',
   '/api/v1/calls/active',
   '/api/v1/calls/history',
+  '/api/v1/turn-credentials',
   '/metrics',
 ]
 
@@ -287,6 +288,7 @@ describe('WebSocket fuzz (W10)', () => {
         duration_ms: fc.integer({ min: 3000, max: 15_000 }),
       }),
       media_state: fc.record({ audio: fc.boolean(), video: fc.boolean() }),
+      recording: fc.record({ state: fc.constantFrom('started', 'stopped') }),
     }
     const type = fc.oneof(
       fc.constantFrom(...CLIENT_MESSAGE_TYPES),

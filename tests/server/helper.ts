@@ -87,12 +87,13 @@ export const uniqueName = (prefix = 'user'): string => `${prefix}${process.pid}_
 export async function startServer(
   overrides: Partial<Config> = {},
   env: Record<string, string> = {},
-  extra: { logStream?: Writable } = {},
+  extra: { logStream?: Writable; clock?: () => number } = {},
 ): Promise<TestServer> {
   const config = testConfig(overrides, env)
   const server = createSignalingServer({
     config,
     ...(extra.logStream && { logStream: extra.logStream }),
+    ...(extra.clock && { clock: extra.clock }),
   })
   const { url } = await server.start()
   afterAll(() => server.stop())

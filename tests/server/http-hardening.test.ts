@@ -72,6 +72,7 @@ describe('HTTP hardening (checklist F1–F14)', () => {
       [
         'GET /api/v1/calls/active',
         'GET /api/v1/calls/history',
+        'GET /api/v1/turn-credentials',
         'GET /api/v1/users',
         'GET /api/v1/users/me',
         'GET /health',

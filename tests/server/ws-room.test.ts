@@ -227,6 +227,31 @@ describe('call room signaling', async () => {
     b.close()
   })
 
+  it('relays a recording notice and refuses a malformed one with an error to the sender only', async () => {
+    const { alice, call, a, b } = await room(t)
+    await joinBoth(a, b, call.room_id)
+    for (const state of ['started', 'stopped'] as const) {
+      const notice = envelope('recording', call.room_id, { state })
+      a.send(notice)
+      expect(await b.ofType('recording')).toEqual({ ...notice, user_id: alice.user.id })
+    }
+    for (const data of [
+      {},
+      { state: 'paused' },
+      { state: 'STARTED' },
+      { state: true },
+      { state: 'started', path: '/home/alice/call.webm' },
+    ]) {
+      a.send(envelope('recording', call.room_id, data))
+      expect((await a.ofType('error')).data).toMatchObject({ code: 'invalid_input' })
+    }
+    a.send(offer(call.room_id, 'still relays'))
+    expect((await b.ofType('offer')).data).toMatchObject({ sdp: 'still relays' })
+    expect(b.messages).toEqual([])
+    a.close()
+    b.close()
+  })
+
   it('closes a socket that sends a 65 KiB frame with 1009; others keep being served (W4)', async () => {
     const { call, a, b } = await room(t)
     await joinBoth(a, b, call.room_id)

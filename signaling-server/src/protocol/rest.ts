@@ -149,6 +149,46 @@ export const HealthResponse = Type.Object(
 )
 export type HealthResponse = Type.Static<typeof HealthResponse>
 
+/**
+ * A TURN URL as RFC 7065 writes it: `turn:` or `turns:`, a host name, IPv4 or [IPv6] address, an
+ * optional port and an optional `?transport=udp|tcp`. No user info, path or other query.
+ */
+export const TURN_URL_PATTERN =
+  '^turns?:(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)(?::([0-9]{1,5}))?(?:\\?transport=(?:udp|tcp))?$'
+const TURN_URL = new RegExp(TURN_URL_PATTERN)
+
+/** TURN_URL_PATTERN, with a port (its one capture) in 1–65535. */
+export function isTurnUrl(url: string): boolean {
+  const match = TURN_URL.exec(url)
+  const port = match?.[1]
+  return match !== null && (port === undefined || (Number(port) >= 1 && Number(port) <= 65535))
+}
+
+export const TurnUrl = Type.String({ maxLength: 300, pattern: TURN_URL_PATTERN })
+
+/** One entry of RTCConfiguration.iceServers, as the client passes it on. */
+export const IceServer = Type.Object(
+  {
+    urls: Type.Array(TurnUrl, { minItems: 1, maxItems: 16 }),
+    /** `<unix expiry>:<user id>`: coturn checks the expiry and the HMAC, nothing else. */
+    username: Type.String({ maxLength: 128, pattern: '^[0-9]+:' }),
+    /** base64 of HMAC-SHA1(TURN_SECRET, username). */
+    credential: Type.String({ maxLength: 64 }),
+  },
+  strict,
+)
+export type IceServer = Type.Static<typeof IceServer>
+
+export const TurnCredentialsResponse = Type.Object(
+  {
+    ice_servers: Type.Array(IceServer, { minItems: 1, maxItems: 4 }),
+    /** Seconds the credential stays valid from now: fetch a fresh one per call. */
+    ttl_s: Type.Integer({ minimum: 1 }),
+  },
+  strict,
+)
+export type TurnCredentialsResponse = Type.Static<typeof TurnCredentialsResponse>
+
 /** The REST routes, so that clients build URLs from one table. */
 export const ROUTES = {
   health: '/health',
@@ -162,6 +202,8 @@ export const ROUTES = {
   endCall: '/api/v1/calls/end',
   activeCalls: '/api/v1/calls/active',
   history: '/api/v1/calls/history',
+  /** Extension: short-lived TURN credentials; 404 when the server has no TURN configured. */
+  turnCredentials: '/api/v1/turn-credentials',
   callSocket: (roomId: string): string => `/ws/call/${encodeURIComponent(roomId)}`,
   eventsSocket: '/ws/events',
 } as const

@@ -23,6 +23,13 @@ export type ChallengeKind = Type.Static<typeof ChallengeKindSchema>
 export const CHALLENGE_DURATION_MS = 9000
 export const CHALLENGE_COUNTDOWN_MS = 3000
 
+/** Whether a participant is recording the call (the `recording` message). */
+export const RecordingStateSchema = Type.Union([
+  Type.Literal('started'),
+  Type.Literal('stopped'),
+]) satisfies Type.TSchema
+export type RecordingState = Type.Static<typeof RecordingStateSchema>
+
 /** Per-type `data` of the messages a client may send into a call room. */
 export const ClientData = {
   join: Type.Object({}, strict),
@@ -60,6 +67,11 @@ export const ClientData = {
     },
     strict,
   ),
+  /**
+   * Extension: the sender started or stopped recording the call on their device. The receiving
+   * app shows a persistent "Being recorded" notice until `stopped` or the end of the call.
+   */
+  recording: Type.Object({ state: RecordingStateSchema }, strict),
 } as const
 export type ClientMessageType = keyof typeof ClientData
 export const CLIENT_MESSAGE_TYPES = Object.keys(ClientData) as ClientMessageType[]
@@ -93,8 +105,14 @@ export type AnswerMessage = Message<'answer', ClientDataOf<'answer'>>
 export type IceCandidateMessage = Message<'ice_candidate', ClientDataOf<'ice_candidate'>>
 export type MediaStateMessage = Message<'media_state', ClientDataOf<'media_state'>>
 export type ChallengeMessage = Message<'challenge', ClientDataOf<'challenge'>>
+export type RecordingMessage = Message<'recording', ClientDataOf<'recording'>>
 export type RelayedMessage =
-  OfferMessage | AnswerMessage | IceCandidateMessage | MediaStateMessage | ChallengeMessage
+  | OfferMessage
+  | AnswerMessage
+  | IceCandidateMessage
+  | MediaStateMessage
+  | ChallengeMessage
+  | RecordingMessage
 
 /** Server → client in a call room. */
 export const PeerData = Type.Object({ user_id: Type.String({ maxLength: 64 }) }, strict)
