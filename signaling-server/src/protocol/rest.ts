@@ -149,7 +149,12 @@ export const HealthResponse = Type.Object(
 )
 export type HealthResponse = Type.Static<typeof HealthResponse>
 
-/** The REST routes, so that clients build URLs from one table. */
+const CALL_SOCKET_PREFIX = '/ws/call/'
+
+/**
+ * The REST and WebSocket routes: clients build URLs from this table and the server registers its
+ * routes from it, so each path is written once.
+ */
 export const ROUTES = {
   health: '/health',
   register: '/api/v1/auth/register',
@@ -162,6 +167,8 @@ export const ROUTES = {
   endCall: '/api/v1/calls/end',
   activeCalls: '/api/v1/calls/active',
   history: '/api/v1/calls/history',
-  callSocket: (roomId: string): string => `/ws/call/${encodeURIComponent(roomId)}`,
+  callSocket: (roomId: string): string => `${CALL_SOCKET_PREFIX}${encodeURIComponent(roomId)}`,
+  /** The server's route pattern for `callSocket`. */
+  callSocketPattern: `${CALL_SOCKET_PREFIX}:roomId`,
   eventsSocket: '/ws/events',
 } as const
