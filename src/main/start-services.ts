@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { buildCsp } from 'veracall-signaling/protocol'
 import type { BrowserWindowLike } from './electron-adapter.js'
 import type { EventChannel, EventPayload } from '../shared/ipc-contract.js'
 import type { StartServices } from './lifecycle.js'
@@ -9,7 +10,6 @@ import { createDetectorBridge, loadDetectorModule } from './detector-bridge.js'
 import { createIpcHandlers } from './ipc/handlers.js'
 import { registerIpc } from './ipc/register.js'
 import { createNotifier } from './notifications/notifier.js'
-import { buildCsp } from './security/csp.js'
 import { createAppProtocolHandler } from './security/app-protocol.js'
 import { installBlockedSchemes } from './security/blocked-schemes.js'
 import { installDevCsp } from './security/dev-csp.js'
@@ -48,7 +48,7 @@ export function servicesStarter(deps: {
     installBlockedSchemes(session, log)
     installRequestFilter(session, log)
     if (paths.devServerUrl !== undefined) installDevCsp(session, paths.devServerUrl)
-    const csp = buildCsp({ dev: false })
+    const csp = buildCsp({ target: 'desktop', dev: false })
     session.protocol.handle(
       'app',
       createAppProtocolHandler({ root: paths.rendererDir, csp: () => csp }),

@@ -6,7 +6,7 @@ import type { DetectorHost, DetectorModule } from '../../src/main/detector-bridg
 import type { CreateSignalingServer } from '../../src/main/embedded-server.js'
 import type { Services } from '../../src/main/lifecycle.js'
 import { servicesStarter } from '../../src/main/start-services.js'
-import { buildCsp } from '../../src/main/security/csp.js'
+import { buildCsp } from 'veracall-signaling/protocol'
 import { APP_ORIGIN, type RiskUpdate } from '../../src/shared/ipc-contract.js'
 import { FakeAdapter, type FakeWindow } from './fakes.js'
 
@@ -101,7 +101,7 @@ describe('service start-up', () => {
 
   it("sends the dev CSP with the dev server's pages in development, and nothing in production", async () => {
     const dev = await startMain({ devServerUrl: 'http://localhost:5173/' })
-    const policy = buildCsp({ dev: true, devServerOrigin: 'http://localhost:5173' })
+    const policy = buildCsp({ target: 'desktop', dev: true, devServerOrigin: 'http://localhost:5173' })
     const page = dev.adapter.session.webRequest.headersAfter('http://localhost:5173/index.html', {
       'content-type': ['text/html'],
       'Content-Security-Policy': ['default-src *'],
