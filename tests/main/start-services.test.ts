@@ -101,7 +101,11 @@ describe('service start-up', () => {
 
   it("sends the dev CSP with the dev server's pages in development, and nothing in production", async () => {
     const dev = await startMain({ devServerUrl: 'http://localhost:5173/' })
-    const policy = buildCsp({ target: 'desktop', dev: true, devServerOrigin: 'http://localhost:5173' })
+    const policy = buildCsp({
+      target: 'desktop',
+      dev: true,
+      devServerOrigin: 'http://localhost:5173',
+    })
     const page = dev.adapter.session.webRequest.headersAfter('http://localhost:5173/index.html', {
       'content-type': ['text/html'],
       'Content-Security-Policy': ['default-src *'],
