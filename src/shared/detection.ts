@@ -22,6 +22,9 @@ export const MAX_FRAME_BYTES = MAX_FRAME_SIDE * MAX_FRAME_SIDE * 4
  */
 export const FRAME_HEADER_BYTES = 24
 
+/** Most timeline points a report may carry across the boundary. */
+export const MAX_REPORT_TIMELINE = 100_000
+
 export const RiskLevel = Type.Union([
   Type.Literal('off'),
   Type.Literal('unavailable'),
@@ -106,7 +109,7 @@ export const SecurityReport = Type.Object(
     ),
     timeline: Type.Array(
       Type.Object({ t: Type.Number(), level: RiskLevel, score: Score }, strict),
-      { maxItems: 100_000 },
+      { maxItems: MAX_REPORT_TIMELINE },
     ),
   },
   strict,

@@ -91,6 +91,9 @@ export const SettingsPatch = Type.Object(
 )
 export type SettingsPatch = Type.Static<typeof SettingsPatch>
 
+/** Longest start error ServerInfo carries; main cuts a longer one to this. */
+export const MAX_SERVER_ERROR_LENGTH = 512
+
 export const ServerInfo = Type.Object(
   {
     running: Type.Boolean(),
@@ -99,7 +102,7 @@ export const ServerInfo = Type.Object(
     /** Addresses to give to someone on the same network, empty unless sharing is on. */
     lanUrls: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 16 }),
     sharing: Type.Boolean(),
-    error: NullableString(512),
+    error: NullableString(MAX_SERVER_ERROR_LENGTH),
     /**
      * Whether the server's signing key is encrypted by the OS keyring. False where safeStorage
      * has none (Linux without a keyring: its basic_text backend uses a fixed key); the key is
