@@ -9,14 +9,13 @@ import { CallId, CallType, ChallengeKindSchema, Username } from 'veracall-signal
 import {
   DetectorStatus,
   FrameInput,
-  MAX_FRAME_BYTES,
   MAX_FRAME_SIDE,
   RiskUpdate,
   SecurityReport,
 } from './detection.js'
 
 // The detection schemas (and their types) are owned by detection.ts; re-exported for IPC users.
-export { DetectorStatus, FrameInput, MAX_FRAME_BYTES, MAX_FRAME_SIDE, RiskUpdate, SecurityReport }
+export { DetectorStatus, FrameInput, MAX_FRAME_SIDE, RiskUpdate, SecurityReport }
 
 const strict = { additionalProperties: false } as const
 

@@ -10,7 +10,7 @@ import security from './locales/security.js'
 import zhCN from './locales/zh-CN.js'
 import { SUPPORTED_LANGUAGES, type Language } from './language.js'
 
-export { SUPPORTED_LANGUAGES, systemLanguage, type Language } from './language.js'
+export { systemLanguage, type Language } from './language.js'
 
 const enCatalog = { ...security.en, ...native.en, ...en }
 export type Catalog = typeof enCatalog
