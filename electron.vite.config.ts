@@ -2,7 +2,9 @@ import { fileURLToPath } from 'node:url'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
 import type { Plugin } from 'vite'
-import { buildMetaCsp } from './src/main/security/csp.js'
+// The renderer's one CSP builder, loaded as a file: the config is bundled before any package
+// export condition applies (see signaling-server/src/protocol/csp.ts).
+import { buildMetaCsp } from './signaling-server/src/protocol/csp.js'
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url))
 // Workspace packages expose their TypeScript sources under the "source" condition.
@@ -21,7 +23,10 @@ function cspMeta(): Plugin {
       tags: [
         {
           tag: 'meta',
-          attrs: { 'http-equiv': 'Content-Security-Policy', content: buildMetaCsp({ dev: false }) },
+          attrs: {
+            'http-equiv': 'Content-Security-Policy',
+            content: buildMetaCsp({ target: 'desktop', dev: false }),
+          },
           injectTo: 'head-prepend',
         },
       ],

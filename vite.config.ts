@@ -1,26 +1,11 @@
 import { fileURLToPath } from 'node:url'
 import react from '@vitejs/plugin-react'
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite'
+// The renderer's one CSP builder, loaded as a file: the config is bundled before any package
+// export condition applies (see signaling-server/src/protocol/csp.ts).
+import { buildMetaCsp } from './signaling-server/src/protocol/csp.js'
 
 const root = fileURLToPath(new URL('./src/renderer', import.meta.url))
-
-/**
- * The production Content-Security-Policy, also sent as a header by the server that hosts the web
- * build. Only scripts from our own origin; connect-src stays open to http(s)/ws(s) because a
- * person may point the client at a self-hosted signaling server on another origin.
- */
-export const RENDERER_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob: mediastream:",
-  "font-src 'self'",
-  "connect-src 'self' http: https: ws: wss:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
 
 /** Adds the meta CSP to the built page only: the dev server's React refresh preamble is inline. */
 function cspMeta(): Plugin {
@@ -30,10 +15,10 @@ function cspMeta(): Plugin {
     transformIndexHtml: () => [
       {
         tag: 'meta',
-        // frame-ancestors is ignored (with a console warning) when delivered by <meta>.
+        // The same policy the server sends as a header for this build (less frame-ancestors).
         attrs: {
           'http-equiv': 'Content-Security-Policy',
-          content: RENDERER_CSP.replace(/; frame-ancestors [^;]+/, ''),
+          content: buildMetaCsp({ target: 'web', dev: false }),
         },
         injectTo: 'head-prepend',
       },

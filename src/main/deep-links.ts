@@ -1,6 +1,6 @@
 import Value from 'typebox/value'
 import { DEEP_LINK_SCHEME, DeepLink } from '../shared/ipc-contract.js'
-import { isSafeExternalUrl } from './security/navigation.js'
+import { isSafeExternalUrl } from '../shared/external-url.js'
 import { parseUrl } from './security/origin.js'
 
 /**

@@ -166,6 +166,8 @@ export interface SafeStorageLike {
 export interface AppLike {
   isPackaged: boolean
   getVersion(): string
+  /** The OS/UI locale (after ready), e.g. 'zh-CN' or 'en-US'. */
+  getLocale(): string
   getPath(name: 'userData'): string
   getAppPath(): string
   enableSandbox(): void

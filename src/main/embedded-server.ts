@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { chmod, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { ServerInfo } from '../shared/ipc-contract.js'
+import { MAX_SERVER_ERROR_LENGTH, type ServerInfo } from '../shared/ipc-contract.js'
 import type { SafeStorageLike } from './electron-adapter.js'
 
 /** The shape of `createSignalingServer` from the veracall-signaling package. */
@@ -229,7 +229,7 @@ export function createEmbeddedServer(deps: EmbeddedServerDeps): EmbeddedServer {
         localUrl: null,
         lanUrls: [],
         sharing,
-        error: message.slice(0, 500),
+        error: message.slice(0, MAX_SERVER_ERROR_LENGTH),
         secretEncrypted: safeStorageEncrypts(deps.safeStorage),
       }
     }

@@ -1,4 +1,6 @@
 import path from 'node:path'
+import { buildCsp } from 'veracall-signaling/protocol'
+import { createTranslator, systemLanguage } from '../shared/i18n/index.js'
 import type { BrowserWindowLike } from './electron-adapter.js'
 import type { EventChannel, EventPayload } from '../shared/ipc-contract.js'
 import type { StartServices } from './lifecycle.js'
@@ -9,7 +11,6 @@ import { createDetectorBridge, loadDetectorModule } from './detector-bridge.js'
 import { createIpcHandlers } from './ipc/handlers.js'
 import { registerIpc } from './ipc/register.js'
 import { createNotifier } from './notifications/notifier.js'
-import { buildCsp } from './security/csp.js'
 import { createAppProtocolHandler } from './security/app-protocol.js'
 import { installBlockedSchemes } from './security/blocked-schemes.js'
 import { installDevCsp } from './security/dev-csp.js'
@@ -48,7 +49,7 @@ export function servicesStarter(deps: {
     installBlockedSchemes(session, log)
     installRequestFilter(session, log)
     if (paths.devServerUrl !== undefined) installDevCsp(session, paths.devServerUrl)
-    const csp = buildCsp({ dev: false })
+    const csp = buildCsp({ target: 'desktop', dev: false })
     session.protocol.handle(
       'app',
       createAppProtocolHandler({ root: paths.rendererDir, csp: () => csp }),
@@ -56,6 +57,9 @@ export function servicesStarter(deps: {
 
     const userData = app.getPath('userData')
     const settings = await createSettingsStore(userData, log)
+    // The renderer's language choice lives in its own prefs, which main does not read: main
+    // speaks the OS language, the one the renderer follows by default.
+    const t = createTranslator(systemLanguage([app.getLocale()]))
     let window: BrowserWindowLike | null = null
     const send = <C extends EventChannel>(channel: C, payload: EventPayload<C>): void => {
       if (window !== null && !window.isDestroyed()) window.webContents.send(channel, payload)
@@ -74,6 +78,7 @@ export function servicesStarter(deps: {
     const tray = createTrayController({
       createTray: (iconPath) => adapter.createTray(iconPath),
       iconPath: icon,
+      t,
       initial: {
         serverOnline: false,
         inCall: false,
@@ -106,6 +111,7 @@ export function servicesStarter(deps: {
       windowFocused: () => window !== null && !window.isDestroyed() && window.isFocused(),
       doNotDisturb: () => settings.get().doNotDisturb,
       inCall: () => tray.state().inCall,
+      t,
       onAction: (action) => {
         if (action.action !== 'decline') revealWindow(window)
         send('event:callAction', action)
@@ -178,7 +184,7 @@ export function servicesStarter(deps: {
         notifier,
         detector: () => detector.get(),
         openExternal: (url) => openExternalIfSafe(policy, url),
-        chooseFolder: () => adapter.chooseFolder(window, 'Choose a folder with a detector model'),
+        chooseFolder: () => adapter.chooseFolder(window, t('native.dialogs.chooseModelFolder')),
         setInCall: (inCall) => tray.update(inCall ? { inCall } : { inCall, securityAlert: false }),
         notify: (toast) => notifier.toast(toast),
         token: {

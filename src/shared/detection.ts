@@ -1,17 +1,20 @@
 /**
  * The contract between the call screen and whatever runs the deepfake detector: Electron's main
  * process (through the preload API) or, in the plain web build, a small local bridge. Isomorphic.
- * Owned by the detection work (issue 4); the renderer only consumes it.
+ * Each shape is one TypeBox schema and its type is derived from it, so what main validates at the
+ * IPC boundary (ipc-contract.ts) and what the renderer and the detector are typed against cannot
+ * drift apart.
  */
-export type RiskLevel =
-  | 'off'
-  | 'unavailable'
-  | 'analysing'
-  | 'no_face'
-  | 'insufficient_quality'
-  | 'low'
-  | 'elevated'
-  | 'high'
+import Type from 'typebox'
+import { CallId, ChallengeKindSchema, type ChallengeKind } from 'veracall-signaling/protocol'
+
+export type { ChallengeKind }
+
+const strict = { additionalProperties: false } as const
+
+/** Largest frame main accepts: RGBA, long side ≤ 640 px. */
+export const MAX_FRAME_SIDE = 640
+export const MAX_FRAME_BYTES = MAX_FRAME_SIDE * MAX_FRAME_SIDE * 4
 
 /**
  * Web bridge binary frame: this many bytes of little-endian header
@@ -19,60 +22,122 @@ export type RiskLevel =
  */
 export const FRAME_HEADER_BYTES = 24
 
-/**
- * One RGBA frame of the remote video, long side ≤ MAX_FRAME_SIDE (ipc-contract.ts). `data` is
- * transferred, never copied.
- */
-export interface FrameInput {
-  callId: number
-  width: number
-  height: number
-  timestampMs: number
-  data: ArrayBuffer
-}
+/** Most timeline points a report may carry across the boundary. */
+export const MAX_REPORT_TIMELINE = 100_000
 
-export interface RiskUpdate {
-  callId: number
-  level: RiskLevel
-  /** Smoothed P(fake)-like score in [0, 1], or null while there is no data. */
-  score: number | null
-  /** Recent smoothed scores for the sparkline (oldest first), null for no-data points. */
-  history: (number | null)[]
-  model: { name: string; version: string } | null
-  /** The latest Verify challenge of this call, while it runs and once judged. */
-  challenge?: ChallengeStatus
-}
+export const RiskLevel = Type.Union([
+  Type.Literal('off'),
+  Type.Literal('unavailable'),
+  Type.Literal('analysing'),
+  Type.Literal('no_face'),
+  Type.Literal('insufficient_quality'),
+  Type.Literal('low'),
+  Type.Literal('elevated'),
+  Type.Literal('high'),
+])
+export type RiskLevel = Type.Static<typeof RiskLevel>
 
-export type { ChallengeKind } from 'veracall-signaling/protocol'
-import type { ChallengeKind } from 'veracall-signaling/protocol'
+const ModelInfo = Type.Union([
+  Type.Object(
+    { name: Type.String({ maxLength: 128 }), version: Type.String({ maxLength: 64 }) },
+    strict,
+  ),
+  Type.Null(),
+])
+/** A smoothed P(fake)-like score in [0, 1], or null while there is no data. */
+const Score = Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()])
 
-export interface ChallengeStatus {
-  kind: ChallengeKind
-  /** passed: the move was seen and the face held; broke_up: it did not hold (raises the risk). */
-  state: 'running' | 'passed' | 'not_done' | 'broke_up'
-  turned: boolean
-  occluded: boolean
-}
+export const ChallengeStatus = Type.Object(
+  {
+    kind: ChallengeKindSchema,
+    /** passed: the move was seen and the face held; broke_up: it did not hold (raises the risk). */
+    state: Type.Union([
+      Type.Literal('running'),
+      Type.Literal('passed'),
+      Type.Literal('not_done'),
+      Type.Literal('broke_up'),
+    ]),
+    turned: Type.Boolean(),
+    occluded: Type.Boolean(),
+  },
+  strict,
+)
+export type ChallengeStatus = Type.Static<typeof ChallengeStatus>
 
-export interface DetectorStatus {
-  available: boolean
-  /** Why it is unavailable, in words a user can act on. */
-  reason?: string
-  model: { name: string; version: string } | null
-  fps: number
-}
+export const DetectorStatus = Type.Object(
+  {
+    available: Type.Boolean(),
+    /** Why it is unavailable, in words a user can act on (or a code the renderer words). */
+    reason: Type.Optional(Type.String({ maxLength: 512 })),
+    model: ModelInfo,
+    fps: Type.Number({ minimum: 0 }),
+  },
+  strict,
+)
+export type DetectorStatus = Type.Static<typeof DetectorStatus>
 
-export interface SecurityReport {
-  callId: number
-  model: { name: string; version: string } | null
-  startedAt: number
-  endedAt: number
-  peakLevel: RiskLevel
-  peakScore: number | null
-  /** Share of analysed time at each level, 0..1. */
-  shareByLevel: Partial<Record<RiskLevel, number>>
-  timeline: { t: number; level: RiskLevel; score: number | null }[]
-}
+export const RiskUpdate = Type.Object(
+  {
+    callId: CallId,
+    level: RiskLevel,
+    score: Score,
+    /** Recent smoothed scores for the sparkline (oldest first), null for no-data points. */
+    history: Type.Array(Score, { maxItems: 1024 }),
+    model: ModelInfo,
+    /** The latest Verify challenge of this call, while it runs and once judged. */
+    challenge: Type.Optional(ChallengeStatus),
+  },
+  strict,
+)
+export type RiskUpdate = Type.Static<typeof RiskUpdate>
+
+export const SecurityReport = Type.Object(
+  {
+    callId: CallId,
+    model: ModelInfo,
+    startedAt: Type.Number(),
+    endedAt: Type.Number(),
+    peakLevel: RiskLevel,
+    peakScore: Score,
+    /**
+     * Share of analysed time at each level, 0..1, keyed by RiskLevel. Typed as the boundary checks
+     * it (any short key), which is what main's report merging relies on.
+     */
+    shareByLevel: Type.Record(
+      Type.String({ maxLength: 32 }),
+      Type.Number({ minimum: 0, maximum: 1 }),
+    ),
+    timeline: Type.Array(
+      Type.Object({ t: Type.Number(), level: RiskLevel, score: Score }, strict),
+      { maxItems: MAX_REPORT_TIMELINE },
+    ),
+  },
+  strict,
+)
+export type SecurityReport = Type.Static<typeof SecurityReport>
+
+/** The pixels of one frame: an ArrayBuffer (structured-cloned or transferred), size-bounded. */
+const FrameData = Type.Refine(
+  Type.Unsafe<ArrayBuffer>({}),
+  (value) =>
+    value instanceof ArrayBuffer && value.byteLength > 0 && value.byteLength <= MAX_FRAME_BYTES,
+)
+const FrameSide = Type.Integer({ minimum: 1, maximum: MAX_FRAME_SIDE })
+/** One RGBA frame of the remote video, long side ≤ MAX_FRAME_SIDE. `data` is transferred, never copied. */
+export const FrameInput = Type.Refine(
+  Type.Object(
+    {
+      callId: CallId,
+      width: FrameSide,
+      height: FrameSide,
+      timestampMs: Type.Number({ minimum: 0 }),
+      data: FrameData,
+    },
+    strict,
+  ),
+  (f) => f.data.byteLength === f.width * f.height * 4,
+)
+export type FrameInput = Type.Static<typeof FrameInput>
 
 export interface DetectionPort {
   status(): Promise<DetectorStatus>

@@ -6,6 +6,16 @@
  */
 import Type from 'typebox'
 import { CallId, CallType, ChallengeKindSchema, Username } from 'veracall-signaling/protocol'
+import {
+  DetectorStatus,
+  FrameInput,
+  MAX_FRAME_SIDE,
+  RiskUpdate,
+  SecurityReport,
+} from './detection.js'
+
+// The detection schemas (and their types) are owned by detection.ts; re-exported for IPC users.
+export { DetectorStatus, FrameInput, MAX_FRAME_SIDE, RiskUpdate, SecurityReport }
 
 const strict = { additionalProperties: false } as const
 
@@ -15,10 +25,6 @@ export const APP_HOST = 'veracall'
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`
 /** The OS-level scheme for deep links (`veracall://call/<username>`, `veracall://server?url=`). */
 export const DEEP_LINK_SCHEME = 'veracall'
-
-/** Largest frame main accepts: RGBA, long side ≤ 640 px (see shared/detection.ts). */
-export const MAX_FRAME_SIDE = 640
-export const MAX_FRAME_BYTES = MAX_FRAME_SIDE * MAX_FRAME_SIDE * 4
 
 const NullableString = (maxLength: number) => Type.Union([Type.String({ maxLength }), Type.Null()])
 
@@ -84,6 +90,9 @@ export const SettingsPatch = Type.Object(
 )
 export type SettingsPatch = Type.Static<typeof SettingsPatch>
 
+/** Longest start error ServerInfo carries; main cuts a longer one to this. */
+export const MAX_SERVER_ERROR_LENGTH = 512
+
 export const ServerInfo = Type.Object(
   {
     running: Type.Boolean(),
@@ -92,7 +101,7 @@ export const ServerInfo = Type.Object(
     /** Addresses to give to someone on the same network, empty unless sharing is on. */
     lanUrls: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 16 }),
     sharing: Type.Boolean(),
-    error: NullableString(512),
+    error: NullableString(MAX_SERVER_ERROR_LENGTH),
     /**
      * Whether the server's signing key is encrypted by the OS keyring. False where safeStorage
      * has none (Linux without a keyring: its basic_text backend uses a fixed key); the key is
@@ -155,106 +164,6 @@ export const RingDecision = Type.Object(
   strict,
 )
 export type RingDecision = Type.Static<typeof RingDecision>
-
-const ModelInfo = Type.Union([
-  Type.Object(
-    { name: Type.String({ maxLength: 128 }), version: Type.String({ maxLength: 64 }) },
-    strict,
-  ),
-  Type.Null(),
-])
-export const RiskLevel = Type.Union([
-  Type.Literal('off'),
-  Type.Literal('unavailable'),
-  Type.Literal('analysing'),
-  Type.Literal('no_face'),
-  Type.Literal('insufficient_quality'),
-  Type.Literal('low'),
-  Type.Literal('elevated'),
-  Type.Literal('high'),
-])
-const Score = Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()])
-
-export const DetectorStatus = Type.Object(
-  {
-    available: Type.Boolean(),
-    reason: Type.Optional(Type.String({ maxLength: 512 })),
-    model: ModelInfo,
-    fps: Type.Number({ minimum: 0 }),
-  },
-  strict,
-)
-export const RiskUpdate = Type.Object(
-  {
-    callId: CallId,
-    level: RiskLevel,
-    score: Score,
-    history: Type.Array(Score, { maxItems: 1024 }),
-    model: ModelInfo,
-    challenge: Type.Optional(
-      Type.Object(
-        {
-          kind: ChallengeKindSchema,
-          state: Type.Union([
-            Type.Literal('running'),
-            Type.Literal('passed'),
-            Type.Literal('not_done'),
-            Type.Literal('broke_up'),
-          ]),
-          turned: Type.Boolean(),
-          occluded: Type.Boolean(),
-        },
-        strict,
-      ),
-    ),
-  },
-  strict,
-)
-export const SecurityReport = Type.Object(
-  {
-    callId: CallId,
-    model: ModelInfo,
-    startedAt: Type.Number(),
-    endedAt: Type.Number(),
-    peakLevel: RiskLevel,
-    peakScore: Score,
-    shareByLevel: Type.Record(
-      Type.String({ maxLength: 32 }),
-      Type.Number({ minimum: 0, maximum: 1 }),
-    ),
-    timeline: Type.Array(
-      Type.Object({ t: Type.Number(), level: RiskLevel, score: Score }, strict),
-      { maxItems: 100_000 },
-    ),
-  },
-  strict,
-)
-
-export type DetectorStatus = Type.Static<typeof DetectorStatus>
-export type RiskUpdate = Type.Static<typeof RiskUpdate>
-export type SecurityReport = Type.Static<typeof SecurityReport>
-
-/** The pixels of one frame: an ArrayBuffer (structured-cloned or transferred), size-bounded. */
-const FrameData = Type.Refine(
-  Type.Unsafe<ArrayBuffer>({}),
-  (value) =>
-    value instanceof ArrayBuffer && value.byteLength > 0 && value.byteLength <= MAX_FRAME_BYTES,
-)
-const FrameSide = Type.Integer({ minimum: 1, maximum: MAX_FRAME_SIDE })
-export const FrameInput = Type.Refine(
-  Type.Object(
-    {
-      callId: CallId,
-      width: FrameSide,
-      height: FrameSide,
-      timestampMs: Type.Number({ minimum: 0 }),
-      data: FrameData,
-    },
-    strict,
-  ),
-  (f) => f.data.byteLength === f.width * f.height * 4,
-)
-export type FrameInput = Type.Static<typeof FrameInput>
 
 export const DeepLink = Type.Union([
   Type.Object({ kind: Type.Literal('call'), username: Username }, strict),

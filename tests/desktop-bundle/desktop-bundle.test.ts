@@ -15,7 +15,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // The preload's global `window.veracall` declaration.
 import type {} from '../../src/preload/api.js'
-import { buildCsp, buildMetaCsp } from '../../src/main/security/csp.js'
+import { buildCsp, buildMetaCsp } from 'veracall-signaling/protocol'
 import {
   EVENT_CHANNELS,
   INVOKE_CHANNELS,
@@ -101,13 +101,17 @@ describe.skipIf(!existsSync(CHROMIUM))('desktop renderer bundle in Chromium', ()
     expect(main?.window.loaded).toEqual(['app://veracall/index.html'])
     const response = await page.goto(`${origin}/index.html`)
     expect(response?.status()).toBe(200)
-    expect(response?.headers()['content-security-policy']).toBe(buildCsp({ dev: false }))
+    expect(response?.headers()['content-security-policy']).toBe(
+      buildCsp({ target: 'desktop', dev: false }),
+    )
     // The built page carries exactly one CSP <meta>, the production one (E3).
     const html = readFileSync(join(outDir, 'renderer/index.html'), 'utf8')
     const metas = [
       ...html.matchAll(/<meta http-equiv="Content-Security-Policy" content="([^"]*)"/gi),
     ]
-    expect(metas.map((m) => m[1]?.replaceAll('&#39;', "'"))).toEqual([buildMetaCsp({ dev: false })])
+    expect(metas.map((m) => m[1]?.replaceAll('&#39;', "'"))).toEqual([
+      buildMetaCsp({ target: 'desktop', dev: false }),
+    ])
     await page.getByRole('tab', { name: 'Create account' }).waitFor()
     await page.getByRole('tab', { name: 'Sign in' }).waitFor()
   })

@@ -4,7 +4,7 @@ import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { I18nextProvider, initReactI18next } from 'react-i18next'
 import { describe, expect, it } from 'vitest'
-import locales from '../../src/renderer/src/detection/locales.js'
+import locales from '../../src/shared/i18n/locales/security.js'
 
 /** Loaded by a computed path (as security-panel.test.ts): the root typecheck has no DOM/JSX. */
 const PROMPT = '../../src/renderer/src/detection/ChallengePrompt.tsx'

@@ -5,7 +5,7 @@ import { renderToStaticMarkup } from 'react-dom/server'
 import { I18nextProvider, initReactI18next } from 'react-i18next'
 import { describe, expect, it } from 'vitest'
 import { fitWithin } from '../../src/renderer/src/detection/frame-geometry.js'
-import locales from '../../src/renderer/src/detection/locales.js'
+import locales from '../../src/shared/i18n/locales/security.js'
 import type { DetectionPort } from '../../src/shared/detection.js'
 
 /**

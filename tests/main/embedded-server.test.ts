@@ -1,6 +1,7 @@
 import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import Value from 'typebox/value'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   LAN_PORT,
@@ -12,6 +13,7 @@ import {
   type CreateSignalingServer,
 } from '../../src/main/embedded-server.js'
 import type { SafeStorageLike } from '../../src/main/electron-adapter.js'
+import { MAX_SERVER_ERROR_LENGTH, ServerInfo } from '../../src/shared/ipc-contract.js'
 import { FakeSafeStorage } from './fakes.js'
 
 let dir: string
@@ -191,6 +193,19 @@ describe('server environment', () => {
     const failed = await server.start(true)
     expect(failed).toMatchObject({ running: false, error: 'EADDRINUSE', sharing: true })
     expect(seen[1]?.['CORS_ORIGINS']).toBe(`app://veracall,http://192.168.1.5:${LAN_PORT}`)
+  })
+
+  it('cuts a long start error to what the ServerInfo contract carries, not less', async () => {
+    const create: CreateSignalingServer = () => ({
+      start: async () => {
+        throw new Error('x'.repeat(2000))
+      },
+      stop: async () => undefined,
+    })
+    const failed = await embedded(async () => create).start(false)
+    // Before: cut to 500, a second number beside the contract's 512.
+    expect(failed.error).toHaveLength(MAX_SERVER_ERROR_LENGTH)
+    expect(Value.Check(ServerInfo, failed)).toBe(true)
   })
   it('runs starts and stops one at a time: quick toggles leave one server, the last asked for', async () => {
     const live = new Set<string>()

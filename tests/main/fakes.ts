@@ -270,8 +270,13 @@ export class FakeApp extends Emitter implements AppLike {
   constructor(readonly userData = '/tmp/veracall-test') {
     super()
   }
+  /** What app.getLocale() answers; a test sets it before the services start. */
+  locale = 'en-US'
   getVersion(): string {
     return '0.1.0'
+  }
+  getLocale(): string {
+    return this.locale
   }
   getPath(): string {
     return this.userData
@@ -359,7 +364,10 @@ export class FakeAdapter implements ElectronAdapter {
   async openExternal(url: string): Promise<void> {
     this.opened.push(url)
   }
-  async chooseFolder(): Promise<string | null> {
+  /** The titles of the folder dialogs asked for. */
+  folderTitles: string[] = []
+  async chooseFolder(_window: unknown, title: string): Promise<string | null> {
+    this.folderTitles.push(title)
     return this.folder
   }
   /** The detector as a plain child process (utilityProcess needs Electron). */

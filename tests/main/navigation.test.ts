@@ -3,7 +3,6 @@ import {
   handleCommonWindowEvents,
   installWebContentsPolicy,
   isAllowedNavigation,
-  isSafeExternalUrl,
 } from '../../src/main/security/navigation.js'
 import { APP_ORIGIN } from '../../src/shared/ipc-contract.js'
 import { FakeAdapter, FakeWebContents, fakeEvent } from './fakes.js'
@@ -39,24 +38,6 @@ describe('isAllowedNavigation (E4)', () => {
     expect(
       isAllowedNavigation('http://localhost:5174/x', [...ORIGINS, 'http://localhost:5173']),
     ).toBe(false)
-  })
-})
-
-describe('isSafeExternalUrl (E6)', () => {
-  it.each([
-    ['https://veracall.example/help', true],
-    ['http://example.com/', true],
-    ['file:///C:/Windows/System32/calc.exe', false],
-    ['smb://attacker/share/x.exe', false],
-    ['javascript:alert(1)', false],
-    ['ms-msdt:/id PCWDiagnostic', false],
-    ['vbscript:msgbox', false],
-    ['https://user:pass@example.com/', false],
-    ['app://veracall/index.html', false],
-    ['//example.com', false],
-    ['https:', false],
-  ])('%s → %s', (url, safe) => {
-    expect(isSafeExternalUrl(url)).toBe(safe)
   })
 })
 

@@ -6,7 +6,7 @@ import type { DetectorHost, DetectorModule } from '../../src/main/detector-bridg
 import type { CreateSignalingServer } from '../../src/main/embedded-server.js'
 import type { Services } from '../../src/main/lifecycle.js'
 import { servicesStarter } from '../../src/main/start-services.js'
-import { buildCsp } from '../../src/main/security/csp.js'
+import { buildCsp } from 'veracall-signaling/protocol'
 import { APP_ORIGIN, type RiskUpdate } from '../../src/shared/ipc-contract.js'
 import { FakeAdapter, type FakeWindow } from './fakes.js'
 
@@ -30,11 +30,14 @@ async function startMain(
     detector?: DetectorModule | null
     lanAddresses?: () => string[]
     devServerUrl?: string
+    /** What app.getLocale() answers. */
+    locale?: string
   } = {},
 ): Promise<{ adapter: FakeAdapter; services: Services; window: FakeWindow; logs: string[] }> {
   const userData = await mkdtemp(path.join(tmpdir(), 'veracall-main-'))
   dirs.push(userData)
   const adapter = new FakeAdapter(userData)
+  if (options.locale !== undefined) adapter.app.locale = options.locale
   adapter.safeStorage.available = false
   const logs: string[] = []
   const start = servicesStarter({
@@ -101,7 +104,11 @@ describe('service start-up', () => {
 
   it("sends the dev CSP with the dev server's pages in development, and nothing in production", async () => {
     const dev = await startMain({ devServerUrl: 'http://localhost:5173/' })
-    const policy = buildCsp({ dev: true, devServerOrigin: 'http://localhost:5173' })
+    const policy = buildCsp({
+      target: 'desktop',
+      dev: true,
+      devServerOrigin: 'http://localhost:5173',
+    })
     const page = dev.adapter.session.webRequest.headersAfter('http://localhost:5173/index.html', {
       'content-type': ['text/html'],
       'Content-Security-Policy': ['default-src *'],
@@ -113,6 +120,25 @@ describe('service start-up', () => {
     )
     const production = await startMain()
     expect(production.adapter.session.webRequest.headersReceived).toBeNull()
+  })
+
+  it('speaks the OS language in the tray, call notifications and the folder dialog', async () => {
+    // Before: main's strings were English only.
+    for (const [locale, tray, title, dialog] of [
+      ['zh-CN', '退出 Veracall', 'Ada 来电', '选择包含检测模型的文件夹'],
+      ['zh-TW', '退出 Veracall', 'Ada 来电', '选择包含检测模型的文件夹'],
+      ['en-US', 'Quit Veracall', 'Ada is calling', 'Choose a folder with a detector model'],
+      ['de-DE', 'Quit Veracall', 'Ada is calling', 'Choose a folder with a detector model'],
+    ] as const) {
+      const { adapter } = await startMain({ locale })
+      expect(adapter.trays[0]?.menu.map((m) => m.label)).toContain(tray)
+      const invoke = (channel: string, ...args: unknown[]) =>
+        adapter.ipcMain.invoke('app://veracall/index.html', channel, ...args)
+      await invoke('call:incoming', { callId: 5, callerName: 'Ada', callType: 'video' })
+      expect(adapter.notifications.map((n) => n.options.title)).toEqual([title])
+      await invoke('settings:chooseModelFolder')
+      expect(adapter.folderTitles).toEqual([dialog])
+    }
   })
 
   it('installs the private-network request filter on the session', async () => {

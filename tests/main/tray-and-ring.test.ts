@@ -8,8 +8,12 @@ import {
   type TrayAction,
   type TrayInput,
 } from '../../src/main/tray/tray-state.js'
+import { createTranslator } from '../../src/shared/i18n/index.js'
 import type { CallAction } from '../../src/shared/ipc-contract.js'
 import { FakeAdapter, type FakeTray } from './fakes.js'
+
+const en = createTranslator('en')
+const zh = createTranslator('zh-CN')
 
 const BASE: TrayInput = {
   serverOnline: true,
@@ -34,7 +38,7 @@ describe('tray state', () => {
   })
 
   it('menu has open, do not disturb, share on my network and quit', () => {
-    const view = trayView({ ...BASE, doNotDisturb: true })
+    const view = trayView({ ...BASE, doNotDisturb: true }, en)
     expect(view.menu.filter((m) => m.type !== 'separator').map((m) => m.id)).toEqual([
       'open',
       'toggle-dnd',
@@ -46,19 +50,54 @@ describe('tray state', () => {
   })
 
   it('shows the LAN address while sharing, and the missed calls count', () => {
-    const view = trayView({
-      ...BASE,
-      networkSharing: true,
-      lanUrls: ['http://192.168.1.5:47800'],
-      missedCalls: 2,
-    })
+    const view = trayView(
+      {
+        ...BASE,
+        networkSharing: true,
+        lanUrls: ['http://192.168.1.5:47800'],
+        missedCalls: 2,
+      },
+      en,
+    )
     expect(view.menu.find((m) => m.id === 'lan-address')?.label).toBe(
       'Address: http://192.168.1.5:47800',
     )
     expect(view.tooltip).toContain('2 missed calls')
     expect(
-      trayView({ ...BASE, networkSharing: true }).menu.find((m) => m.id === 'lan-address')?.enabled,
+      trayView({ ...BASE, networkSharing: true }, en).menu.find((m) => m.id === 'lan-address')
+        ?.enabled,
     ).toBe(false)
+  })
+
+  it("speaks the translator's language: tooltip, counts and menu in Chinese, no English left", () => {
+    // Before: every tray string was English whatever the user's language.
+    const view = trayView(
+      {
+        ...BASE,
+        inCall: true,
+        securityAlert: true,
+        doNotDisturb: true,
+        networkSharing: true,
+        lanUrls: ['http://192.168.1.5:47800'],
+        missedCalls: 1,
+      },
+      zh,
+    )
+    expect(view.tooltip).toBe('Veracall：通话中：可能检测到深度伪造 · 勿扰模式 · 1 个未接来电')
+    expect(view.menu.filter((m) => m.type !== 'separator').map((m) => m.label)).toEqual([
+      '打开 Veracall',
+      '勿扰模式',
+      '在我的网络上共享',
+      '地址：http://192.168.1.5:47800',
+      '退出 Veracall',
+    ])
+    expect(trayView({ ...BASE, missedCalls: 1 }, en).tooltip).toBe(
+      'Veracall: Online · 1 missed call',
+    )
+    expect(
+      trayView({ ...BASE, networkSharing: true }, zh).menu.find((m) => m.id === 'lan-address')
+        ?.label,
+    ).toBe('未找到网络地址')
   })
 
   it('the adapter redraws on change and routes clicks', () => {
@@ -69,6 +108,7 @@ describe('tray state', () => {
       iconPath: (icon) => `/icons/tray-${icon}.png`,
       initial: BASE,
       onAction: (a) => actions.push(a),
+      t: en,
     })
     const fake = adapter.trays[0] as FakeTray
     expect(fake.images.at(-1)).toBe('/icons/tray-online.png')
@@ -140,7 +180,9 @@ describe('ring policy', () => {
 })
 
 describe('notifier', () => {
-  function setup(state: { dnd?: boolean; inCall?: boolean; focused?: boolean } = {}) {
+  function setup(
+    state: { dnd?: boolean; inCall?: boolean; focused?: boolean; t?: typeof en } = {},
+  ) {
     const adapter = new FakeAdapter()
     const actions: CallAction[] = []
     const attention: boolean[] = []
@@ -156,6 +198,7 @@ describe('notifier', () => {
       onAction: (a) => actions.push(a),
       onMissedChanged: (n) => missed.push(n),
       onToastClick: () => (clicks += 1),
+      t: state.t ?? en,
     })
     return { adapter, notifier, actions, attention, missed, clicks: () => clicks }
   }
@@ -181,6 +224,19 @@ describe('notifier', () => {
     notifier.ended(9)
     expect(n?.closed).toBe(true)
     expect(attention).toEqual([true, false])
+  })
+
+  it("words the call notification in the user's language (the caller's name as given)", () => {
+    const { adapter, notifier } = setup({ t: zh })
+    notifier.incoming(call)
+    notifier.incoming({ callId: 10, callerName: 'Grace', callType: 'audio' })
+    const [video, audio] = adapter.notifications.map((n) => n.options)
+    expect(video).toMatchObject({ title: 'Ada 来电', body: '视频来电', closeButtonText: '拒绝' })
+    expect(video?.actions.map((a) => a.text)).toEqual(['接听', '拒绝'])
+    expect(audio).toMatchObject({ title: 'Grace 来电', body: '语音来电' })
+    const busy = setup({ t: zh, inCall: true })
+    busy.notifier.incoming(call)
+    expect(busy.adapter.notifications[0]?.options.title).toBe('Ada 来电（你正在通话中）')
   })
 
   it('DND records the missed call and shows nothing, not even plain toasts', () => {

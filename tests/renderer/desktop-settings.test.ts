@@ -8,8 +8,8 @@ import {
   createDesktopSettings,
   type DesktopSettingsState,
 } from '../../src/renderer/src/controller/desktop-settings.js'
-import en from '../../src/renderer/src/i18n/locales/en.js'
-import zhCN from '../../src/renderer/src/i18n/locales/zh-CN.js'
+import en from '../../src/shared/i18n/locales/en.js'
+import zhCN from '../../src/shared/i18n/locales/zh-CN.js'
 import { DEFAULT_SETTINGS } from '../../src/main/settings/schema.js'
 import { applyPatch } from '../../src/main/settings/schema.js'
 import type { ServerInfo, Settings, SettingsPatch } from '../../src/shared/ipc-contract.js'

@@ -26,8 +26,8 @@ import { resolveLanguage, systemLanguage } from '../../src/renderer/src/i18n/lan
 import { callOutcomeKey, requestErrorText } from '../../src/renderer/src/app/format.js'
 import { reportVerdict } from '../../src/renderer/src/detection/report-verdict.js'
 import { createI18n } from '../../src/renderer/src/i18n/index.js'
-import en from '../../src/renderer/src/i18n/locales/en.js'
-import zhCN from '../../src/renderer/src/i18n/locales/zh-CN.js'
+import en from '../../src/shared/i18n/locales/en.js'
+import zhCN from '../../src/shared/i18n/locales/zh-CN.js'
 
 describe('call quality from getStats()', () => {
   const report = (bytes: number, received: number, lost: number, rtt: number) => [

@@ -60,7 +60,7 @@ export const ALLOWED_FINDINGS: readonly AllowedFinding[] = [
     reason:
       'The adapter pass-through and the places that hand it on: every URL reaches ' +
       'shell.openExternal only through openExternalIfSafe (parsed; http/https only; no ' +
-      'credentials, E6), tested by the isSafeExternalUrl table in tests/main/navigation.test.ts.',
+      'credentials, E6), tested by the isSafeExternalUrl table in tests/shared/external-url.test.ts.',
   },
   {
     id: 'PROTOCOL_HANDLER_JS_CHECK',

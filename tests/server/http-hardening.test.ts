@@ -265,7 +265,7 @@ describe('HTTP hardening (checklist F1–F14)', () => {
     const expected = securityHeaders(HELMET_OPTIONS)
     expect(expected).toEqual({
       'content-security-policy':
-        "default-src 'none';script-src 'self';style-src 'self';img-src 'self' data: blob:;media-src 'self' blob: mediastream:;font-src 'self';connect-src 'self' ws: wss: http: https:;manifest-src 'self';base-uri 'none';form-action 'none';frame-ancestors 'none'",
+        "default-src 'none';script-src 'self';style-src 'self';img-src 'self' data: blob:;media-src 'self' blob: mediastream:;font-src 'self';connect-src 'self' https: wss: http: ws:;worker-src 'self';manifest-src 'self';object-src 'none';base-uri 'none';form-action 'none';frame-src 'none';frame-ancestors 'none'",
       'cross-origin-opener-policy': 'same-origin',
       'cross-origin-resource-policy': 'same-origin',
       'origin-agent-cluster': '?1',

@@ -189,7 +189,12 @@ export const TurnCredentialsResponse = Type.Object(
 )
 export type TurnCredentialsResponse = Type.Static<typeof TurnCredentialsResponse>
 
-/** The REST routes, so that clients build URLs from one table. */
+const CALL_SOCKET_PREFIX = '/ws/call/'
+
+/**
+ * The REST and WebSocket routes: clients build URLs from this table and the server registers its
+ * routes from it, so each path is written once.
+ */
 export const ROUTES = {
   health: '/health',
   register: '/api/v1/auth/register',
@@ -204,6 +209,8 @@ export const ROUTES = {
   history: '/api/v1/calls/history',
   /** Extension: short-lived TURN credentials; 404 when the server has no TURN configured. */
   turnCredentials: '/api/v1/turn-credentials',
-  callSocket: (roomId: string): string => `/ws/call/${encodeURIComponent(roomId)}`,
+  callSocket: (roomId: string): string => `${CALL_SOCKET_PREFIX}${encodeURIComponent(roomId)}`,
+  /** The server's route pattern for `callSocket`. */
+  callSocketPattern: `${CALL_SOCKET_PREFIX}:roomId`,
   eventsSocket: '/ws/events',
 } as const

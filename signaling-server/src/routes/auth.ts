@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ApiError } from '../api-error.js'
-import { AuthResponse, ErrorBody, LoginBody, RegisterBody } from '../protocol/index.js'
+import { AuthResponse, ErrorBody, LoginBody, RegisterBody, ROUTES } from '../protocol/index.js'
 
 /** Register and login: the only routes without a token, so the tightest rate limit (F6). */
 const auth: FastifyPluginAsyncTypebox = async (fastify) => {
   const rateLimit = { max: fastify.rateLimits.auth, timeWindow: '1 minute' }
 
   fastify.post(
-    '/api/v1/auth/register',
+    ROUTES.register,
     {
       config: { rateLimit },
       schema: { body: RegisterBody, response: { 201: AuthResponse, 409: ErrorBody } },
@@ -22,7 +22,7 @@ const auth: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.post(
-    '/api/v1/auth/login',
+    ROUTES.login,
     {
       config: { rateLimit },
       schema: { body: LoginBody, response: { 200: AuthResponse, 401: ErrorBody } },

@@ -6,6 +6,7 @@ import {
   CallResponse,
   HistoryQuery,
   HistoryResponse,
+  ROUTES,
   StartCallBody,
 } from '../protocol/index.js'
 
@@ -15,7 +16,7 @@ const calls: FastifyPluginAsyncTypebox = async (fastify) => {
   const service = fastify.callService
 
   fastify.post(
-    '/api/v1/calls/start',
+    ROUTES.startCall,
     {
       config: { rateLimit: { max: fastify.rateLimits.callStart, timeWindow: '1 minute' } },
       schema: { body: StartCallBody, response: { 201: CallResponse } },
@@ -31,7 +32,7 @@ const calls: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.post(
-    '/api/v1/calls/accept',
+    ROUTES.acceptCall,
     { schema: { body: CallIdBody, response: { 200: CallResponse } } },
     async (request) => ({
       call: await service.accept(signedInUser(request).id, request.body.call_id),
@@ -39,7 +40,7 @@ const calls: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.post(
-    '/api/v1/calls/decline',
+    ROUTES.declineCall,
     { schema: { body: CallIdBody, response: { 200: CallResponse } } },
     async (request) => ({
       call: await service.decline(signedInUser(request).id, request.body.call_id),
@@ -47,7 +48,7 @@ const calls: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.post(
-    '/api/v1/calls/end',
+    ROUTES.endCall,
     { schema: { body: CallIdBody, response: { 200: CallResponse } } },
     async (request) => ({
       call: await service.end(signedInUser(request).id, request.body.call_id),
@@ -55,7 +56,7 @@ const calls: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.get(
-    '/api/v1/calls/active',
+    ROUTES.activeCalls,
     { schema: { response: { 200: CallListResponse } } },
     async (request) => ({
       calls: await fastify.calls.active(signedInUser(request).id),
@@ -63,7 +64,7 @@ const calls: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.get(
-    '/api/v1/calls/history',
+    ROUTES.history,
     { schema: { querystring: HistoryQuery, response: { 200: HistoryResponse } } },
     async (request) => {
       const page = request.query.page ?? 1

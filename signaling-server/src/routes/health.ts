@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { errorBody, ErrorBody, HealthResponse } from '../protocol/index.js'
+import { errorBody, ErrorBody, HealthResponse, ROUTES } from '../protocol/index.js'
 import { SERVER_VERSION } from '../version.js'
 
 /**
@@ -9,7 +9,7 @@ import { SERVER_VERSION } from '../version.js'
  */
 const health: FastifyPluginAsync<{ nodeId: string }> = async (fastify, { nodeId }) => {
   fastify.get(
-    '/health',
+    ROUTES.health,
     { schema: { response: { 200: HealthResponse, 503: ErrorBody } } },
     async (_request, reply) => {
       if (fastify.draining)

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ApiError } from '../api-error.js'
 import { signedInUser } from '../plugins/app/auth.js'
-import { MeResponse, UserListResponse, UserSearchQuery } from '../protocol/index.js'
+import { MeResponse, ROUTES, UserListResponse, UserSearchQuery } from '../protocol/index.js'
 
 const users: FastifyPluginAsyncTypebox<{ minQueryLength: number }> = async (
   fastify,
@@ -9,16 +9,12 @@ const users: FastifyPluginAsyncTypebox<{ minQueryLength: number }> = async (
 ) => {
   fastify.addHook('preHandler', fastify.authenticate)
 
-  fastify.get(
-    '/api/v1/users/me',
-    { schema: { response: { 200: MeResponse } } },
-    async (request) => ({
-      user: signedInUser(request),
-    }),
-  )
+  fastify.get(ROUTES.me, { schema: { response: { 200: MeResponse } } }, async (request) => ({
+    user: signedInUser(request),
+  }))
 
   fastify.get(
-    '/api/v1/users',
+    ROUTES.users,
     { schema: { querystring: UserSearchQuery, response: { 200: UserListResponse } } },
     async (request) => {
       const query = request.query.query?.trim() ?? ''

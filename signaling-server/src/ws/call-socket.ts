@@ -3,6 +3,7 @@ import type { RawData, WebSocket } from 'ws'
 import {
   CloseCode,
   RoomId,
+  ROUTES,
   type ErrorCode,
   type PeerJoinedMessage,
   type PeerLeftMessage,
@@ -27,7 +28,7 @@ const peerMessage = (type: 'peer_joined' | 'peer_left', roomId: string, userId: 
 /** `/ws/call/:roomId`: signaling between the two participants of one call. */
 export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): void {
   fastify.get<{ Params: { roomId: string } }>(
-    '/ws/call/:roomId',
+    ROUTES.callSocketPattern,
     {
       websocket: true,
       preValidation: ctx.upgradeAuth,

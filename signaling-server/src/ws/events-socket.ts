@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { WebSocket } from 'ws'
-import { CloseCode } from '../protocol/index.js'
+import { CloseCode, ROUTES } from '../protocol/index.js'
 import type { WsContext } from './context.js'
 import { closeAtExpiry } from './expiry.js'
 import { userTopic } from './fanout.js'
@@ -10,7 +10,7 @@ import { sendError } from './send.js'
 /** `/ws/events`: the user's own channel for incoming_call, call_accepted, call_declined, call_ended. */
 export function registerEventsSocket(fastify: FastifyInstance, ctx: WsContext): void {
   fastify.get(
-    '/ws/events',
+    ROUTES.eventsSocket,
     { websocket: true, preValidation: ctx.upgradeAuth, schema: { querystring: ctx.tokenQuery } },
     (socket: WebSocket, request) => {
       const auth = request.wsAuth

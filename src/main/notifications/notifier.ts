@@ -1,4 +1,5 @@
 import type { CallAction, IncomingCall, RingDecision, Toast } from '../../shared/ipc-contract.js'
+import type { Translate } from '../../shared/i18n/index.js'
 import type { NotificationLike, NotificationOptions } from '../electron-adapter.js'
 import { decideRing } from './ring-policy.js'
 
@@ -14,6 +15,8 @@ export interface NotifierDeps {
   onMissedChanged(count: number): void
   /** A plain notification was clicked. */
   onToastClick(): void
+  /** Main's translator, in the user's language. */
+  t: Translate
 }
 
 export interface Notifier {
@@ -49,20 +52,22 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       }
       let notification: NotificationLike | null = null
       if (plan.notify) {
+        const { t } = deps
+        const name = { name: call.callerName }
         notification = deps.createNotification({
           title:
             plan.reason === 'busy'
-              ? `${call.callerName} is calling (you are in a call)`
-              : `${call.callerName} is calling`,
-          body: call.callType === 'video' ? 'Incoming video call' : 'Incoming audio call',
+              ? t('native.incoming.titleBusy', name)
+              : t('native.incoming.title', name),
+          body: t(call.callType === 'video' ? 'native.incoming.video' : 'native.incoming.audio'),
           silent: plan.silent,
           urgency: 'critical',
           timeoutType: 'never',
           actions: [
-            { type: 'button', text: 'Accept' },
-            { type: 'button', text: 'Decline' },
+            { type: 'button', text: t('native.incoming.accept') },
+            { type: 'button', text: t('native.incoming.decline') },
           ],
-          closeButtonText: 'Decline',
+          closeButtonText: t('native.incoming.decline'),
         })
         notification.on('action', (_event, index) =>
           deps.onAction({ callId: call.callId, action: index === 0 ? 'accept' : 'decline' }),

@@ -1,10 +1,10 @@
 import type { SessionLike } from '../electron-adapter.js'
-import { buildCsp } from './csp.js'
+import { buildCsp } from 'veracall-signaling/protocol'
 import { originOf } from './origin.js'
 
 /**
  * Development only: the renderer comes from the Vite dev server, not the app:// handler, so no
- * policy header was sent and the page ran with no CSP at all. This adds csp.ts's dev policy to
+ * policy header was sent and the page ran with no CSP at all. This adds the desktop dev policy (buildCsp) to
  * every response from that origin (the session's one onHeadersReceived listener).
  */
 export function installDevCsp(
@@ -13,7 +13,7 @@ export function installDevCsp(
 ): string | null {
   const devServerOrigin = originOf(devServerUrl)
   if (devServerOrigin === null) return null
-  const csp = buildCsp({ dev: true, devServerOrigin })
+  const csp = buildCsp({ target: 'desktop', dev: true, devServerOrigin })
   session.webRequest.onHeadersReceived((details, callback) => {
     if (originOf(details.url) !== devServerOrigin) {
       callback({})

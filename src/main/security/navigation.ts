@@ -1,19 +1,11 @@
 import type { Listener, WebContentsLike } from '../electron-adapter.js'
-import { originOf, parseUrl } from './origin.js'
+import { isSafeExternalUrl } from '../../shared/external-url.js'
+import { originOf } from './origin.js'
 
 /** True only when `url` parses and its origin is one of the app's own (E4). */
 export function isAllowedNavigation(url: string, allowedOrigins: readonly string[]): boolean {
   const origin = originOf(url)
   return origin !== null && allowedOrigins.includes(origin)
-}
-
-/** Links we hand to the OS browser: parsed, https (or http), no credentials (E6). */
-export function isSafeExternalUrl(raw: string): boolean {
-  const url = parseUrl(raw)
-  if (url === null) return false
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return false
-  if (url.username !== '' || url.password !== '') return false
-  return url.hostname !== ''
 }
 
 export interface WindowPolicyDeps {

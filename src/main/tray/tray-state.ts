@@ -1,7 +1,9 @@
 /**
- * The tray as a pure function of the app's state: which icon, which tooltip, which menu.
- * The adapter (tray.ts) only draws what this returns.
+ * The tray as a pure function of the app's state: which icon, which tooltip, which menu, in the
+ * language of `t`. The adapter (tray.ts) only draws what this returns.
  */
+import type { Translate } from '../../shared/i18n/index.js'
+
 export type TrayIcon = 'online' | 'offline' | 'in-call' | 'alert'
 
 export interface TrayInput {
@@ -39,32 +41,26 @@ export function trayIconFor(input: TrayInput): TrayIcon {
   return input.serverOnline ? 'online' : 'offline'
 }
 
-export function trayView(input: TrayInput): TrayView {
+export function trayView(input: TrayInput, t: Translate): TrayView {
   const icon = trayIconFor(input)
-  const status: Record<TrayIcon, string> = {
-    online: 'Online',
-    offline: 'Offline',
-    'in-call': 'In a call',
-    alert: 'In a call: possible deepfake detected',
-  }
-  const parts = [`Veracall: ${status[icon]}`]
-  if (input.doNotDisturb) parts.push('Do not disturb')
+  const parts = [t('native.tray.tooltip', { status: t(`native.tray.status.${icon}`) })]
+  if (input.doNotDisturb) parts.push(t('native.tray.doNotDisturb'))
   if (input.missedCalls > 0) {
-    parts.push(`${input.missedCalls} missed call${input.missedCalls === 1 ? '' : 's'}`)
+    parts.push(t('native.tray.missedCalls', { count: input.missedCalls }))
   }
   const menu: TrayMenuEntry[] = [
-    { id: 'open', label: 'Open Veracall', type: 'normal', enabled: true },
+    { id: 'open', label: t('native.tray.open'), type: 'normal', enabled: true },
     { id: 'separator', label: '', type: 'separator', enabled: true },
     {
       id: 'toggle-dnd',
-      label: 'Do not disturb',
+      label: t('native.tray.doNotDisturb'),
       type: 'checkbox',
       checked: input.doNotDisturb,
       enabled: true,
     },
     {
       id: 'toggle-sharing',
-      label: 'Share on my network',
+      label: t('native.tray.share'),
       type: 'checkbox',
       checked: input.networkSharing,
       enabled: true,
@@ -74,14 +70,15 @@ export function trayView(input: TrayInput): TrayView {
     const address = input.lanUrls[0]
     menu.push({
       id: 'lan-address',
-      label: address === undefined ? 'No network address found' : `Address: ${address}`,
+      label:
+        address === undefined ? t('native.tray.noAddress') : t('native.tray.address', { address }),
       type: 'normal',
       enabled: false,
     })
   }
   menu.push(
     { id: 'separator', label: '', type: 'separator', enabled: true },
-    { id: 'quit', label: 'Quit Veracall', type: 'normal', enabled: true },
+    { id: 'quit', label: t('native.tray.quit'), type: 'normal', enabled: true },
   )
   return { icon, tooltip: parts.join(' · '), menu }
 }

@@ -1,3 +1,4 @@
+import type { Translate } from '../../shared/i18n/index.js'
 import type { TrayLike } from '../electron-adapter.js'
 import {
   trayView,
@@ -19,13 +20,15 @@ export function createTrayController(options: {
   iconPath(icon: TrayIcon): string
   initial: TrayInput
   onAction(action: TrayAction): void
+  /** Main's translator, in the user's language. */
+  t: Translate
 }): TrayController {
   let input = { ...options.initial }
-  const tray = options.createTray(options.iconPath(trayView(input).icon))
+  const tray = options.createTray(options.iconPath(trayView(input, options.t).icon))
   tray.onClick(() => options.onAction('open'))
 
   const draw = (): void => {
-    const view = trayView(input)
+    const view = trayView(input, options.t)
     tray.setImage(options.iconPath(view.icon))
     tray.setToolTip(view.tooltip)
     tray.setMenu(

@@ -1,25 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import fp from 'fastify-plugin'
 import helmet, { type HelmetOptions } from 'helmet'
-import { ROUTES } from '../../protocol/index.js'
+import { cspDirectives, ROUTES } from '../../protocol/index.js'
 
 /** Security headers (F7). The API serves JSON; the CSP matters for the optional web client. */
 export const HELMET_OPTIONS: Readonly<HelmetOptions> = {
+  // The web build's policy, the one its <meta> carries too (protocol/csp.ts).
   contentSecurityPolicy: {
     useDefaults: false,
-    directives: {
-      defaultSrc: ["'none'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'data:', 'blob:'],
-      mediaSrc: ["'self'", 'blob:', 'mediastream:'],
-      fontSrc: ["'self'"],
-      connectSrc: ["'self'", 'ws:', 'wss:', 'http:', 'https:'],
-      manifestSrc: ["'self'"],
-      baseUri: ["'none'"],
-      formAction: ["'none'"],
-      frameAncestors: ["'none'"],
-    },
+    directives: cspDirectives({ target: 'web', dev: false }),
   },
   // A web client served from here must be able to use the camera and microphone.
   crossOriginEmbedderPolicy: false,

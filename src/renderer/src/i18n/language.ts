@@ -1,17 +1,7 @@
 import type { LanguagePref } from '../store/slices/settings.js'
+import { systemLanguage, type Language } from '../../../shared/i18n/language.js'
 
-export const SUPPORTED_LANGUAGES = ['en', 'zh-CN'] as const
-export type Language = (typeof SUPPORTED_LANGUAGES)[number]
-
-/** The OS languages mapped onto what we ship: any Chinese variant → zh-CN, else English. */
-export function systemLanguage(languages: readonly string[]): Language {
-  for (const lang of languages) {
-    const lower = lang.toLowerCase()
-    if (lower.startsWith('zh')) return 'zh-CN'
-    if (lower.startsWith('en')) return 'en'
-  }
-  return 'en'
-}
+export { systemLanguage, type Language } from '../../../shared/i18n/language.js'
 
 export function resolveLanguage(pref: LanguagePref, languages: readonly string[]): Language {
   return pref === 'system' ? systemLanguage(languages) : pref

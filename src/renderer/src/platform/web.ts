@@ -5,7 +5,7 @@ import {
   type WebDetectorUnavailable,
 } from '../detection/web-detection-port.js'
 import type { Platform, TokenStore } from './platform.js'
-import { isSafeExternalUrl } from './platform.js'
+import { isSafeExternalUrl } from '../../../shared/external-url.js'
 
 const isLoopbackHost = (hostname: string): boolean =>
   hostname === '127.0.0.1' || hostname === 'localhost'

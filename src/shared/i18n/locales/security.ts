@@ -1,4 +1,4 @@
-/** The security panel's strings, merged into the app's i18n resources by src/renderer/src/i18n. */
+/** The security panel's strings (the `security` part of each catalog, composed in ../index.ts). */
 const en = {
   security: {
     title: 'Face check',
