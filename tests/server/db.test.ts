@@ -61,6 +61,9 @@ describe('database (checklist D3, D5, D6)', () => {
       )
       .all()
     expect(schema).toEqual([
+      { type: 'index', name: 'call_participants_by_call' },
+      { type: 'index', name: 'call_participants_in_call' },
+      { type: 'index', name: 'call_participants_ringing' },
       { type: 'index', name: 'calls_open_by_callee' },
       { type: 'index', name: 'calls_open_by_caller' },
       { type: 'index', name: 'calls_open_by_deadline' },
