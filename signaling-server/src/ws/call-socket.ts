@@ -184,7 +184,11 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
         const fanout = fastify.fanout
         if (fanout.publishNow) {
           if (!fanout.localSubscribers(topic).some((s) => s.userId === to)) return notInRoom()
-          relayedCount.inc(fanout.publishNow(topic, relayed, peer.id, to))
+          try {
+            relayedCount.inc(fanout.publishNow(topic, relayed, peer.id, to))
+          } catch (error) {
+            fail(error)
+          }
           return
         }
         inOrder(async () => {
