@@ -225,7 +225,7 @@ export function createCallsRepository(db: Db, now: Clock = systemClock) {
         const claimed = db.all<{ call_id: number; user_id: string }>(sql`
           UPDATE call_participants SET status = 'missed', ring_deadline = NULL
           WHERE status = 'invited' AND ring_deadline <= ${at}
-            AND call_id IN (SELECT id FROM calls WHERE status <> 'ended' AND status = 'in_progress')
+            AND (SELECT status FROM calls WHERE calls.id = call_participants.call_id) = 'in_progress'
           RETURNING call_id, user_id`)
         return claimed.flatMap(({ call_id, user_id }) => {
           const call = byId(call_id)
