@@ -61,6 +61,9 @@ describe('database (checklist D3, D5, D6)', () => {
       )
       .all()
     expect(schema).toEqual([
+      { type: 'index', name: 'call_participants_by_call' },
+      { type: 'index', name: 'call_participants_in_call' },
+      { type: 'index', name: 'call_participants_ringing' },
       { type: 'index', name: 'calls_open_by_callee' },
       { type: 'index', name: 'calls_open_by_caller' },
       { type: 'index', name: 'calls_open_by_deadline' },
@@ -137,6 +140,16 @@ describe('database (checklist D3, D5, D6)', () => {
     calls.history(a.id, 1, 10)
     calls.stats(a.id)
     calls.isBusy(b.id)
+    // Group calls: per-participant answers, departures, invitations and ring timeouts.
+    const c = users.create('planc', 'C', 'h')
+    const d = users.create('pland', 'D', 'h')
+    if (!c || !d) throw new Error('setup')
+    const group = calls.createIfFree(a.id, [b.id, c.id], 'video', Date.now() + 45_000)
+    if (!group) throw new Error('setup')
+    calls.answer(group.id, b.id, Date.now() + 60_000)
+    calls.invite(group.id, a.id, d.id, Date.now() + 45_000)
+    calls.claimMissedInvites(Date.now() + 100_000)
+    calls.depart(group.id, b.id, 'left')
 
     const scans: string[] = []
     for (const source of seen) {

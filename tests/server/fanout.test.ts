@@ -114,6 +114,42 @@ describe.each(IMPLEMENTATIONS)('fan-out on $name', (impl) => {
       expect(one.localSubscribers('room:x')).toEqual([])
     })
 
+    it('delivers a message addressed to one user only to their sockets, on any node, in order', async () => {
+      const alice = new Inbox('s-alice-to', 'alice')
+      const bob = new Inbox('s-bob-to', 'bob')
+      // Carol has a socket on each node: both get what is addressed to her.
+      const carolHere = new Inbox('s-carol-1', 'carol')
+      const carolThere = new Inbox('s-carol-2', 'carol')
+      await one.subscribe('room:to', alice)
+      await one.subscribe('room:to', carolHere)
+      await two.subscribe('room:to', bob)
+      await two.subscribe('room:to', carolThere)
+      await one.publish('room:to', 'for-carol-1', alice.id, 'carol')
+      await one.publish('room:to', 'for-bob', alice.id, 'bob')
+      await one.publish('room:to', 'for-carol-2', alice.id, 'carol')
+      // A broadcast last: once everyone has it, everything before it has been delivered.
+      await one.publish('room:to', 'for-all', alice.id)
+      await eventually(() => {
+        for (const inbox of [bob, carolHere, carolThere])
+          expect(inbox.received.at(-1)).toBe('for-all')
+      })
+      for (const carol of [carolHere, carolThere])
+        expect(carol.received).toEqual(['for-carol-1', 'for-carol-2', 'for-all'])
+      expect(bob.received).toEqual(['for-bob', 'for-all'])
+      expect(alice.received).toEqual([])
+      // The sender's own id is still skipped, and an addressee who is not there gets nothing.
+      expect(one.publishNow?.('room:to', 'nobody', alice.id, 'dave') ?? 0).toBe(0)
+      await two.publish('room:to', 'for-alice', bob.id, 'alice')
+      await eventually(() => expect(alice.received).toEqual(['for-alice']))
+      for (const [node, inbox] of [
+        [one, alice],
+        [one, carolHere],
+        [two, bob],
+        [two, carolThere],
+      ] as const)
+        await node.unsubscribe('room:to', inbox)
+    })
+
     it('announces to every node once, the announcing one included', async () => {
       const heard: string[] = []
       one.onAnnounce((m) => heard.push(`one:${m}`))

@@ -30,6 +30,7 @@ const POST_ROUTES = [
   '/api/v1/calls/accept',
   '/api/v1/calls/decline',
   '/api/v1/calls/end',
+  '/api/v1/calls/invite',
 ]
 const GET_ROUTES = [
   '/health',

@@ -83,6 +83,7 @@ describe('HTTP hardening (checklist F1–F14)', () => {
         'POST /api/v1/calls/accept',
         'POST /api/v1/calls/decline',
         'POST /api/v1/calls/end',
+        'POST /api/v1/calls/invite',
         'POST /api/v1/calls/start',
       ].sort(),
     )

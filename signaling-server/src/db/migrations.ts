@@ -60,6 +60,44 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX calls_open_by_deadline ON calls(deadline) WHERE status <> 'ended';
     `,
   },
+  {
+    version: 3,
+    name: 'call-participants',
+    up: `
+      -- Group calls: each participant's role and status (see ParticipantStatus), the order they
+      -- were invited in (0 is the caller), and, while invited, when their ring ends.
+      ALTER TABLE call_participants ADD COLUMN role TEXT NOT NULL DEFAULT 'callee'
+        CHECK (role IN ('caller', 'callee'));
+      ALTER TABLE call_participants ADD COLUMN status TEXT NOT NULL DEFAULT 'left'
+        CHECK (status IN ('invited', 'joined', 'declined', 'left', 'missed'));
+      ALTER TABLE call_participants ADD COLUMN seq INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE call_participants ADD COLUMN ring_deadline INTEGER;
+
+      -- Calls placed before this version had two participants: derive what they would have had.
+      UPDATE call_participants SET role = 'caller', seq = 0
+        WHERE user_id = (SELECT caller_id FROM calls WHERE calls.id = call_participants.call_id);
+      UPDATE call_participants SET status = (
+        SELECT CASE
+          WHEN call_participants.role = 'caller' THEN
+            CASE WHEN c.status = 'ended' THEN 'left' ELSE 'joined' END
+          WHEN c.status = 'waiting' THEN 'invited'
+          WHEN c.status = 'in_progress' THEN 'joined'
+          WHEN c.end_reason = 'declined' THEN 'declined'
+          WHEN c.answered_at IS NULL THEN 'missed'
+          ELSE 'left' END
+        FROM calls c WHERE c.id = call_participants.call_id);
+      UPDATE call_participants SET ring_deadline = (
+        SELECT deadline FROM calls c WHERE c.id = call_participants.call_id)
+        WHERE status = 'invited';
+
+      -- "Is this user busy?", "my active calls", a call's people, and rings that time out.
+      CREATE INDEX call_participants_in_call ON call_participants(user_id)
+        WHERE status IN ('invited', 'joined');
+      CREATE INDEX call_participants_by_call ON call_participants(call_id, seq);
+      CREATE INDEX call_participants_ringing ON call_participants(ring_deadline)
+        WHERE status = 'invited';
+    `,
+  },
 ]
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0)

@@ -29,6 +29,26 @@ export interface DueCall {
   deadline: number
 }
 
+/** What a participant's answer, decline or departure did. */
+export interface ParticipantChange {
+  call: Call
+  /** The call ended with this change (its last callee declined, or fewer than two were left in it). */
+  ended: boolean
+  /** An answer that moved the call from waiting to in_progress (the first callee to accept). */
+  answered: boolean
+}
+
+/** Why an invitation was refused, when it was; otherwise the call with the new participant. */
+export type InviteOutcome =
+  | { call: Call }
+  | { refused: 'not_in_progress' | 'not_joined' | 'already_in_call' | 'full' | 'busy' }
+
+/** A ringing participant of an answered call whose ring timed out. */
+export interface MissedInvite {
+  call: Call
+  userId: string
+}
+
 /**
  * Calls, with their deadlines as data: a waiting call's deadline is the end of its ring, an
  * answered call's is when its room may be found empty. Every change of status is a
@@ -43,13 +63,41 @@ export interface CallsStore {
    */
   createIfFree(
     callerId: string,
-    calleeId: string,
+    calleeIds: string | readonly string[],
     callType: CallType,
     deadline: number,
   ): Promise<Call | undefined>
-  /** waiting → in_progress with a new deadline; undefined if it was not waiting any more. */
+  /**
+   * The first callee's answer (1:1): waiting → in_progress with a new deadline; undefined if it
+   * was not waiting any more.
+   */
   markAnswered(id: number, deadline: number): Promise<Call | undefined>
-  /** waiting|in_progress → ended; undefined if it had already ended (someone else won). */
+  /**
+   * `userId` answers: invited → joined; a waiting call moves to in_progress with `deadline` (the
+   * empty-room grace). Undefined if they were not ringing in an open call any more.
+   */
+  answer(id: number, userId: string, deadline: number): Promise<ParticipantChange | undefined>
+  /**
+   * `userId` declines (invited → declined) or leaves (joined → left). The call ends in the same
+   * step when nobody is left ringing in a waiting call (`declined`) or fewer than two are joined
+   * in an answered one (`completed`). Undefined if they had no such status in an open call.
+   */
+  depart(
+    id: number,
+    userId: string,
+    to: 'declined' | 'left',
+  ): Promise<ParticipantChange | undefined>
+  /**
+   * Adds `userId` to an in-progress call, ringing until `deadline`, if `inviterId` is joined in
+   * it, it has fewer than MAX_CALL_PARTICIPANTS people and `userId` is free. One locked step.
+   */
+  invite(id: number, inviterId: string, userId: string, deadline: number): Promise<InviteOutcome>
+  /** Marks `missed` every invitee of an in-progress call whose ring ended by `now` (one claim). */
+  claimMissedInvites(now: number): Promise<MissedInvite[]>
+  /**
+   * waiting|in_progress → ended; undefined if it had already ended (someone else won). Those
+   * still ringing become `missed`, those joined `left`.
+   */
   markEnded(id: number, reason: EndReason): Promise<Call | undefined>
   /** Sets an in-progress call's deadline; false if the call is no longer in progress. */
   setDeadline(id: number, deadline: number): Promise<boolean>

@@ -32,6 +32,29 @@ export const EndReason = Type.Union([
   Type.Literal('interrupted'),
 ])
 
+/**
+ * Most people in one call, the caller included (a full mesh: every peer sends its media to each
+ * of the others, so the uplink grows with every person).
+ */
+export const MAX_CALL_PARTICIPANTS = 4
+export const ParticipantRole = Type.Union([Type.Literal('caller'), Type.Literal('callee')])
+/**
+ * Where one person stands in a call. `invited`: ringing (a callee who has not answered yet);
+ * `joined`: the caller from the start, a callee once they accept, until they leave; `declined`;
+ * `left`: was joined and hung up, or the call ended; `missed`: their ring timed out, or the call
+ * ended (or was cancelled) while it was still ringing for them. Only `invited` and `joined` are
+ * "in" the call: they make the person busy and count towards the call going on.
+ */
+export const ParticipantStatus = Type.Union([
+  Type.Literal('invited'),
+  Type.Literal('joined'),
+  Type.Literal('declined'),
+  Type.Literal('left'),
+  Type.Literal('missed'),
+])
+
 export type CallType = Type.Static<typeof CallType>
+export type ParticipantRole = Type.Static<typeof ParticipantRole>
+export type ParticipantStatus = Type.Static<typeof ParticipantStatus>
 export type CallStatus = Type.Static<typeof CallStatus>
 export type EndReason = Type.Static<typeof EndReason>

@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'username_taken',
   'conflict',
   'busy',
+  /** 409: an invitation to a call that already has MAX_CALL_PARTICIPANTS people. */
+  'call_full',
   'payload_too_large',
   /** 400: a user search shorter than the server's minimum (USER_SEARCH_MIN_LENGTH). */
   'query_too_short',
@@ -24,6 +26,8 @@ export const ERROR_CODES = [
   'rate_limited',
   'unknown_type',
   'not_in_room',
+  /** A room message's `to` names someone who is not in the room (nothing was relayed). */
+  'recipient_not_in_room',
   'service_unavailable',
   'internal_error',
 ] as const

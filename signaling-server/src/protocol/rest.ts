@@ -6,6 +6,9 @@ import {
   DisplayName,
   EndReason,
   IsoTime,
+  MAX_CALL_PARTICIPANTS,
+  ParticipantRole,
+  ParticipantStatus,
   Password,
   RoomId,
   Username,
@@ -16,6 +19,19 @@ const strict = { additionalProperties: false } as const
 
 export const User = Type.Object({ id: Uuid, username: Username, display_name: DisplayName }, strict)
 export type User = Type.Static<typeof User>
+
+/** One person in a call (extension for group calls). */
+export const Participant = Type.Object(
+  {
+    user_id: Uuid,
+    role: ParticipantRole,
+    status: ParticipantStatus,
+    /** Extension: the person's names, so that a client can label a tile without a lookup. */
+    user: Type.Optional(User),
+  },
+  strict,
+)
+export type Participant = Type.Static<typeof Participant>
 
 export const Call = Type.Object(
   {
@@ -33,6 +49,14 @@ export const Call = Type.Object(
     /** Extension: the two participants, so that a client can show names without another lookup. */
     caller: Type.Optional(User),
     callee: Type.Optional(User),
+    /**
+     * Extension (group calls): everyone invited to the call, the caller first, then the callees in
+     * the order they were invited. `caller_id`/`callee_id` stay for 1:1 clients: the callee is the
+     * first one invited. Always sent by this server; optional so older servers' calls still parse.
+     */
+    participants: Type.Optional(
+      Type.Array(Participant, { minItems: 2, maxItems: MAX_CALL_PARTICIPANTS }),
+    ),
   },
   strict,
 )
@@ -78,11 +102,29 @@ export type UserSearchQuery = Type.Static<typeof UserSearchQuery>
 export const UserListResponse = Type.Object({ users: Type.Array(User, { maxItems: 50 }) }, strict)
 export type UserListResponse = Type.Static<typeof UserListResponse>
 
-export const StartCallBody = Type.Object({ callee_id: Uuid, call_type: CallType }, strict)
+/**
+ * Exactly one of `callee_id` (a 1:1 call, the original contract) or `callee_ids` (1 to 3 distinct
+ * people, not the caller: a group call of up to MAX_CALL_PARTICIPANTS). The "exactly one" and
+ * "not yourself" rules are checked by the call service (a schema union would blur the errors).
+ */
+export const StartCallBody = Type.Object(
+  {
+    callee_id: Type.Optional(Uuid),
+    callee_ids: Type.Optional(
+      Type.Array(Uuid, { minItems: 1, maxItems: MAX_CALL_PARTICIPANTS - 1, uniqueItems: true }),
+    ),
+    call_type: CallType,
+  },
+  strict,
+)
 export type StartCallBody = Type.Static<typeof StartCallBody>
 
 export const CallIdBody = Type.Object({ call_id: CallId }, strict)
 export type CallIdBody = Type.Static<typeof CallIdBody>
+
+/** Adds `user_id` to a call in progress; only its participants may, up to MAX_CALL_PARTICIPANTS. */
+export const InviteBody = Type.Object({ call_id: CallId, user_id: Uuid }, strict)
+export type InviteBody = Type.Static<typeof InviteBody>
 
 export const CallResponse = Type.Object({ call: Call }, strict)
 export type CallResponse = Type.Static<typeof CallResponse>
@@ -205,6 +247,7 @@ export const ROUTES = {
   acceptCall: '/api/v1/calls/accept',
   declineCall: '/api/v1/calls/decline',
   endCall: '/api/v1/calls/end',
+  inviteToCall: '/api/v1/calls/invite',
   activeCalls: '/api/v1/calls/active',
   history: '/api/v1/calls/history',
   /** Extension: short-lived TURN credentials; 404 when the server has no TURN configured. */

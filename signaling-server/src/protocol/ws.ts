@@ -1,4 +1,5 @@
 import Type from 'typebox'
+import { Uuid } from './common.js'
 import { MAX_ERROR_MESSAGE_LENGTH } from './errors.js'
 import { Call } from './rest.js'
 
@@ -83,6 +84,11 @@ export const Envelope = Type.Object(
     call_id: Type.String({ maxLength: 64 }),
     /** Ignored from clients: the server sets it from the token. */
     user_id: Type.Optional(Type.String({ maxLength: 64 })),
+    /**
+     * Extension (group calls): a client message with `to` is delivered to that member of the room
+     * only; without it, to every other member (all a 1:1 room has). Relayed messages keep it.
+     */
+    to: Type.Optional(Uuid),
     data: Type.Object({}),
     timestamp: Type.Optional(Type.Number({ minimum: 0 })),
   },
@@ -96,6 +102,8 @@ export interface Message<T extends string, D> {
   type: T
   call_id: string
   user_id: string
+  /** Present on a relayed message its sender addressed to one member. */
+  to?: string
   data: D
   timestamp: number
 }
@@ -134,6 +142,16 @@ export const EVENT_TYPES = [
   'call_accepted',
   'call_declined',
   'call_ended',
+  /**
+   * Group calls (additive; a 1:1 call only ever sends the four above). `user_id` names the
+   * participant concerned, `data.call` is the call after the change. Sent to the participants
+   * still in the call (invited or joined) and to the one concerned.
+   */
+  'participant_invited',
+  'participant_joined',
+  'participant_declined',
+  'participant_left',
+  'participant_missed',
 ] as const
 export type EventType = (typeof EVENT_TYPES)[number]
 export const CallEventData = Type.Object({ call: Call }, strict)

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ApiError } from '../api-error.js'
 import { signedInUser } from '../plugins/app/auth.js'
 import {
   CallIdBody,
@@ -6,6 +7,7 @@ import {
   CallResponse,
   HistoryQuery,
   HistoryResponse,
+  InviteBody,
   ROUTES,
   StartCallBody,
 } from '../protocol/index.js'
@@ -22,13 +24,31 @@ const calls: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: { body: StartCallBody, response: { 201: CallResponse } },
     },
     async (request, reply) => {
+      const { callee_id, callee_ids, call_type } = request.body
+      if ((callee_id === undefined) === (callee_ids === undefined))
+        throw new ApiError(400, 'invalid_input', 'Send exactly one of callee_id or callee_ids')
       const call = await service.start(
         signedInUser(request).id,
-        request.body.callee_id,
-        request.body.call_type,
+        callee_ids ?? [callee_id ?? ''],
+        call_type,
       )
       return reply.code(201).send({ call })
     },
+  )
+
+  fastify.post(
+    ROUTES.inviteToCall,
+    {
+      config: { rateLimit: { max: fastify.rateLimits.callStart, timeWindow: '1 minute' } },
+      schema: { body: InviteBody, response: { 200: CallResponse } },
+    },
+    async (request) => ({
+      call: await service.invite(
+        signedInUser(request).id,
+        request.body.call_id,
+        request.body.user_id,
+      ),
+    }),
   )
 
   fastify.post(

@@ -1,8 +1,16 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { ApiError } from '../api-error.js'
 import { systemClock, type Clock } from '../clock.js'
-import type { CallsStore, UsersStore } from '../db/storage.js'
-import type { Call, CallEventMessage, CallType, EndReason, EventType } from '../protocol/index.js'
+import type { CallsStore, InviteOutcome, ParticipantChange, UsersStore } from '../db/storage.js'
+import {
+  MAX_CALL_PARTICIPANTS,
+  type Call,
+  type CallEventMessage,
+  type CallType,
+  type EndReason,
+  type EventType,
+  type Participant,
+} from '../protocol/index.js'
 import { roomTopic, userTopic, type Fanout } from '../ws/fanout.js'
 import { startSweeper } from './sweeper.js'
 
@@ -22,7 +30,24 @@ export interface CallServiceDeps {
   clock?: Clock
   /** Called after a call ends, e.g. to close its room's sockets. */
   onEnded?: (call: Call) => void
+  /** Called after one participant left a call that goes on, e.g. to close their room sockets. */
+  onLeft?: (call: Call, userId: string) => void
 }
+
+/** What an invitation refused by the database means to the client. */
+const INVITE_REFUSALS: Record<Extract<InviteOutcome, { refused: unknown }>['refused'], ApiError> = {
+  not_in_progress: new ApiError(409, 'conflict', 'Only a call in progress can take more people'),
+  not_joined: new ApiError(403, 'forbidden', 'Only someone in the call can invite'),
+  already_in_call: new ApiError(409, 'conflict', 'That person is already in this call'),
+  full: new ApiError(
+    409,
+    'call_full',
+    `A call can have at most ${MAX_CALL_PARTICIPANTS} people, the caller included`,
+  ),
+  busy: new ApiError(409, 'busy', 'The person you are inviting is already in a call'),
+}
+
+const isIn = (p: Participant): boolean => p.status === 'invited' || p.status === 'joined'
 
 /**
  * The call state machine: waiting → in_progress → ended, and waiting → ended. Every transition is
@@ -42,10 +67,20 @@ export function createCallService({
   log,
   clock = systemClock,
   onEnded,
+  onLeft,
 }: CallServiceDeps) {
   let closed = false
 
-  const notify = (type: EventType, call: Call, actorId: string): void => {
+  /** Everyone in the call's list, whatever their status (for a 1:1 call: caller and callee). */
+  const everyone = (call: Call): string[] =>
+    call.participants?.map((p) => p.user_id) ?? [call.caller_id, call.callee_id]
+
+  const notify = (
+    type: EventType,
+    call: Call,
+    actorId: string,
+    recipients: readonly string[] = everyone(call),
+  ): void => {
     const message: CallEventMessage = {
       type,
       call_id: call.room_id,
@@ -54,7 +89,7 @@ export function createCallService({
       timestamp: Date.now(),
     }
     const payload = JSON.stringify(message)
-    for (const userId of [call.caller_id, call.callee_id]) {
+    for (const userId of recipients) {
       fanout
         .publish(userTopic(userId), payload)
         .catch((error: unknown) => log.error({ err: error }, 'event publish failed'))
@@ -80,6 +115,11 @@ export function createCallService({
     // The callee's id fills the envelope's user_id of a missed call: nobody acted.
     for (const call of await calls.claimMissed(now)) {
       ended(call, call.callee_id, 'call_ended')
+      count++
+    }
+    // A group call's invitee whose own ring ran out: the call goes on without them.
+    for (const { call, userId } of await calls.claimMissedInvites(now)) {
+      notify('participant_missed', call, userId)
       count++
     }
     for (const due of await calls.dueInProgress(now, SWEEP_BATCH)) {
@@ -116,75 +156,162 @@ export function createCallService({
     return call && ended(call, actorId, event)
   }
 
-  /** The call if `userId` takes part in it; 404 if it doesn't exist, 403 if it isn't theirs. */
-  const participantCall = async (userId: string, callId: number): Promise<Call> => {
+  /** The call and `userId`'s place in it; 404 if it doesn't exist, 403 if it isn't theirs. */
+  const participantCall = async (
+    userId: string,
+    callId: number,
+  ): Promise<{ call: Call; me: Participant }> => {
     const call = await calls.byId(callId)
     if (!call) throw new ApiError(404, 'not_found', 'No call with that id')
-    if (call.caller_id !== userId && call.callee_id !== userId) {
-      throw new ApiError(403, 'forbidden', 'You are not a participant of this call')
-    }
+    const me = call.participants?.find((p) => p.user_id === userId)
+    if (!me) throw new ApiError(403, 'forbidden', 'You are not a participant of this call')
+    return { call, me }
+  }
+
+  /** A callee who is being rung in an open call (each callee answers for themselves). */
+  const ringingCallee = async (userId: string, callId: number, action: string) => {
+    const { call, me } = await participantCall(userId, callId)
+    if (me.role !== 'callee')
+      throw new ApiError(403, 'forbidden', `Only the callee can ${action} a call`)
+    if (call.status === 'ended')
+      throw new ApiError(409, 'conflict', `The call is ${call.status}, it can't be ${action}ed`)
+    if (me.status !== 'invited')
+      throw new ApiError(
+        409,
+        'conflict',
+        `You have ${me.status} this call, it can't be ${action}ed`,
+      )
     return call
   }
 
-  const calleeWaitingCall = async (userId: string, callId: number, action: string) => {
-    const call = await participantCall(userId, callId)
-    if (call.callee_id !== userId)
-      throw new ApiError(403, 'forbidden', `Only the callee can ${action} a call`)
-    if (call.status !== 'waiting')
-      throw new ApiError(409, 'conflict', `The call is ${call.status}, it can't be ${action}ed`)
-    return call
+  /** After a callee declined: the whole call ended (its last ringing callee), or it goes on. */
+  const declined = (change: ParticipantChange, userId: string): Call =>
+    change.ended
+      ? ended(change.call, userId, 'call_declined')
+      : (notify('participant_declined', change.call, userId), change.call)
+
+  /** After a participant left: the call ended (fewer than two were left in it), or it goes on. */
+  const left = (change: ParticipantChange, userId: string): Call => {
+    if (change.ended) return ended(change.call, userId, 'call_ended')
+    notify('participant_left', change.call, userId)
+    onLeft?.(change.call, userId)
+    return change.call
+  }
+
+  /** 1 to MAX_CALL_PARTICIPANTS - 1 distinct people who exist, the caller not among them. */
+  const checkCallees = async (callerId: string, calleeIds: readonly string[]): Promise<void> => {
+    if (calleeIds.length === 0 || calleeIds.length >= MAX_CALL_PARTICIPANTS)
+      throw new ApiError(
+        400,
+        'invalid_input',
+        `A call rings 1 to ${MAX_CALL_PARTICIPANTS - 1} people at once`,
+      )
+    const keys = calleeIds.map((id) => id.toLowerCase())
+    if (new Set(keys).size !== keys.length)
+      throw new ApiError(400, 'invalid_input', 'callee_ids must not repeat anyone')
+    if (keys.includes(callerId.toLowerCase()))
+      throw new ApiError(400, 'invalid_input', 'You cannot call yourself')
+    const found = await Promise.all(calleeIds.map((id) => users.findById(id)))
+    if (found.some((user) => !user)) throw new ApiError(404, 'not_found', 'No user with that id')
   }
 
   return {
-    async start(callerId: string, calleeId: string, callType: CallType): Promise<Call> {
-      if (callerId === calleeId)
-        throw new ApiError(400, 'invalid_input', 'You cannot call yourself')
-      if (!(await users.findById(calleeId)))
-        throw new ApiError(404, 'not_found', 'No user with that id')
+    /**
+     * Rings `calleeIds` (one person: the original 1:1 call; up to three: a group call). Busy if
+     * anyone in it is invited to or joined in another open call.
+     */
+    async start(
+      callerId: string,
+      callees: string | readonly string[],
+      callType: CallType,
+    ): Promise<Call> {
+      const calleeIds = typeof callees === 'string' ? [callees] : callees
+      await checkCallees(callerId, calleeIds)
       const deadline = clock() + ringTimeoutMs
-      const call = await calls.createIfFree(callerId, calleeId, callType, deadline)
+      const call = await calls.createIfFree(callerId, calleeIds, callType, deadline)
       if (!call)
-        throw new ApiError(409, 'busy', 'You or the person you are calling is already in a call')
+        throw new ApiError(
+          409,
+          'busy',
+          calleeIds.length > 1
+            ? 'You or someone you are calling is already in a call'
+            : 'You or the person you are calling is already in a call',
+        )
       sweeper.wakeAt(deadline)
       notify('incoming_call', call, callerId)
       return call
     },
 
+    /**
+     * A callee answers for themselves. The first answer puts the call in progress
+     * (`call_accepted`); later ones in a group call are `participant_joined`.
+     */
     async accept(userId: string, callId: number): Promise<Call> {
-      await calleeWaitingCall(userId, callId, 'accept')
+      await ringingCallee(userId, callId, 'accept')
       // The grace starts at the accept: it covers participants who never connect to the room.
       const deadline = clock() + emptyRoomTimeoutMs
-      const call = await calls.markAnswered(callId, deadline)
-      if (!call)
+      const change = await calls.answer(callId, userId, deadline)
+      if (!change)
         throw new ApiError(409, 'conflict', 'The call stopped ringing before it was accepted')
-      sweeper.wakeAt(deadline)
-      notify('call_accepted', call, userId)
-      return call
+      if (change.answered) {
+        sweeper.wakeAt(deadline)
+        notify('call_accepted', change.call, userId)
+      } else notify('participant_joined', change.call, userId)
+      return change.call
     },
 
+    /** A callee declines for themselves; the call ends (`declined`) once nobody is left ringing. */
     async decline(userId: string, callId: number): Promise<Call> {
-      await calleeWaitingCall(userId, callId, 'decline')
-      const call = await finish(callId, 'declined', userId, 'call_declined')
-      if (!call)
+      await ringingCallee(userId, callId, 'decline')
+      const change = await calls.depart(callId, userId, 'declined')
+      if (!change)
         throw new ApiError(409, 'conflict', 'The call stopped ringing before it was declined')
-      return call
+      return declined(change, userId)
     },
 
-    /** Ending an ended call returns it unchanged (idempotent hang-up). */
+    /**
+     * Hangs up for `userId`: a ringing callee declines, the caller of a ringing call cancels it
+     * for everyone, a joined participant leaves (the call ends, `completed`, once fewer than two
+     * are joined). Hanging up on a call one has already left returns it unchanged (idempotent).
+     */
     async end(userId: string, callId: number): Promise<Call> {
-      const call = await participantCall(userId, callId)
-      if (call.status === 'ended') return call
-      const reason: EndReason =
-        call.status === 'in_progress'
-          ? 'completed'
-          : userId === call.caller_id
-            ? 'cancelled'
-            : 'declined'
-      // The event names the stored outcome: a callee hanging up on a ringing call declined it.
-      const event: EventType = reason === 'declined' ? 'call_declined' : 'call_ended'
-      return (
-        (await finish(callId, reason, userId, event)) ?? (await participantCall(userId, callId))
+      const { call, me } = await participantCall(userId, callId)
+      if (call.status === 'ended' || !isIn(me)) return call
+      const current = async () => (await participantCall(userId, callId)).call
+      if (me.status === 'invited') {
+        const change = await calls.depart(callId, userId, 'declined')
+        return change ? declined(change, userId) : current()
+      }
+      if (call.status === 'waiting') {
+        return (await finish(callId, 'cancelled', userId, 'call_ended')) ?? current()
+      }
+      const change = await calls.depart(callId, userId, 'left')
+      return change ? left(change, userId) : current()
+    },
+
+    /**
+     * `inviterId`, joined in a call in progress, rings `userId` into it (per-participant ring
+     * timeout; `incoming_call` to them, `participant_invited` to everyone else).
+     */
+    async invite(inviterId: string, callId: number, userId: string): Promise<Call> {
+      const { call: before } = await participantCall(inviterId, callId)
+      if (userId.toLowerCase() === inviterId.toLowerCase())
+        throw new ApiError(400, 'invalid_input', 'You cannot invite yourself')
+      if (!(await users.findById(userId)))
+        throw new ApiError(404, 'not_found', 'No user with that id')
+      if (before.status !== 'in_progress') throw INVITE_REFUSALS.not_in_progress
+      const deadline = clock() + ringTimeoutMs
+      const outcome = await calls.invite(callId, inviterId, userId, deadline)
+      if ('refused' in outcome) throw INVITE_REFUSALS[outcome.refused]
+      sweeper.wakeAt(deadline)
+      notify('incoming_call', outcome.call, inviterId, [userId])
+      notify(
+        'participant_invited',
+        outcome.call,
+        userId,
+        everyone(outcome.call).filter((id) => id !== userId),
       )
+      return outcome.call
     },
 
     /** One node, at start-up: calls left open by a crash can't be live any more. */

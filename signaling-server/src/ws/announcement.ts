@@ -4,19 +4,27 @@ export interface CloseRoomOrder {
   room_id: string
 }
 
-export type Announcement = CloseRoomOrder
+/** One participant left a call that goes on: their sockets in its room close, on every node. */
+export interface CloseUserOrder {
+  type: 'close_user'
+  room_id: string
+  user_id: string
+}
+
+export type Announcement = CloseRoomOrder | CloseUserOrder
+
+const isString = (value: unknown): value is string => typeof value === 'string'
 
 /** Undefined for anything this version does not understand (a newer node may send more). */
 export function parseAnnouncement(message: string): Announcement | undefined {
   try {
     const value: unknown = JSON.parse(message)
-    if (
-      typeof value === 'object' &&
-      value !== null &&
-      (value as { type?: unknown }).type === 'close_room' &&
-      typeof (value as { room_id?: unknown }).room_id === 'string'
-    )
-      return value as CloseRoomOrder
+    if (typeof value !== 'object' || value === null) return undefined
+    const order = value as Record<string, unknown>
+    if (!isString(order.room_id)) return undefined
+    if (order.type === 'close_room') return { type: 'close_room', room_id: order.room_id }
+    if (order.type === 'close_user' && isString(order.user_id))
+      return { type: 'close_user', room_id: order.room_id, user_id: order.user_id }
   } catch {
     // not ours
   }

@@ -11,7 +11,7 @@ import {
 import type { WsContext } from './context.js'
 import { closeAtExpiry } from './expiry.js'
 import { roomTopic } from './fanout.js'
-import { parseClientMessage, relayFrame, relayMiddle } from './parse-message.js'
+import { parseClientMessage, relayFrame, relayMiddle, type ValidMessage } from './parse-message.js'
 import { PeerSocket } from './peer-socket.js'
 import { sendError } from './send.js'
 import Type from 'typebox'
@@ -25,7 +25,11 @@ const peerMessage = (type: 'peer_joined' | 'peer_left', roomId: string, userId: 
     timestamp: Date.now(),
   } satisfies PeerJoinedMessage | PeerLeftMessage)
 
-/** `/ws/call/:roomId`: signaling between the two participants of one call. */
+/**
+ * `/ws/call/:roomId`: signaling among the joined participants of one call (two in a 1:1 call, up
+ * to MAX_CALL_PARTICIPANTS in a group call). A message goes to every other member, or, with `to`,
+ * to that member only.
+ */
 export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): void {
   fastify.get<{ Params: { roomId: string } }>(
     ROUTES.callSocketPattern,
@@ -62,11 +66,19 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
       const authorize = async (): Promise<void> => {
         const call = await fastify.calls.byRoomId(roomId)
         if (!call) return peer.close(CloseCode.notFound, 'no such room')
-        if (call.caller_id !== userId && call.callee_id !== userId) {
+        const me = call.participants?.find((p) => p.user_id === userId)
+        if (!me) {
           fastify.metrics.rejected.inc({ reason: 'not_participant' })
           return peer.close(CloseCode.forbidden, 'not a participant of this call')
         }
         if (call.status === 'ended') return peer.close(CloseCode.callEnded, 'call has ended')
+        // Only those in the call: not one who declined or left, nor a callee still ringing in a
+        // group call. A 1:1 call admits both of its people, as the original contract does.
+        const oneToOne = call.participants?.length === 2
+        if (me.status !== 'joined' && !(oneToOne && me.status === 'invited')) {
+          fastify.metrics.rejected.inc({ reason: 'not_participant' })
+          return peer.close(CloseCode.forbidden, `not joined in this call (${me.status})`)
+        }
         if (socket.readyState !== socket.OPEN) return
         if (!(await ctx.caps.acquire(userId, peer.id))) {
           fastify.metrics.rejected.inc({ reason: 'too_many_sockets' })
@@ -142,6 +154,7 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
         if (!joined) {
           return reject('not_in_room', 'Send "join" before signaling')
         }
+        if (message.to !== undefined) return relayTo(message, message.to)
         // Relayed as sent, but for user_id, which is the token's (W6); serialised once for the room.
         const relayed = relayFrame(middle, message, Date.now())
         const fanout = fastify.fanout
@@ -158,6 +171,31 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
           .publish(topic, relayed, peer.id)
           .then((n) => relayedCount.inc(n))
           .catch(fail)
+      }
+
+      /**
+       * A message for one member: refused, nothing relayed, unless `to` is someone else in the
+       * room now. Across nodes membership is asked of Redis, so the message waits its turn.
+       */
+      const relayTo = (message: ValidMessage, to: string): void => {
+        const notInRoom = () =>
+          reject('recipient_not_in_room', '"to" must name another member of this room')
+        if (to === userId) return notInRoom()
+        const relayed = relayFrame(relayMiddle(roomId, userId, to), message, Date.now())
+        const fanout = fastify.fanout
+        if (fanout.publishNow) {
+          if (!fanout.localSubscribers(topic).some((s) => s.userId === to)) return notInRoom()
+          try {
+            relayedCount.inc(fanout.publishNow(topic, relayed, peer.id, to))
+          } catch (error) {
+            fail(error)
+          }
+          return
+        }
+        inOrder(async () => {
+          if (!(await fanout.members(topic)).includes(to)) return notInRoom()
+          relayedCount.inc(await fanout.publish(topic, relayed, peer.id, to))
+        })
       }
 
       inOrder(authorize)

@@ -15,14 +15,17 @@ export interface Fanout {
   /** Adds `subscriber`; resolves to the other subscribers' user ids already on the topic. */
   subscribe(topic: string, subscriber: Subscriber): Promise<string[]>
   unsubscribe(topic: string, subscriber: Subscriber): Promise<void>
-  /** Delivers `message` to every subscriber of `topic` except the one with id `exceptId`. */
-  publish(topic: string, message: string, exceptId?: string): Promise<number>
+  /**
+   * Delivers `message` to every subscriber of `topic` except the one with id `exceptId`; with
+   * `toUserId`, only to that user's subscribers (a room message addressed to one member).
+   */
+  publish(topic: string, message: string, exceptId?: string, toUserId?: string): Promise<number>
   /**
    * The same as `publish`, delivered and counted before it returns, where every subscriber is
    * local (the in-memory fan-out): the relay's hot path then makes no promise per message. Absent
    * where delivery has to wait for a broker.
    */
-  publishNow?(topic: string, message: string, exceptId?: string): number
+  publishNow?(topic: string, message: string, exceptId?: string, toUserId?: string): number
   /** The user ids of every subscriber of `topic`, wherever it is connected (who is in a room). */
   members(topic: string): Promise<string[]>
   /** The local subscribers of a user on a topic (to replace a stale socket on re-join). */
@@ -67,16 +70,22 @@ export class InMemoryFanout implements Fanout {
     if (members.size === 0) this.#topics.delete(topic)
   }
 
-  async publish(topic: string, message: string, exceptId?: string): Promise<number> {
-    return this.publishNow(topic, message, exceptId)
+  async publish(
+    topic: string,
+    message: string,
+    exceptId?: string,
+    toUserId?: string,
+  ): Promise<number> {
+    return this.publishNow(topic, message, exceptId, toUserId)
   }
 
-  publishNow(topic: string, message: string, exceptId?: string): number {
+  publishNow(topic: string, message: string, exceptId?: string, toUserId?: string): number {
     const members = this.#topics.get(topic)
     if (!members) return 0
     let delivered = 0
     for (const subscriber of members.values()) {
       if (subscriber.id === exceptId) continue
+      if (toUserId !== undefined && subscriber.userId !== toUserId) continue
       subscriber.deliver(message)
       delivered++
     }

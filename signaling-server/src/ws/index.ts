@@ -5,7 +5,7 @@ import type { WsContext } from './context.js'
 import { tokenQuerySchema } from './context.js'
 import { registerEventsSocket } from './events-socket.js'
 import { roomTopic, type Fanout } from './fanout.js'
-import { parseAnnouncement } from './announcement.js'
+import { parseAnnouncement, type Announcement } from './announcement.js'
 import { startHeartbeat } from './heartbeat.js'
 import { PeerSocket, type PeerSocketLimits } from './peer-socket.js'
 import { RedisFanout } from './redis-fanout.js'
@@ -17,6 +17,8 @@ declare module 'fastify' {
     fanout: Fanout
     /** Closes the sockets still in an ended call's room, on every node. */
     closeRoom(call: Call): void
+    /** Closes one participant's sockets in a call's room (they left a call that goes on). */
+    closeRoomFor(call: Call, userId: string): void
   }
 }
 
@@ -35,16 +37,26 @@ export default fp<RealtimeOptions>(
     // The room's sockets may sit on any node: the order goes to all of them.
     fanout.onAnnounce((message) => {
       const order = parseAnnouncement(message)
-      if (order?.type !== 'close_room') return
+      if (!order) return
       for (const peer of fanout.localSubscribers(roomTopic(order.room_id))) {
-        if (peer instanceof PeerSocket) peer.close(CloseCode.callEnded, 'call has ended')
+        if (!(peer instanceof PeerSocket)) continue
+        if (order.type === 'close_room') peer.close(CloseCode.callEnded, 'call has ended')
+        else if (peer.userId === order.user_id) peer.close(CloseCode.callEnded, 'you left the call')
       }
     })
-    fastify.decorate('closeRoom', (call: Call) => {
+    const announce = (order: Announcement): void => {
       fanout
-        .announce(JSON.stringify({ type: 'close_room', room_id: call.room_id }))
-        .catch((error: unknown) => fastify.log.error({ err: error }, 'close_room announce failed'))
-    })
+        .announce(JSON.stringify(order))
+        .catch((error: unknown) =>
+          fastify.log.error({ err: error }, `${order.type} announce failed`),
+        )
+    }
+    fastify.decorate('closeRoom', (call: Call) =>
+      announce({ type: 'close_room', room_id: call.room_id }),
+    )
+    fastify.decorate('closeRoomFor', (call: Call, userId: string) =>
+      announce({ type: 'close_user', room_id: call.room_id, user_id: userId }),
+    )
     fastify.decorateRequest('wsAuth', null)
     const ctx: WsContext = {
       upgradeAuth: createUpgradeAuth(fastify, options.allowedOrigins),

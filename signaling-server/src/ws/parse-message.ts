@@ -16,6 +16,8 @@ export interface ValidMessage {
   callId: string
   data: object
   timestamp: number | undefined
+  /** The one member the sender addressed (lower-cased), if any. */
+  to: string | undefined
 }
 
 export type ParsedMessage = ValidMessage | { ok: false; code: ErrorCode; message: string }
@@ -52,6 +54,7 @@ export function parseClientMessage(raw: string): ParsedMessage {
     callId: value.call_id,
     data: value.data,
     timestamp: value.timestamp,
+    to: value.to?.toLowerCase(),
   }
 }
 
@@ -60,9 +63,13 @@ const typeHeads = Object.fromEntries(
   Object.keys(ClientData).map((type) => [type, `{"type":${JSON.stringify(type)},`]),
 ) as { [K in ClientMessageType]: string }
 
-/** What a relayed frame holds between its type and its data, fixed for one socket. */
-export function relayMiddle(callId: string, userId: string): string {
-  return `"call_id":${JSON.stringify(callId)},"user_id":${JSON.stringify(userId)},"data":`
+/**
+ * What a relayed frame holds between its type and its data, fixed for one socket (and, for a
+ * message addressed to one member, its `to`).
+ */
+export function relayMiddle(callId: string, userId: string, to?: string): string {
+  const addressed = to === undefined ? '' : `,"to":${JSON.stringify(to)}`
+  return `"call_id":${JSON.stringify(callId)},"user_id":${JSON.stringify(userId)}${addressed},"data":`
 }
 
 /**

@@ -44,17 +44,25 @@ redis.call('HSET', KEYS[1], ARGV[1], '1')
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1`
 
-/** `origin\nexceptId\nmessage`: one frame per publish, read by every node but its origin. */
-const frame = (origin: string, exceptId: string, message: string): string =>
-  `${origin}\n${exceptId}\n${message}`
+/**
+ * `origin\nexceptId[ toUserId]\nmessage`: one frame per publish, read by every node but its
+ * origin. The optional user id (after a space: socket ids are UUIDs) addresses one room member.
+ */
+const frame = (origin: string, exceptId: string, message: string, toUserId?: string): string =>
+  `${origin}\n${exceptId}${toUserId === undefined ? '' : ` ${toUserId}`}\n${message}`
 
-function unframe(raw: string): { origin: string; exceptId: string; message: string } | undefined {
+function unframe(
+  raw: string,
+): { origin: string; exceptId: string; toUserId?: string; message: string } | undefined {
   const first = raw.indexOf('\n')
   const second = raw.indexOf('\n', first + 1)
   if (first < 0 || second < 0) return undefined
+  const target = raw.slice(first + 1, second)
+  const space = target.indexOf(' ')
   return {
     origin: raw.slice(0, first),
-    exceptId: raw.slice(first + 1, second),
+    exceptId: space < 0 ? target : target.slice(0, space),
+    ...(space >= 0 && { toUserId: target.slice(space + 1) }),
     message: raw.slice(second + 1),
   }
 }
@@ -134,13 +142,19 @@ export class RedisFanout implements Fanout {
       for (const handler of this.#announced) handler(framed.message)
       return
     }
-    this.#deliverLocally(topicOf(channel), framed.message, framed.exceptId)
+    this.#deliverLocally(topicOf(channel), framed.message, framed.exceptId, framed.toUserId)
   }
 
-  #deliverLocally(topic: string, message: string, exceptId: string | undefined): number {
+  #deliverLocally(
+    topic: string,
+    message: string,
+    exceptId: string | undefined,
+    toUserId: string | undefined,
+  ): number {
     let delivered = 0
     for (const subscriber of this.#topics.get(topic)?.values() ?? []) {
       if (subscriber.id === exceptId) continue
+      if (toUserId !== undefined && subscriber.userId !== toUserId) continue
       subscriber.deliver(message)
       delivered++
     }
@@ -229,15 +243,23 @@ export class RedisFanout implements Fanout {
     if (!this.#topics.has(topic)) await this.#sub.unsubscribe(channelOf(topic))
   }
 
-  async publish(topic: string, message: string, exceptId?: string): Promise<number> {
-    const local = this.#deliverLocally(topic, message, exceptId)
+  async publish(
+    topic: string,
+    message: string,
+    exceptId?: string,
+    toUserId?: string,
+  ): Promise<number> {
+    const local = this.#deliverLocally(topic, message, exceptId, toUserId)
     if (this.#closed) return local
     const listeners = await this.#pub.publish(
       channelOf(topic),
-      frame(this.#nodeId, exceptId ?? '', message),
+      frame(this.#nodeId, exceptId ?? '', message, toUserId),
     )
     // PUBLISH counts listening connections (nodes), this one's included when it has subscribers.
-    return local + Math.max(0, listeners - (this.#topics.has(topic) ? 1 : 0))
+    const otherNodes = Math.max(0, listeners - (this.#topics.has(topic) ? 1 : 0))
+    // An addressed message reaches one member: here, or (as an estimate) on one other node.
+    if (toUserId !== undefined) return local > 0 ? local : Math.min(otherNodes, 1)
+    return local + otherNodes
   }
 
   async members(topic: string): Promise<string[]> {

@@ -74,4 +74,37 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'call-participants',
+    up: `
+      -- Group calls: as SQLite's migration 3. busy_users keeps one row per person who is invited
+      -- to or joined in an open call (no longer just the caller and callee).
+      ALTER TABLE call_participants ADD COLUMN role TEXT NOT NULL DEFAULT 'callee'
+        CHECK (role IN ('caller', 'callee'));
+      ALTER TABLE call_participants ADD COLUMN status TEXT NOT NULL DEFAULT 'left'
+        CHECK (status IN ('invited', 'joined', 'declined', 'left', 'missed'));
+      ALTER TABLE call_participants ADD COLUMN seq INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE call_participants ADD COLUMN ring_deadline BIGINT;
+
+      UPDATE call_participants p SET role = 'caller', seq = 0
+        FROM calls c WHERE c.id = p.call_id AND c.caller_id = p.user_id;
+      UPDATE call_participants p SET status = CASE
+          WHEN p.role = 'caller' THEN CASE WHEN c.status = 'ended' THEN 'left' ELSE 'joined' END
+          WHEN c.status = 'waiting' THEN 'invited'
+          WHEN c.status = 'in_progress' THEN 'joined'
+          WHEN c.end_reason = 'declined' THEN 'declined'
+          WHEN c.answered_at IS NULL THEN 'missed'
+          ELSE 'left' END
+        FROM calls c WHERE c.id = p.call_id;
+      UPDATE call_participants p SET ring_deadline = c.deadline
+        FROM calls c WHERE c.id = p.call_id AND p.status = 'invited';
+
+      CREATE INDEX call_participants_in_call ON call_participants(user_id)
+        WHERE status IN ('invited', 'joined');
+      CREATE INDEX call_participants_by_call ON call_participants(call_id, seq);
+      CREATE INDEX call_participants_ringing ON call_participants(ring_deadline)
+        WHERE status = 'invited';
+    `,
+  },
 ]

@@ -18,6 +18,7 @@ export default fp<{ ringTimeoutS: number; emptyRoomTimeoutS: number; sweepInterv
       sweepIntervalMs,
       log: fastify.log,
       onEnded: (call) => fastify.closeRoom(call),
+      onLeft: (call, userId) => fastify.closeRoomFor(call, userId),
     })
     // Only a node that owns its database may assume open calls are left-overs: in a cluster they
     // are other nodes' live calls, and the deadlines end the ones that died.
