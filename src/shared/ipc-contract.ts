@@ -20,6 +20,15 @@ export const DEEP_LINK_SCHEME = 'veracall'
 export const MAX_FRAME_SIDE = 640
 export const MAX_FRAME_BYTES = MAX_FRAME_SIDE * MAX_FRAME_SIDE * 4
 
+/**
+ * The one frame-size rule, applied where frames cross into main (IPC validation, the web
+ * bridge): whole sides of 1..MAX_FRAME_SIDE px and exactly width × height RGBA bytes.
+ */
+export function isFrameSize(width: number, height: number, byteLength: number): boolean {
+  const side = (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= MAX_FRAME_SIDE
+  return side(width) && side(height) && byteLength === width * height * 4
+}
+
 const NullableString = (maxLength: number) => Type.Union([Type.String({ maxLength }), Type.Null()])
 
 /** http(s) URL of a remote signaling server, or '' for the embedded one. */
@@ -41,6 +50,11 @@ export const Devices = Type.Object(
 
 /** Frames analysed per second by default; settings allow 1–10. */
 export const DEFAULT_ANALYSIS_RATE = 5
+/**
+ * The top analysis rate (frames per second): the highest setting, and the rate main's host uses
+ * during a Verify check. The renderer samples at it and main decides which frames it analyses.
+ */
+export const MAX_ANALYSIS_RATE: number = 10
 
 export const Settings = Type.Object(
   {
@@ -57,7 +71,7 @@ export const Settings = Type.Object(
     language: Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', maxLength: 5 }),
     detectionEnabled: Type.Boolean(),
     /** Frames analysed per second. */
-    analysisRate: Type.Integer({ minimum: 1, maximum: 10 }),
+    analysisRate: Type.Integer({ minimum: 1, maximum: MAX_ANALYSIS_RATE }),
     /** Chosen through a native dialog in main; the renderer may only clear it. */
     customModelFolder: NullableString(4096),
   },
@@ -135,8 +149,14 @@ const Token = Type.Union([
   Type.Null(),
 ])
 
+/** Longest caller name main shows in a notification (the renderer shortens to it). */
+export const CALLER_NAME_MAX_LENGTH: number = 64
 export const IncomingCall = Type.Object(
-  { callId: CallId, callerName: Type.String({ minLength: 1, maxLength: 64 }), callType: CallType },
+  {
+    callId: CallId,
+    callerName: Type.String({ minLength: 1, maxLength: CALLER_NAME_MAX_LENGTH }),
+    callType: CallType,
+  },
   strict,
 )
 export type IncomingCall = Type.Static<typeof IncomingCall>
@@ -210,6 +230,8 @@ export const RiskUpdate = Type.Object(
   },
   strict,
 )
+/** The contract's cap on a report's timeline (main merges restarted parts up to it). */
+export const MAX_REPORT_TIMELINE: number = 100_000
 export const SecurityReport = Type.Object(
   {
     callId: CallId,
@@ -224,7 +246,7 @@ export const SecurityReport = Type.Object(
     ),
     timeline: Type.Array(
       Type.Object({ t: Type.Number(), level: RiskLevel, score: Score }, strict),
-      { maxItems: 100_000 },
+      { maxItems: MAX_REPORT_TIMELINE },
     ),
   },
   strict,
@@ -234,25 +256,20 @@ export type DetectorStatus = Type.Static<typeof DetectorStatus>
 export type RiskUpdate = Type.Static<typeof RiskUpdate>
 export type SecurityReport = Type.Static<typeof SecurityReport>
 
-/** The pixels of one frame: an ArrayBuffer (structured-cloned or transferred), size-bounded. */
-const FrameData = Type.Refine(
-  Type.Unsafe<ArrayBuffer>({}),
-  (value) =>
-    value instanceof ArrayBuffer && value.byteLength > 0 && value.byteLength <= MAX_FRAME_BYTES,
-)
-const FrameSide = Type.Integer({ minimum: 1, maximum: MAX_FRAME_SIDE })
+/** The pixels of one frame: an ArrayBuffer (structured-cloned or transferred). */
+const FrameData = Type.Refine(Type.Unsafe<ArrayBuffer>({}), (value) => value instanceof ArrayBuffer)
 export const FrameInput = Type.Refine(
   Type.Object(
     {
       callId: CallId,
-      width: FrameSide,
-      height: FrameSide,
+      width: Type.Integer(),
+      height: Type.Integer(),
       timestampMs: Type.Number({ minimum: 0 }),
       data: FrameData,
     },
     strict,
   ),
-  (f) => f.data.byteLength === f.width * f.height * 4,
+  (f) => isFrameSize(f.width, f.height, f.data.byteLength),
 )
 export type FrameInput = Type.Static<typeof FrameInput>
 
