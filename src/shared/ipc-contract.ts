@@ -52,7 +52,7 @@ export const Devices = Type.Object(
 export const DEFAULT_ANALYSIS_RATE = 5
 /**
  * The top analysis rate (frames per second): the highest setting, and the rate main's host uses
- * during a Verify check. The renderer samples at it and main decides which frames it analyses.
+ * while it judges a Verify check (the renderer's sampler follows it while main says one runs).
  */
 export const MAX_ANALYSIS_RATE: number = 10
 

@@ -57,7 +57,7 @@ function fakePort(status: DetectorStatus = { available: true, model: MODEL, fps:
 
 function detection(port: DetectionPort | null) {
   const store = createAppStore()
-  const samplers: { callId: number; stopped: boolean }[] = []
+  const samplers: { callId: number; stopped: boolean; rate: () => number }[] = []
   const challenges: string[] = []
   const d = new CallDetection({
     store,
@@ -66,8 +66,8 @@ function detection(port: DetectionPort | null) {
       challenges.push(kind)
       return true
     },
-    startSampler: ({ callId }) => {
-      const s = { callId, stopped: false }
+    startSampler: ({ callId, rate }) => {
+      const s = { callId, stopped: false, rate }
       samplers.push(s)
       return { stop: () => void (s.stopped = true) }
     },
@@ -92,7 +92,7 @@ describe('the call owns its face check (CallDetection)', () => {
     d.connect()
     await settle()
     expect(fake.calls).toEqual(['start 7'])
-    expect(samplers).toEqual([{ callId: 7, stopped: false }])
+    expect(samplers).toMatchObject([{ callId: 7, stopped: false }])
 
     fake.emit({ callId: 8, level: 'high' })
     expect(store.getState().risk.update).toBeNull()
@@ -166,6 +166,22 @@ describe('the call owns its face check (CallDetection)', () => {
     b.d.begin(7)
     b.d.connect()
     expect(riskLevel(b.store.getState().risk)).toBe('unavailable')
+  })
+
+  it('samples at the rate main says: its analysis rate, the top rate while it judges a Verify', async () => {
+    const fake = fakePort({ available: true, model: MODEL, fps: 3 })
+    const { d, samplers } = detection(fake.port)
+    d.begin(7)
+    d.connect()
+    d.setVideo(video)
+    await settle()
+    const rate = samplers[0]?.rate
+    expect(rate?.()).toBe(3)
+    const challenge = { kind: 'turn_head', turned: false, occluded: false } as const
+    fake.emit({ callId: 7, challenge: { ...challenge, state: 'running' } })
+    expect(rate?.()).toBe(10)
+    fake.emit({ callId: 7, challenge: { ...challenge, state: 'passed' } })
+    expect(rate?.()).toBe(3)
   })
 })
 

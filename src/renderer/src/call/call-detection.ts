@@ -1,4 +1,5 @@
 import type { ChallengeKind, DetectionPort } from '../../../shared/detection.js'
+import { DEFAULT_ANALYSIS_RATE, MAX_ANALYSIS_RATE } from '../../../shared/ipc-contract.js'
 import { CHALLENGE_DURATION_MS } from 'veracall-signaling/protocol'
 import type { AppStore } from '../store/index.js'
 import { IDLE_RISK } from '../store/slices/risk.js'
@@ -145,7 +146,23 @@ export class CallDetection {
     const { port } = this.deps
     const callId = this.session
     if (!port || callId === null || !this.ready || !this.video || this.sampler) return
-    this.sampler = (this.deps.startSampler ?? startSampler)({ video: this.video, callId, port })
+    this.sampler = (this.deps.startSampler ?? startSampler)({
+      video: this.video,
+      callId,
+      port,
+      rate: () => this.rate(),
+    })
+  }
+
+  /**
+   * The frame rate main asks for, as main last said it: its analysis rate (status), or the top
+   * rate while main runs a Verify window (the update's challenge is `running`). Main decides both
+   * and drops what it does not want; following it keeps frames nobody analyses off the wire.
+   */
+  private rate(): number {
+    const { status, update } = this.deps.store.getState().risk
+    if (update?.challenge?.state === 'running') return MAX_ANALYSIS_RATE
+    return status?.fps || DEFAULT_ANALYSIS_RATE
   }
 
   private stopSampler(): void {

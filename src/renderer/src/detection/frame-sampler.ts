@@ -2,11 +2,10 @@
  * Samples the remote video for the detector: requestVideoFrameCallback when the browser has it
  * (one callback per decoded frame), a timer otherwise; draws to a canvas at ≤ MAX_FRAME_SIDE px
  * on the long side and hands the RGBA bytes to the DetectionPort. One frame in flight at a time,
- * no faster than the top analysis rate: which frames are analysed (the configured rate, the CPU
- * budget, a Verify check) main decides. No frame is kept once sent.
+ * at the rate `rate()` says: main's, as main last told it (see CallDetection). No frame is kept
+ * once sent.
  */
 import type { DetectionPort } from '../../../shared/detection.js'
-import { MAX_ANALYSIS_RATE } from '../../../shared/ipc-contract.js'
 import { fitWithin } from './frame-geometry.js'
 
 export interface Sampler {
@@ -22,6 +21,8 @@ export function startSampler(opts: {
   video: HTMLVideoElement
   callId: number
   port: DetectionPort
+  /** Frames per second wanted now. */
+  rate: () => number
   now?: () => number
 }): Sampler {
   const video = opts.video as FrameCallbackVideo
@@ -41,7 +42,7 @@ export function startSampler(opts: {
   const grab = (): void => {
     if (stopped || inFlight || !ctx) return
     const t = now()
-    if (t - last < 1000 / MAX_ANALYSIS_RATE) return
+    if (t - last < 1000 / opts.rate()) return
     if (video.readyState < 2 || video.videoWidth === 0) return
     const [w, h] = fitWithin(video.videoWidth, video.videoHeight)
     if (canvas.width !== w || canvas.height !== h) {
