@@ -1,12 +1,15 @@
 import type * as HostModule from './detector/host.js'
-import type { RiskUpdate, SecurityReport } from '../shared/ipc-contract.js'
+import {
+  MAX_REPORT_TIMELINE,
+  type RiskUpdate,
+  type SecurityReport,
+} from '../shared/ipc-contract.js'
 import { levelRank } from '../shared/risk.js'
 
 /**
- * What main needs from the detector host that the detection work exports from
- * `./detector/host.ts` (a worker behind a {seq, request} envelope): its own types, so a change
- * there is a compile error here. Loaded lazily so the app starts without it and the ONNX runtime
- * is only loaded when detection is on.
+ * What main needs from the detector host (`./detector/host.ts`, a worker behind a {seq, request}
+ * envelope): its own types, so a change there is a compile error here. Loaded lazily (a dynamic
+ * import) so the ONNX runtime is only loaded when detection is on.
  */
 export type DetectorHost = HostModule.DetectorHost
 export type DetectorHostOptions = HostModule.DetectorHostOptions
@@ -15,17 +18,8 @@ export interface DetectorModule {
   createDetectorHost(options: DetectorHostOptions): DetectorHost
 }
 
-/** The contract's cap on a report's timeline. */
-const MAX_TIMELINE = 100_000
-
-/** Vite turns this into a lazy import of the host when the file exists, and {} when not. */
-const hostModules = import.meta.glob<typeof HostModule>('./detector/host.ts')
-
 export async function loadDetectorModule(): Promise<DetectorModule | null> {
-  const load = hostModules['./detector/host.ts']
-  if (load === undefined) return null
-  const module = await load()
-  return typeof module.createDetectorHost === 'function' ? module : null
+  return import('./detector/host.js')
 }
 
 /** Says plainly why detection is unavailable; never produces a score (no faked detection). */
@@ -70,7 +64,7 @@ export function mergeReports(first: SecurityReport, second: SecurityReport): Sec
       levelRank(second.peakLevel) > levelRank(first.peakLevel) ? second.peakLevel : first.peakLevel,
     peakScore: scores.length > 0 ? Math.max(...scores) : null,
     shareByLevel: share,
-    timeline: [...first.timeline, ...second.timeline].slice(-MAX_TIMELINE),
+    timeline: [...first.timeline, ...second.timeline].slice(-MAX_REPORT_TIMELINE),
   }
 }
 

@@ -116,26 +116,30 @@ export const SecurityReport = Type.Object(
 )
 export type SecurityReport = Type.Static<typeof SecurityReport>
 
-/** The pixels of one frame: an ArrayBuffer (structured-cloned or transferred), size-bounded. */
-const FrameData = Type.Refine(
-  Type.Unsafe<ArrayBuffer>({}),
-  (value) =>
-    value instanceof ArrayBuffer && value.byteLength > 0 && value.byteLength <= MAX_FRAME_BYTES,
-)
-const FrameSide = Type.Integer({ minimum: 1, maximum: MAX_FRAME_SIDE })
+/**
+ * The one frame-size rule, applied where frames cross into main (IPC validation, the web
+ * bridge): whole sides of 1..MAX_FRAME_SIDE px and exactly width × height RGBA bytes.
+ */
+export function isFrameSize(width: number, height: number, byteLength: number): boolean {
+  const side = (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= MAX_FRAME_SIDE
+  return side(width) && side(height) && byteLength === width * height * 4
+}
+
+/** The pixels of one frame: an ArrayBuffer (structured-cloned or transferred). */
+const FrameData = Type.Refine(Type.Unsafe<ArrayBuffer>({}), (value) => value instanceof ArrayBuffer)
 /** One RGBA frame of the remote video, long side ≤ MAX_FRAME_SIDE. `data` is transferred, never copied. */
 export const FrameInput = Type.Refine(
   Type.Object(
     {
       callId: CallId,
-      width: FrameSide,
-      height: FrameSide,
+      width: Type.Integer(),
+      height: Type.Integer(),
       timestampMs: Type.Number({ minimum: 0 }),
       data: FrameData,
     },
     strict,
   ),
-  (f) => f.data.byteLength === f.width * f.height * 4,
+  (f) => isFrameSize(f.width, f.height, f.data.byteLength),
 )
 export type FrameInput = Type.Static<typeof FrameInput>
 

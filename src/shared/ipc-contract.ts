@@ -9,13 +9,25 @@ import { CallId, CallType, ChallengeKindSchema, Username } from 'veracall-signal
 import {
   DetectorStatus,
   FrameInput,
+  isFrameSize,
+  MAX_FRAME_BYTES,
   MAX_FRAME_SIDE,
+  MAX_REPORT_TIMELINE,
   RiskUpdate,
   SecurityReport,
 } from './detection.js'
 
 // The detection schemas (and their types) are owned by detection.ts; re-exported for IPC users.
-export { DetectorStatus, FrameInput, MAX_FRAME_SIDE, RiskUpdate, SecurityReport }
+export {
+  DetectorStatus,
+  FrameInput,
+  isFrameSize,
+  MAX_FRAME_BYTES,
+  MAX_FRAME_SIDE,
+  MAX_REPORT_TIMELINE,
+  RiskUpdate,
+  SecurityReport,
+}
 
 const strict = { additionalProperties: false } as const
 
@@ -47,6 +59,11 @@ export const Devices = Type.Object(
 
 /** Frames analysed per second by default; settings allow 1–10. */
 export const DEFAULT_ANALYSIS_RATE = 5
+/**
+ * The top analysis rate (frames per second): the highest setting, and the rate main's host uses
+ * while it judges a Verify check (the renderer's sampler follows it while main says one runs).
+ */
+export const MAX_ANALYSIS_RATE: number = 10
 
 export const Settings = Type.Object(
   {
@@ -63,7 +80,7 @@ export const Settings = Type.Object(
     language: Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', maxLength: 5 }),
     detectionEnabled: Type.Boolean(),
     /** Frames analysed per second. */
-    analysisRate: Type.Integer({ minimum: 1, maximum: 10 }),
+    analysisRate: Type.Integer({ minimum: 1, maximum: MAX_ANALYSIS_RATE }),
     /** Chosen through a native dialog in main; the renderer may only clear it. */
     customModelFolder: NullableString(4096),
   },
@@ -144,8 +161,14 @@ const Token = Type.Union([
   Type.Null(),
 ])
 
+/** Longest caller name main shows in a notification (the renderer shortens to it). */
+export const CALLER_NAME_MAX_LENGTH: number = 64
 export const IncomingCall = Type.Object(
-  { callId: CallId, callerName: Type.String({ minLength: 1, maxLength: 64 }), callType: CallType },
+  {
+    callId: CallId,
+    callerName: Type.String({ minLength: 1, maxLength: CALLER_NAME_MAX_LENGTH }),
+    callType: CallType,
+  },
   strict,
 )
 export type IncomingCall = Type.Static<typeof IncomingCall>

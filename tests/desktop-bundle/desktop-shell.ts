@@ -1,5 +1,5 @@
 /// <reference types="vite/client" />
-// (main's detector bridge, imported below, finds the detector module with import.meta.glob.)
+// (for import.meta.glob in the renderer's i18n/index.ts, which the renderer tests import.)
 /**
  * The desktop app minus Electron, for the bundle-in-Chromium test: the production build from
  * `electron-vite build`, main's real services (`servicesStarter`: app:// handler with its CSP,

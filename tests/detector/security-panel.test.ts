@@ -6,14 +6,14 @@ import { I18nextProvider, initReactI18next } from 'react-i18next'
 import { describe, expect, it } from 'vitest'
 import { fitWithin } from '../../src/renderer/src/detection/frame-geometry.js'
 import locales from '../../src/shared/i18n/locales/security.js'
-import type { DetectionPort } from '../../src/shared/detection.js'
+import { IDLE_RISK, type RiskState } from '../../src/renderer/src/store/slices/risk.js'
 
 /**
- * Loaded by a computed path, as the app's import.meta.glob does: the root typecheck (Node types,
+ * Loaded by a computed path: the root typecheck (Node types,
  * no DOM/JSX) must not follow into the renderer; tsconfig.web.json checks the component itself.
  */
 const PANEL = '../../src/renderer/src/detection/SecurityPanel.tsx'
-type PanelProps = { callId: number | null; remoteVideo: null; port: DetectionPort | null }
+type PanelProps = { risk: RiskState }
 const loadPanel = async (): Promise<ComponentType<PanelProps>> =>
   ((await import(/* @vite-ignore */ PANEL)) as { SecurityPanel: ComponentType<PanelProps> })
     .SecurityPanel
@@ -24,7 +24,8 @@ function keys(o: object, prefix = ''): string[] {
   )
 }
 
-async function render(lang: 'en' | 'zh-CN', port: DetectionPort | null): Promise<string> {
+/** The panel is a plain view of the store's risk slice: rendered here from a given slice. */
+async function render(lang: 'en' | 'zh-CN', risk: RiskState): Promise<string> {
   const i18n = i18next.createInstance()
   await i18n.use(initReactI18next).init({
     lng: lang,
@@ -32,21 +33,14 @@ async function render(lang: 'en' | 'zh-CN', port: DetectionPort | null): Promise
   })
   const SecurityPanel = await loadPanel()
   return renderToStaticMarkup(
-    createElement(
-      I18nextProvider,
-      { i18n },
-      createElement(SecurityPanel, { callId: 1, remoteVideo: null, port }),
-    ),
+    createElement(I18nextProvider, { i18n }, createElement(SecurityPanel, { risk })),
   )
 }
 
-const silentPort: DetectionPort = {
-  status: () => new Promise(() => undefined),
-  startSession: async () => undefined,
-  submitFrame: async () => undefined,
-  endSession: async () => null,
-  onRisk: () => () => undefined,
-}
+/** No detector in this build. */
+const noDetector: RiskState = { ...IDLE_RISK, detector: false }
+/** A detector that has not answered yet (its status still unknown). */
+const silentDetector: RiskState = { ...IDLE_RISK, detector: true, status: null }
 
 describe('security panel', () => {
   it('has the same string keys in English and Simplified Chinese', () => {
@@ -54,16 +48,16 @@ describe('security panel', () => {
   })
 
   it('says "Unavailable" in words, with a switch, when there is no detector', async () => {
-    const html = await render('en', null)
+    const html = await render('en', noDetector)
     expect(html).toContain('Unavailable')
     expect(html).toContain('role="switch"')
     expect(html).toContain('data-level="unavailable"')
     expect(html).not.toMatch(/risk<\/span>/i)
-    expect(await render('zh-CN', null)).toContain('不可用')
+    expect(await render('zh-CN', noDetector)).toContain('不可用')
   })
 
   it('starts in "Analysing…" while the detector is coming up', async () => {
-    const html = await render('en', silentPort)
+    const html = await render('en', silentDetector)
     expect(html).toContain('Analysing…')
     expect(html).toContain('role="tooltip"')
   })

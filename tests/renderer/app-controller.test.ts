@@ -120,7 +120,7 @@ describe('AppController', () => {
   it('places a call, joins its room, and on decline stops every local track', async () => {
     const ctx = callerHarness()
     await ctx.signIn()
-    await ctx.controller.startCall(bob, 'video')
+    await ctx.controller.call.startCall(bob, 'video')
     await settle()
     expect(ctx.store.getState()).toMatchObject({ phase: 'outgoing', call: { id: 7 } })
     expect(ctx.fetches.find((r) => r.path === ROUTES.startCall)?.body).toEqual({
@@ -143,9 +143,9 @@ describe('AppController', () => {
   it('stops a camera that finishes opening after the call ended, and reports no error', async () => {
     const ctx = callerHarness()
     await ctx.signIn()
-    await ctx.controller.startCall(bob, 'video')
+    await ctx.controller.call.startCall(bob, 'video')
     await settle()
-    await ctx.controller.toggleCamera()
+    await ctx.controller.devices.toggleCamera()
     expect(ctx.store.getState().cameraEnabled).toBe(false)
     // The camera is slow to open again; the person cancels the call meanwhile.
     let grant: (stream: FakeStream) => void = () => undefined
@@ -153,8 +153,8 @@ describe('AppController', () => {
       new Promise((resolve) => {
         grant = (stream) => resolve(stream as unknown as MediaStream)
       })
-    const reopening = ctx.controller.toggleCamera()
-    await ctx.controller.hangUp()
+    const reopening = ctx.controller.devices.toggleCamera()
+    await ctx.controller.call.hangUp()
     const late = new FakeTrack('video')
     grant(new FakeStream([late]))
     await reopening
@@ -180,9 +180,9 @@ describe('AppController', () => {
     )
     await ctx.signIn()
     await ctx.ringIn()
-    const first = ctx.controller.accept()
+    const first = ctx.controller.call.accept()
     expect(ctx.store.getState().accepting).toBe(true)
-    const second = ctx.controller.accept()
+    const second = ctx.controller.call.accept()
     await Promise.all([first, second])
     await settle()
     expect(accepts).toBe(1)
@@ -199,8 +199,8 @@ describe('AppController', () => {
     const ctx = harness(null)
     await ctx.signIn()
     await ctx.ringIn()
-    const accepting = ctx.controller.accept()
-    await ctx.controller.decline()
+    const accepting = ctx.controller.call.accept()
+    await ctx.controller.call.decline()
     await accepting
     await settle()
     expect(ctx.requests).not.toContain(`POST ${ROUTES.acceptCall}`)
@@ -232,7 +232,7 @@ describe('AppController', () => {
       new Promise((resolve) => {
         grant = (stream) => resolve(stream as unknown as MediaStream)
       })
-    const accepting = ctx.controller.accept()
+    const accepting = ctx.controller.call.accept()
     await settle()
     // The camera has not opened yet, and the room socket is already open and joined.
     const room = ctx.sockets[1]
@@ -261,19 +261,19 @@ describe('AppController', () => {
     const ctx = harness(null)
     await ctx.signIn()
     await ctx.ringIn()
-    const accepting = ctx.controller.accept()
-    await ctx.controller.decline()
+    const accepting = ctx.controller.call.accept()
+    await ctx.controller.call.decline()
     await accepting
     await settle()
     expect(ctx.sockets[1]?.readyState).toBe(3)
-    expect(ctx.controller.roomSocket).toBeNull()
+    expect(ctx.controller.call.roomSocket).toBeNull()
   })
 
   it('places no call when it is cancelled while the camera opens', async () => {
     const ctx = callerHarness()
     await ctx.signIn()
-    const placing = ctx.controller.startCall(bob, 'video')
-    await ctx.controller.hangUp()
+    const placing = ctx.controller.call.startCall(bob, 'video')
+    await ctx.controller.call.hangUp()
     await placing
     await settle()
     // The callee would have rung and both histories gained a call.
@@ -289,29 +289,29 @@ describe('AppController', () => {
   it('keeps a mid-call device choice only once the switch worked, and reports a failure', async () => {
     const ctx = callerHarness()
     await ctx.signIn()
-    await ctx.controller.startCall(bob, 'video')
+    await ctx.controller.call.startCall(bob, 'video')
     await settle()
     const open = navigator.mediaDevices.getUserMedia
     navigator.mediaDevices.getUserMedia = async () => {
       throw new DOMException('in use', 'NotReadableError')
     }
-    await ctx.controller.switchDevice('camera', 'cam2')
+    await ctx.controller.devices.switchDevice('camera', 'cam2')
     expect(ctx.store.getState()).toMatchObject({
       cameraId: null,
       deviceError: { action: 'camera', reason: 'busy' },
     })
-    ctx.controller.setRemoteMediaElement({
+    ctx.controller.devices.setRemoteMediaElement({
       setSinkId: async () => {
         throw new DOMException('gone', 'NotFoundError')
       },
     } as unknown as HTMLMediaElement)
-    await ctx.controller.switchDevice('speaker', 'spk2')
+    await ctx.controller.devices.switchDevice('speaker', 'spk2')
     expect(ctx.store.getState()).toMatchObject({
       speakerId: null,
       deviceError: { action: 'speaker', reason: 'missing' },
     })
     navigator.mediaDevices.getUserMedia = open
-    await ctx.controller.switchDevice('microphone', 'mic2')
+    await ctx.controller.devices.switchDevice('microphone', 'mic2')
     expect(ctx.store.getState()).toMatchObject({ microphoneId: 'mic2', deviceError: null })
   })
 

@@ -88,7 +88,7 @@ describe('incoming calls in the desktop app', () => {
     expect(desktop.callsTo('call:ringEnded')).toEqual([[7]])
     // Reset at start-up, then on once the call is answered.
     expect(desktop.callsTo('call:setActive')).toEqual([[false], [true]])
-    await ctx.controller.hangUp()
+    await ctx.controller.call.hangUp()
     await settle()
     expect(desktop.callsTo('call:setActive')).toEqual([[false], [true], [false]])
   })

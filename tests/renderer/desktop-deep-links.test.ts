@@ -61,7 +61,7 @@ describe('deep links in the desktop app', () => {
       authStatus: 'signed_in',
       serverUrl: 'http://localhost:8000',
     })
-    await ctx.controller.switchServer('https://calls.example.org')
+    await ctx.controller.links.switchServer('https://calls.example.org')
     expect(ctx.store.getState()).toMatchObject({
       linkPrompt: null,
       authStatus: 'signed_out',
@@ -75,7 +75,7 @@ describe('deep links in the desktop app', () => {
     await ctx.signIn()
     desktop.emit('event:deepLink', { kind: 'server', url: 'https://calls.example.org/' })
     await settle()
-    ctx.controller.dismissLinkPrompt()
+    ctx.controller.links.dismissLinkPrompt()
     expect(ctx.store.getState()).toMatchObject({
       linkPrompt: null,
       authStatus: 'signed_in',

@@ -1,14 +1,18 @@
+/// <reference lib="dom" />
 import { describe, expect, it } from 'vitest'
 import type { StateStorage } from 'zustand/middleware'
 import type { RiskLevel, SecurityReport } from '../../src/shared/detection.js'
+import { createAppStore } from '../../src/renderer/src/store/index.js'
 import {
   MAX_REPORTS,
   MAX_TIMELINE,
   REPORTS_STORAGE_KEY,
-  createReportStore,
   reportShares,
   thinTimeline,
-} from '../../src/renderer/src/detection/report-store.js'
+} from '../../src/renderer/src/store/slices/reports.js'
+
+/** The reports are the app store's persisted slice (they had a store of their own before). */
+const createReportStore = createAppStore
 
 function memoryStorage(initial: Record<string, string> = {}): StateStorage & {
   data: Map<string, string>
@@ -52,6 +56,8 @@ describe('security report store', () => {
     const saved = storage.data.get(REPORTS_STORAGE_KEY) ?? ''
     expect(JSON.parse(saved)).toMatchObject({ state: { reports: { '7': { callId: 7 } } } })
     expect(saved.toLowerCase()).not.toContain('token')
+    // Only the reports persist: nothing else of the app's state (session, call, risk).
+    expect(Object.keys(JSON.parse(saved).state)).toEqual(['reports'])
 
     // A new store over the same storage (a reload) gets the reports back.
     const reloaded = createReportStore(() => storage)

@@ -9,6 +9,7 @@ import type {
   RiskUpdate,
   SecurityReport,
 } from '../../shared/detection.js'
+import { MAX_ANALYSIS_RATE } from '../../shared/ipc-contract.js'
 import type { FrameOutcome } from '../../shared/risk.js'
 import { thresholdsFromCalibration } from '../../shared/risk.js'
 import type { FrameAnalysis } from './engine.js'
@@ -61,7 +62,8 @@ interface Session {
   challenge: ChallengeTracker | null
 }
 
-const MAX_FPS = 10
+/** Verify analyses at the top rate the settings allow. */
+const MAX_FPS = MAX_ANALYSIS_RATE
 export const VERIFY_MS = 5000
 const MAX_VERIFY_MS = 10_000
 

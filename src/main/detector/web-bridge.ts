@@ -30,7 +30,7 @@ import type { WebSocket } from 'ws'
 import type { DetectorHost, DetectorHostOptions } from './host.js'
 import { createDetectorHost } from './host.js'
 import { FRAME_HEADER_BYTES } from '../../shared/detection.js'
-import { DEFAULT_ANALYSIS_RATE, MAX_FRAME_SIDE } from '../../shared/ipc-contract.js'
+import { DEFAULT_ANALYSIS_RATE, MAX_FRAME_BYTES, isFrameSize } from '../../shared/ipc-contract.js'
 
 export interface WebBridge {
   url: string
@@ -48,7 +48,7 @@ export interface WebBridgeOptions extends Omit<DetectorHostOptions, 'log'> {
 const LOOPBACK_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/
 /** The bridge's WebSocket path, on its own port or on a server it is attached to. */
 export const WEB_BRIDGE_PATH = '/detector'
-const MAX_PAYLOAD = FRAME_HEADER_BYTES + MAX_FRAME_SIDE * MAX_FRAME_SIDE * 4
+const MAX_PAYLOAD = FRAME_HEADER_BYTES + MAX_FRAME_BYTES
 const LOOPBACK_ADDRESS = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
 
 const allowedOrigin = (origin: string | undefined): boolean =>
@@ -178,12 +178,7 @@ function serveBridge(
     const timestampMs = view.getFloat64(8, true)
     const width = view.getUint32(16, true)
     const height = view.getUint32(20, true)
-    if (
-      width > MAX_FRAME_SIDE ||
-      height > MAX_FRAME_SIDE ||
-      buf.length - FRAME_HEADER_BYTES !== width * height * 4
-    )
-      return
+    if (!isFrameSize(width, height, buf.length - FRAME_HEADER_BYTES)) return
     // A fresh ArrayBuffer of exactly the pixels: it is transferred on to the worker.
     const data = new Uint8Array(buf.subarray(FRAME_HEADER_BYTES)).buffer
     await host.submitFrame({ callId: hostId, timestampMs, width, height, data })

@@ -2,11 +2,13 @@
 import { vi } from 'vitest'
 import { ROUTES, type Call, type User } from 'veracall-signaling/protocol'
 import { AppController } from '../../../src/renderer/src/controller/app-controller.js'
-import { createMemoryTokenStore } from '../../../src/renderer/src/platform/web.js'
+import { ringThroughMain } from '../../../src/renderer/src/platform/desktop-ring.js'
+import { createMemoryTokenStore, ringFromPage } from '../../../src/renderer/src/platform/web.js'
 import type { Platform } from '../../../src/renderer/src/platform/platform.js'
 import { createAppStore } from '../../../src/renderer/src/store/index.js'
 import type { SocketLike } from '../../../src/renderer/src/signaling/ws-client.js'
 import type { VeracallApi } from '../../../src/shared/ipc-contract.js'
+import type { DetectionPort } from '../../../src/shared/detection.js'
 import { FakePeerConnection, FakeStream, FakeTrack, settle } from './fake-peer.js'
 
 /** An AppController over faked fetch, sockets, media and (optionally) the desktop API. */
@@ -117,7 +119,11 @@ export function routes(extra: Record<string, Route> = {}): Record<string, Route>
   }
 }
 
-export function harness(desktop: VeracallApi | null, table = routes()) {
+export function harness(
+  desktop: VeracallApi | null,
+  table = routes(),
+  opts: { detection?: DetectionPort; ring?: Platform['ring'] } = {},
+) {
   const requests: string[] = []
   /** The same requests with what was sent: path, Authorization header and JSON body. */
   const fetches: { path: string; auth: string | null; body: unknown }[] = []
@@ -149,20 +155,33 @@ export function harness(desktop: VeracallApi | null, table = routes()) {
       addEventListener: () => undefined,
     },
   })
-  vi.stubGlobal('RTCPeerConnection', FakePeerConnection)
+  /** Every peer connection the app made, newest last. */
+  const peers: FakePeerConnection[] = []
+  vi.stubGlobal(
+    'RTCPeerConnection',
+    class extends FakePeerConnection {
+      constructor(...args: ConstructorParameters<typeof FakePeerConnection>) {
+        super(...args)
+        peers.push(this)
+      }
+    },
+  )
   vi.stubGlobal('MediaStream', FakeStream)
   const sockets: FakeSocket[] = []
   const notifications: string[] = []
   const rings = { started: 0, stopped: 0 }
+  const notify: Platform['notify'] = async (n) => {
+    notifications.push(n.body)
+    return true
+  }
   const base: Platform = {
     kind: desktop ? 'electron' : 'web',
     defaultServerUrl: async () => 'http://localhost:8000',
     tokens: createMemoryTokenStore(),
-    notify: async (n) => {
-      notifications.push(n.body)
-      return true
-    },
-    detection: null,
+    notify,
+    // The platforms' own ringing: main's decision in the desktop app, the page's in the web build.
+    ring: opts.ring ?? (desktop ? ringThroughMain(desktop) : ringFromPage(notify)),
+    detection: opts.detection ?? null,
     openExternal: () => undefined,
     languages: () => ['en'],
   }
@@ -205,6 +224,7 @@ export function harness(desktop: VeracallApi | null, table = routes()) {
     store,
     platform,
     sockets,
+    peers,
     requests,
     fetches,
     tracks,

@@ -60,3 +60,8 @@ export async function listDevices(): Promise<DeviceLists> {
 export function canChooseSpeaker(): boolean {
   return typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype
 }
+
+/** Stops every track of a stream (camera and microphone lights off). */
+export function stopStream(stream: MediaStream | null): void {
+  stream?.getTracks().forEach((t) => t.stop())
+}

@@ -15,7 +15,7 @@ export function LinkPrompt(): ReactElement | null {
   const first = useRef<HTMLButtonElement>(null)
   useEffect(() => first.current?.focus(), [prompt])
   if (prompt === null) return null
-  const dismiss = (): void => controller.dismissLinkPrompt()
+  const dismiss = (): void => controller.links.dismissLinkPrompt()
   let title: string
   let body: string
   let actions: ReactElement
@@ -27,7 +27,7 @@ export function LinkPrompt(): ReactElement | null {
         ref={first}
         type="button"
         className="btn btn-primary"
-        onClick={() => void controller.switchServer(prompt.url)}
+        onClick={() => void controller.links.switchServer(prompt.url)}
       >
         {t('linkPrompt.serverSwitch')}
       </button>
@@ -38,7 +38,7 @@ export function LinkPrompt(): ReactElement | null {
     body = t('linkPrompt.callBody', { name, username: prompt.user.username })
     const call = (type: 'audio' | 'video') => () => {
       dismiss()
-      void controller.startCall(prompt.user, type)
+      void controller.call.startCall(prompt.user, type)
     }
     actions = (
       <>

@@ -1,37 +1,24 @@
 /**
  * The call screen's security indicator: the risk level in words and colour (never colour alone),
  * a short explanation on hover or keyboard focus, a sparkline of the last minute, an on/off switch,
- * a clear "unavailable" state, and the optional Verify check. Scores come only from the port.
+ * a clear "unavailable" state, and the optional Verify check. A plain view of the store's `risk`
+ * slice: the call controller runs the detection and writes that slice.
  */
 import type { CSSProperties, ReactElement } from 'react'
-import { useEffect, useId, useRef, useState } from 'react'
+import { useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type {
-  ChallengeKind,
-  DetectionPort,
-  DetectorStatus,
-  RiskLevel,
-  RiskUpdate,
-  SecurityReport,
-} from '../../../shared/detection.js'
-import type { Sampler } from './frame-sampler.js'
-import { startSampler } from './frame-sampler.js'
+import type { RiskLevel } from '../../../shared/detection.js'
+import { riskAvailable, riskLevel, type RiskState } from '../store/slices/risk.js'
 import { Sparkline } from './Sparkline.js'
 import { unavailableExplanation } from './unavailable-reason.js'
-import { CHALLENGE_DURATION_MS } from 'veracall-signaling/protocol'
 
 export interface SecurityPanelProps {
-  callId: number | null
-  remoteVideo: HTMLVideoElement | null
-  port: DetectionPort | null
-  /** Receives the call's security report when the session ends (kept locally by the caller). */
-  onReport?: (report: SecurityReport) => void
-  /** Sends a liveness challenge to the other person's app (Verify); false if it could not. */
-  onChallenge?: (kind: ChallengeKind) => boolean
+  risk: RiskState
+  /** The on/off switch was flipped. */
+  onEnabledChange?: (enabled: boolean) => void
+  /** Verify was pressed. */
+  onVerify?: () => void
 }
-
-/** Verify alternates between the two moves, so a prepared fake cannot rehearse one. */
-const CHALLENGE_ORDER: readonly ChallengeKind[] = ['turn_head', 'pass_hand']
 
 const COLOURS: Record<RiskLevel, string> = {
   off: '#6b7280',
@@ -56,74 +43,19 @@ const SYMBOLS: Record<RiskLevel, string> = {
 }
 
 export function SecurityPanel(props: SecurityPanelProps): ReactElement {
-  const { callId, remoteVideo, port, onReport, onChallenge } = props
+  const { risk, onEnabledChange, onVerify } = props
   const { t, i18n } = useTranslation()
-  const [enabled, setEnabled] = useState(true)
-  const [status, setStatus] = useState<DetectorStatus | null>(null)
-  const [update, setUpdate] = useState<RiskUpdate | null>(null)
-  const [verifying, setVerifying] = useState(false)
   const [showHelp, setShowHelp] = useState(false)
-  const sampler = useRef<Sampler | null>(null)
-  const challenges = useRef(0)
   const helpId = useId()
-  const reportRef = useRef(onReport)
-  reportRef.current = onReport
-
-  useEffect(() => {
-    if (!port) return
-    let live = true
-    port.status().then(
-      (s) => live && setStatus(s),
-      () => live && setStatus({ available: false, model: null, fps: 0 }),
-    )
-    return () => {
-      live = false
-    }
-  }, [port])
-
-  useEffect(() => {
-    if (!port || callId === null) return
-    return port.onRisk((u) => {
-      if (u.callId === callId) setUpdate(u)
-    })
-  }, [port, callId])
-
-  const available = port !== null && status?.available === true
-  useEffect(() => {
-    if (!port || !available || !enabled || callId === null || !remoteVideo) return
-    let stopped = false
-    void port.startSession(callId).then(() => {
-      if (stopped) return
-      sampler.current = startSampler({ video: remoteVideo, callId, port, fps: status?.fps || 5 })
-    })
-    return () => {
-      stopped = true
-      sampler.current?.stop()
-      sampler.current = null
-      setUpdate(null)
-      void port.endSession(callId).then((r) => r && reportRef.current?.(r))
-    }
-  }, [port, available, enabled, callId, remoteVideo, status?.fps])
-
-  let level: RiskLevel
-  if (!enabled) level = 'off'
-  else if (!port || (status !== null && !status.available)) level = 'unavailable'
-  else level = update?.level ?? 'analysing'
+  const { enabled, status, update, verifying } = risk
+  const available = riskAvailable(risk)
+  const level = riskLevel(risk)
 
   const explanation =
     level === 'unavailable' ? unavailableExplanation(i18n, status) : t(`security.explain.${level}`)
   const model = update?.model ?? status?.model ?? null
   const colour = COLOURS[level]
 
-  const verify = (): void => {
-    if (callId === null || !port) return
-    const kind = CHALLENGE_ORDER[challenges.current++ % CHALLENGE_ORDER.length] ?? 'turn_head'
-    if (onChallenge && !onChallenge(kind)) return
-    sampler.current?.boost(10, CHALLENGE_DURATION_MS)
-    void port.verify?.(callId, kind)
-    setVerifying(true)
-    setTimeout(() => setVerifying(false), CHALLENGE_DURATION_MS)
-  }
   const challenge = update?.challenge
   const challengeText = !challenge
     ? null
@@ -175,12 +107,12 @@ export function SecurityPanel(props: SecurityPanelProps): ReactElement {
             role="switch"
             checked={enabled}
             aria-checked={enabled}
-            onChange={(e) => setEnabled(e.currentTarget.checked)}
+            onChange={(e) => onEnabledChange?.(e.currentTarget.checked)}
           />
           {t('security.toggle')}
         </label>
-        {enabled && available && callId !== null && (
-          <button type="button" onClick={verify} disabled={verifying}>
+        {enabled && available && (
+          <button type="button" onClick={onVerify} disabled={verifying}>
             {t('security.verify')}
           </button>
         )}

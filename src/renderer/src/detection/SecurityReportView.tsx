@@ -6,7 +6,8 @@
 import type { ReactElement } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { SecurityReport } from '../../../shared/detection.js'
-import { reportShares, useSecurityReport } from './report-store.js'
+import { useApp } from '../app/context.js'
+import { reportShares } from '../store/slices/reports.js'
 import { reportVerdict } from './report-verdict.js'
 
 export function SecurityReportView(props: {
@@ -70,6 +71,6 @@ export function CallSecurityReport(props: {
   callId: number
   compact?: boolean
 }): ReactElement | null {
-  const report = useSecurityReport(props.callId)
+  const report = useApp((s) => s.reports[String(props.callId)] ?? null)
   return report ? <SecurityReportView report={report} compact={props.compact === true} /> : null
 }

@@ -1,15 +1,14 @@
 /**
  * Samples the remote video for the detector: requestVideoFrameCallback when the browser has it
- * (one callback per decoded frame), a timer otherwise; draws to a canvas at ≤ 640 px on the long
- * side and hands the RGBA bytes to the DetectionPort. One frame in flight at a time; no frame is
- * kept once sent.
+ * (one callback per decoded frame), a timer otherwise; draws to a canvas at ≤ MAX_FRAME_SIDE px
+ * on the long side and hands the RGBA bytes to the DetectionPort. One frame in flight at a time,
+ * at the rate `rate()` says: main's, as main last told it (see CallDetection). No frame is kept
+ * once sent.
  */
 import type { DetectionPort } from '../../../shared/detection.js'
 import { fitWithin } from './frame-geometry.js'
 
 export interface Sampler {
-  /** Temporarily sample faster (the Verify check), then return to the base rate. */
-  boost(fps: number, ms: number): void
   stop(): void
 }
 
@@ -22,7 +21,8 @@ export function startSampler(opts: {
   video: HTMLVideoElement
   callId: number
   port: DetectionPort
-  fps: number
+  /** Frames per second wanted now. */
+  rate: () => number
   now?: () => number
 }): Sampler {
   const video = opts.video as FrameCallbackVideo
@@ -36,16 +36,13 @@ export function startSampler(opts: {
   let stopped = false
   let inFlight = false
   let last = 0
-  let boostFps = 0
-  let boostUntil = 0
   let handle: number | null = null
   let timer: ReturnType<typeof setInterval> | null = null
 
   const grab = (): void => {
     if (stopped || inFlight || !ctx) return
     const t = now()
-    const fps = t < boostUntil ? Math.max(opts.fps, boostFps) : opts.fps
-    if (t - last < 1000 / fps) return
+    if (t - last < 1000 / opts.rate()) return
     if (video.readyState < 2 || video.videoWidth === 0) return
     const [w, h] = fitWithin(video.videoWidth, video.videoHeight)
     if (canvas.width !== w || canvas.height !== h) {
@@ -76,10 +73,6 @@ export function startSampler(opts: {
   }
 
   return {
-    boost(fps, ms) {
-      boostFps = fps
-      boostUntil = now() + ms
-    },
     stop() {
       stopped = true
       if (handle !== null) video.cancelVideoFrameCallback?.(handle)

@@ -1,5 +1,6 @@
 import type { DetectionPort } from '../../../shared/detection.js'
 import type { IpcResult, VeracallApi } from '../../../shared/ipc-contract.js'
+import { ringThroughMain } from './desktop-ring.js'
 import type { Platform } from './platform.js'
 
 /** Thrown when main answers a request with an error code (invalid_argument, unavailable...). */
@@ -67,6 +68,7 @@ export function createElectronPlatform(
       const result = await api.appNotify(tag === undefined ? { title, body } : { title, body, tag })
       return result.ok && result.value
     },
+    ring: ringThroughMain(api),
     detection: detectionPort(api),
     openExternal(url) {
       void api.shellOpenExternal(url)

@@ -1,20 +1,8 @@
 import type { Platform } from './platform.js'
+import { createElectronPlatform } from './electron.js'
 import { createWebPlatform } from './web.js'
 
-/**
- * The desktop build's `platform/electron.ts` (written against `Platform`) exports
- * `createElectronPlatform(): Platform | null`, returning null outside Electron. It is picked up
- * here by glob, so the web build works whether or not that file exists yet.
- */
-const electron = import.meta.glob<{ createElectronPlatform?: () => Platform | null }>(
-  './electron.ts',
-  { eager: true },
-)
-
+/** The desktop platform inside Electron (the preload's `window.veracall`), the web one elsewhere. */
 export function resolvePlatform(): Platform {
-  for (const mod of Object.values(electron)) {
-    const platform = mod.createElectronPlatform?.()
-    if (platform) return platform
-  }
-  return createWebPlatform()
+  return createElectronPlatform() ?? createWebPlatform()
 }

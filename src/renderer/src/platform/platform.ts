@@ -1,5 +1,5 @@
 import type { DetectionPort } from '../../../shared/detection.js'
-import type { VeracallApi } from '../../../shared/ipc-contract.js'
+import type { IncomingCall, VeracallApi } from '../../../shared/ipc-contract.js'
 
 /** A notification shown outside the page (system tray / OS notification centre). */
 export interface PlatformNotification {
@@ -26,22 +26,19 @@ export interface Platform {
   readonly tokens: TokenStore
   /** Shows a notification, when permitted; resolves false when it could not be shown. */
   notify(notification: PlatformNotification): Promise<boolean>
+  /**
+   * A call is ringing here: announce it (OS notification) and decide whether the ringtone
+   * sounds. The one owner of that decision: in the desktop app main's ring policy (do-not-disturb,
+   * busy, a repeat), in the web build always. `notification` is the renderer's wording of it, for
+   * platforms that notify from the page.
+   */
+  ring(call: IncomingCall, notification: PlatformNotification): Promise<boolean>
   /** The deepfake detector, or null when this build has none. */
   readonly detection: DetectionPort | null
   /** Opens an http(s) link in the system browser (never inside the app window). */
   openExternal(url: string): void
   /** The operating system's preferred languages, most preferred first (BCP 47). */
   languages(): readonly string[]
-}
-
-/** True for http(s) URLs only: the one check before handing a link to the OS. */
-export function isSafeExternalUrl(url: string): boolean {
-  try {
-    const { protocol } = new URL(url)
-    return protocol === 'https:' || protocol === 'http:'
-  } catch {
-    return false
-  }
 }
 
 /**

@@ -54,6 +54,14 @@ export function createMemoryTokenStore(): TokenStore {
   }
 }
 
+/** The web build's ringing: no do-not-disturb to honour, so it always rings, and notifies. */
+export function ringFromPage(notify: Platform['notify']): Platform['ring'] {
+  return async (_call, notification) => {
+    void notify(notification)
+    return true
+  }
+}
+
 /** The plain browser build, served by the signaling server itself (same origin, no CORS). */
 export function createWebPlatform(win: Window = window): Platform {
   const bridge = detectorBridgeFor(win.location)
@@ -61,19 +69,21 @@ export function createWebPlatform(win: Window = window): Platform {
     'url' in bridge
       ? createWebDetectionPort(bridge.url)
       : createUnavailableDetectionPort(bridge.unavailable)
+  const notify: Platform['notify'] = async ({ title, body, tag }) => {
+    if (!('Notification' in win) || !win.document.hidden) return false
+    let permission = Notification.permission
+    if (permission === 'default') permission = await Notification.requestPermission()
+    if (permission !== 'granted') return false
+    new Notification(title, { body, tag })
+    return true
+  }
   return {
     kind: 'web',
     defaultServerUrl: async () => win.location.origin,
     tokens: createMemoryTokenStore(),
     detection,
-    async notify({ title, body, tag }) {
-      if (!('Notification' in win) || !win.document.hidden) return false
-      let permission = Notification.permission
-      if (permission === 'default') permission = await Notification.requestPermission()
-      if (permission !== 'granted') return false
-      new Notification(title, { body, tag })
-      return true
-    },
+    notify,
+    ring: ringFromPage(notify),
     openExternal(url) {
       if (isSafeExternalUrl(url)) win.open(url, '_blank', 'noopener,noreferrer')
     },

@@ -1,14 +1,12 @@
 import { useCallback, useEffect, useId, useState, type ReactElement } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useApp, useController, usePlatform } from '../app/context.js'
+import { useApp, useController } from '../app/context.js'
 import { Avatar } from '../components/Avatar.js'
 import { DevicePicker } from '../components/DevicePicker.js'
 import { Icon, type IconName } from '../components/Icon.js'
 import { MediaView } from '../components/MediaView.js'
 import { QualityPanel } from '../components/QualityPanel.js'
-import { SecuritySlot } from '../components/SecuritySlot.js'
-import { reportStore } from '../detection/report-store.js'
-import type { ChallengeKind, SecurityReport } from '../../../shared/detection.js'
+import { SecurityPanel } from '../detection/SecurityPanel.js'
 import { ChallengePrompt } from '../detection/ChallengePrompt.js'
 import { formatClock } from '../app/format.js'
 import { selectPeerName, selectQualityLevel } from '../store/selectors.js'
@@ -53,21 +51,21 @@ function DevicesMenu({ onClose }: { onClose: () => void }): ReactElement {
           label={t('call.camera')}
           devices={cameras}
           value={cameraId}
-          onChange={(id) => void controller.switchDevice('camera', id)}
+          onChange={(id) => void controller.devices.switchDevice('camera', id)}
         />
       )}
       <DevicePicker
         label={t('call.microphone')}
         devices={microphones}
         value={microphoneId}
-        onChange={(id) => void controller.switchDevice('microphone', id)}
+        onChange={(id) => void controller.devices.switchDevice('microphone', id)}
       />
       {canChooseSpeaker ? (
         <DevicePicker
           label={t('call.speaker')}
           devices={speakers}
           value={speakerId}
-          onChange={(id) => void controller.switchDevice('speaker', id)}
+          onChange={(id) => void controller.devices.switchDevice('speaker', id)}
         />
       ) : (
         <p className="muted small">{t('call.speakerUnsupported')}</p>
@@ -111,19 +109,14 @@ function MediaToggle({
   )
 }
 
-/** The face check's report of a call, kept on this device with it (never sent anywhere). */
-const keepReport = (report: SecurityReport): void => reportStore().getState().addReport(report)
-
 /** Outgoing ringing, connecting and the call itself share one layout. */
 
 export function CallScreen(): ReactElement {
   const { t } = useTranslation()
   const controller = useController()
-  const platform = usePlatform()
   const name = useApp(selectPeerName)
   const peerId = useApp((s) => s.peer?.id ?? '')
   const phase = useApp((s) => s.phase)
-  const callId = useApp((s) => s.call?.id ?? null)
   const callType = useApp((s) => s.callType)
   const localStream = useApp((s) => s.localStream)
   const remoteStream = useApp((s) => s.remoteStream)
@@ -140,21 +133,18 @@ export function CallScreen(): ReactElement {
   const deviceError = useApp((s) => s.deviceError)
   const [showStats, setShowStats] = useState(false)
   const [showDevices, setShowDevices] = useState(false)
-  const [remoteVideo, setRemoteVideo] = useState<HTMLVideoElement | null>(null)
+  const risk = useApp((s) => s.risk)
   const onRemoteElement = useCallback(
     (el: HTMLVideoElement | null) => {
-      setRemoteVideo(el)
-      controller.setRemoteMediaElement(el)
+      controller.devices.setRemoteMediaElement(el)
+      // The call's face check samples this element.
+      controller.call.detection.setVideo(el)
     },
     [controller],
   )
   const closeDevices = useCallback(() => setShowDevices(false), [])
   const challenge = useApp((s) => s.challenge)
-  const sendChallenge = useCallback(
-    (kind: ChallengeKind) => controller.sendChallenge(kind),
-    [controller],
-  )
-  const dismissChallenge = useCallback(() => controller.dismissChallenge(), [controller])
+  const dismissChallenge = useCallback(() => controller.call.dismissChallenge(), [controller])
   const statsId = useId()
 
   const ringing = phase === 'outgoing'
@@ -263,7 +253,7 @@ export function CallScreen(): ReactElement {
             <button
               type="button"
               className="btn btn-icon btn-ghost"
-              onClick={() => controller.dismissDeviceError()}
+              onClick={() => controller.devices.dismissDeviceError()}
               aria-label={t('call.deviceError.dismiss')}
             >
               <Icon name="close" size={16} />
@@ -298,7 +288,7 @@ export function CallScreen(): ReactElement {
             on={micEnabled}
             icons={['mic', 'micOff']}
             labels={[t('call.mute'), t('call.unmute')]}
-            onClick={() => controller.toggleMicrophone()}
+            onClick={() => controller.devices.toggleMicrophone()}
           />
           {callType === 'video' && (
             <MediaToggle
@@ -306,7 +296,7 @@ export function CallScreen(): ReactElement {
               icons={['video', 'videoOff']}
               labels={[t('call.cameraOff'), t('call.cameraOn')]}
               disabled={ringing}
-              onClick={() => void controller.toggleCamera()}
+              onClick={() => void controller.devices.toggleCamera()}
             />
           )}
           <button
@@ -324,7 +314,7 @@ export function CallScreen(): ReactElement {
             className="btn btn-round btn-danger btn-wide"
             aria-label={ringing ? t('outgoing.cancel') : t('call.hangUp')}
             title={ringing ? t('outgoing.cancel') : t('call.hangUp')}
-            onClick={() => void controller.hangUp()}
+            onClick={() => void controller.call.hangUp()}
           >
             <Icon name="phoneOff" size={26} />
           </button>
@@ -337,12 +327,10 @@ export function CallScreen(): ReactElement {
             {t('call.security')}
           </h2>
           {callType === 'video' ? (
-            <SecuritySlot
-              callId={callId}
-              remoteVideo={remoteVideo}
-              port={platform.detection}
-              onReport={keepReport}
-              onChallenge={sendChallenge}
+            <SecurityPanel
+              risk={risk}
+              onEnabledChange={(on) => controller.call.detection.setEnabled(on)}
+              onVerify={() => controller.call.detection.verify()}
             />
           ) : (
             // The check reads the other person's face: an audio call has none to read.

@@ -24,7 +24,7 @@ function PersonRow({ user }: { user: User }): ReactElement {
         <button
           type="button"
           className="btn btn-icon btn-soft"
-          onClick={() => void controller.startCall(user, 'audio')}
+          onClick={() => void controller.call.startCall(user, 'audio')}
           aria-label={t('home.audioCallWith', { name })}
           title={t('home.audioCall')}
         >
@@ -33,7 +33,7 @@ function PersonRow({ user }: { user: User }): ReactElement {
         <button
           type="button"
           className="btn btn-icon btn-accent"
-          onClick={() => void controller.startCall(user, 'video')}
+          onClick={() => void controller.call.startCall(user, 'video')}
           aria-label={t('home.videoCallWith', { name })}
           title={t('home.videoCall')}
         >
@@ -88,7 +88,7 @@ export function HomeScreen(): ReactElement {
           <button
             type="button"
             className="btn btn-icon btn-ghost"
-            onClick={() => controller.dismissNotice()}
+            onClick={() => controller.call.dismissNotice()}
             aria-label={t('home.dismiss')}
           >
             <Icon name="close" size={18} />

@@ -41,7 +41,7 @@ export function IncomingCallScreen(): ReactElement {
             <button
               type="button"
               className="btn btn-round btn-danger"
-              onClick={() => void controller.decline()}
+              onClick={() => void controller.call.decline()}
               aria-label={t('incoming.decline')}
             >
               <Icon name="phoneOff" size={28} />
@@ -53,7 +53,7 @@ export function IncomingCallScreen(): ReactElement {
               ref={acceptRef}
               type="button"
               className="btn btn-round btn-success"
-              onClick={() => void controller.accept()}
+              onClick={() => void controller.call.accept()}
               disabled={accepting}
               aria-busy={accepting}
               aria-label={t('incoming.accept')}

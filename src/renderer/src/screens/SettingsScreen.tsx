@@ -6,7 +6,6 @@ import { DEFAULT_STUN_URLS, parseIceUrls } from '../call/ice-servers.js'
 import { systemLanguage } from '../i18n/index.js'
 import type { LanguagePref, ThemePref } from '../store/slices/settings.js'
 import { desktopApi } from '../platform/platform.js'
-import { reportStore } from '../detection/report-store.js'
 import { DesktopSettingsSection } from './DesktopSettingsSection.js'
 
 export function SettingsScreen(): ReactElement {
@@ -18,6 +17,7 @@ export function SettingsScreen(): ReactElement {
   const serverUrl = useApp((s) => s.serverUrl)
   const user = useApp((s) => s.user)
   const stunUrls = useApp((s) => s.stunUrls)
+  const clearReports = useApp((s) => s.clearReports)
   const turnInitial = controller.turnSettings
   const [stunText, setStunText] = useState((stunUrls ?? DEFAULT_STUN_URLS).join('\n'))
   const [turnUrls, setTurnUrls] = useState(turnInitial.urls.join('\n'))
@@ -181,7 +181,7 @@ export function SettingsScreen(): ReactElement {
             className="btn btn-soft"
             aria-describedby={`${id}-reports-hint`}
             onClick={() => {
-              reportStore().getState().clearReports()
+              clearReports()
               setReportsCleared(true)
             }}
           >

@@ -49,8 +49,8 @@ export function SummaryScreen(): ReactElement | null {
             type="button"
             className="btn btn-soft"
             onClick={() => {
-              controller.dismissSummary()
-              void controller.startCall(summary.peer, summary.callType)
+              controller.call.dismissSummary()
+              void controller.call.startCall(summary.peer, summary.callType)
             }}
           >
             <Icon name={summary.callType === 'video' ? 'video' : 'phone'} size={18} />
@@ -60,7 +60,7 @@ export function SummaryScreen(): ReactElement | null {
             ref={doneRef}
             type="button"
             className="btn btn-primary"
-            onClick={() => controller.dismissSummary()}
+            onClick={() => controller.call.dismissSummary()}
           >
             {t('common.done')}
           </button>

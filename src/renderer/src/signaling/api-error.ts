@@ -16,3 +16,10 @@ export class ApiError extends Error {
     this.name = 'ApiError'
   }
 }
+
+/** Any failure as the store's `{ code, message }`. */
+export function toAppError(err: unknown): { code: string; message: string } {
+  if (err instanceof ApiError) return { code: err.code, message: err.message }
+  if (err instanceof Error) return { code: err.name, message: err.message }
+  return { code: 'unknown', message: String(err) }
+}

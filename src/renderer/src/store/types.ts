@@ -5,6 +5,8 @@ import type { DevicesSlice } from './slices/devices.js'
 import type { HistorySlice } from './slices/history.js'
 import type { SettingsSlice } from './slices/settings.js'
 import type { PromptsSlice } from './slices/prompts.js'
+import type { RiskSlice } from './slices/risk.js'
+import type { ReportsSlice } from './slices/reports.js'
 
 export type AppState = SessionSlice &
   ContactsSlice &
@@ -12,4 +14,6 @@ export type AppState = SessionSlice &
   DevicesSlice &
   HistorySlice &
   SettingsSlice &
-  PromptsSlice
+  PromptsSlice &
+  RiskSlice &
+  ReportsSlice

@@ -1,0 +1,329 @@
+import {
+  type Call,
+  type CallType,
+  type ChallengeKind,
+  type Envelope,
+  type User,
+} from 'veracall-signaling/protocol'
+import type { Platform } from '../platform/platform.js'
+import type { AppStore } from '../store/index.js'
+import type { CallSummary } from '../store/slices/call.js'
+import { nameOf } from '../store/selectors.js'
+import { ApiError, toAppError } from '../signaling/api-error.js'
+import type { ApiClient } from '../signaling/api-client.js'
+import type { SocketFactory, WsClient } from '../signaling/ws-client.js'
+import type { CallSession } from './call-session.js'
+import { CallDetection } from './call-detection.js'
+import { CallEvents } from './call-events.js'
+import { callOutcome } from './call-outcome.js'
+import { openLocalMedia, stopStream } from './media.js'
+import { openRoom, type RoomLink } from './room-link.js'
+import { Ringer } from './ringer.js'
+import { StatsSampler } from './stats-sampler.js'
+import { startCallSession } from './start-session.js'
+
+export interface CallControllerDeps {
+  store: AppStore
+  platform: Platform
+  /** Plain-text strings for notifications. */
+  t: (key: string, vars?: Record<string, string>) => string
+  /** The signed-in session's REST client and token; null when signed out. */
+  api: () => ApiClient | null
+  token: () => string | null
+  /** The TURN credential, kept in memory only. */
+  turnCredential: () => string
+  createSocket?: SocketFactory
+  /** Starts the incoming-call ringtone and returns its stop function (WebAudio by default). */
+  ringtone?: () => () => void
+  /** Local media opened: device labels are readable now. */
+  onMediaOpened: () => void
+  /** A call ended here (any way): the history has a new row. */
+  onCallFinished: () => void
+}
+
+/**
+ * One call at a time, from the click (or the ring) to the summary: REST, the room socket, the
+ * CallSession, ringing, stats, and how it ended. Talks to the rest of the app only through its
+ * deps, so nothing here reaches back into the session or the views.
+ */
+export class CallController {
+  /** The face check of the current video call (its badge reads the store's `risk` slice). */
+  readonly detection: CallDetection
+  private room: WsClient | null = null
+  private current: CallSession | null = null
+  private readonly ringer: Ringer
+  private readonly stats: StatsSampler
+  private readonly events: CallEvents
+
+  constructor(private readonly deps: CallControllerDeps) {
+    this.ringer = new Ringer(deps.ringtone)
+    this.stats = new StatsSampler(deps.store)
+    this.events = new CallEvents({
+      store: deps.store,
+      platform: deps.platform,
+      t: deps.t,
+      api: deps.api,
+      ringer: this.ringer,
+      finish: (call, reason) => this.finish(call, reason),
+    })
+    this.detection = new CallDetection({
+      store: deps.store,
+      port: deps.platform.detection,
+      sendChallenge: (kind) => this.sendChallenge(kind),
+    })
+  }
+
+  private get store(): AppStore {
+    return this.deps.store
+  }
+
+  /** The room socket of the current call (exposed for diagnostics and fault tests). */
+  get roomSocket(): WsClient | null {
+    return this.room
+  }
+
+  /** The current call's session, null between calls (the device controller switches its tracks). */
+  get session(): CallSession | null {
+    return this.current
+  }
+
+  async startCall(peer: User, callType: CallType): Promise<void> {
+    const s = this.store.getState()
+    const api = this.deps.api()
+    if (!api || !s.user || (s.phase !== 'idle' && s.phase !== 'ended')) return
+    s.callOutgoing(peer, callType)
+    let stream: MediaStream
+    try {
+      stream = await openLocalMedia(callType, s)
+    } catch (err) {
+      if (this.store.getState().phase === 'outgoing') this.fail('media', err)
+      return
+    }
+    // Cancelled while the devices opened: the callee must not ring.
+    if (this.store.getState().phase !== 'outgoing') {
+      stopStream(stream)
+      return
+    }
+    this.store.getState().setLocalStream(stream)
+    this.deps.onMediaOpened()
+    let call: Call
+    try {
+      call = await api.startCall(peer.id, callType)
+    } catch (err) {
+      stopStream(stream)
+      this.fail(err instanceof ApiError && err.code === 'busy' ? 'busy' : 'start', err)
+      return
+    }
+    // Cancelled while the request was in flight.
+    if (this.store.getState().phase !== 'outgoing') {
+      stopStream(stream)
+      void api.endCall(call.id).catch(() => undefined)
+      return
+    }
+    this.store.getState().callCreated(call)
+    const link = this.connectRoom(call)
+    this.startSession(call, stream, false, link)
+    link.transport.startSending()
+    this.ringer.ringback()
+  }
+
+  async accept(): Promise<void> {
+    const s = this.store.getState()
+    const call = s.call
+    const api = this.deps.api()
+    // The phase stays `incoming` while devices open: a second Accept (double click, Enter, the
+    // desktop notification) must not send a second accept, which the server refuses with 409.
+    if (!api || !call || s.phase !== 'incoming' || s.accepting) return
+    s.setAccepting(true)
+    this.ringer.stop()
+    // The room socket (connect, authenticate, join) opens while the camera and the accept request
+    // run, not after them: the caller's offer and candidates, held until we join, are waiting
+    // when the session starts. The server lets either party join a call that is still ringing.
+    const link = this.connectRoom(call)
+    let stream: MediaStream
+    try {
+      stream = await openLocalMedia(call.call_type, s)
+    } catch (err) {
+      this.closeRoom(link)
+      if (!this.stillRinging(call)) return
+      void api.declineCall(call.id).catch(() => undefined)
+      this.fail('media', err)
+      return
+    }
+    // Declined, missed or cancelled while the devices opened.
+    if (!this.stillRinging(call)) {
+      stopStream(stream)
+      this.closeRoom(link)
+      return
+    }
+    this.store.getState().setLocalStream(stream)
+    this.deps.onMediaOpened()
+    // The session answers the waiting offer while the accept request is in flight; what it
+    // sends is held until the server has said yes.
+    const session = this.startSession(call, stream, true, link)
+    try {
+      const accepted = await api.acceptCall(call.id)
+      // Declined, cancelled or missed while the request was in flight.
+      if (!this.stillRinging(call)) {
+        if (this.current === session) this.teardown()
+        return
+      }
+      this.store.getState().callAccepted(accepted)
+      // A state reached while the phase was still `incoming` takes effect now (connected → active).
+      this.store.getState().setConnectionState(session.pc.connectionState)
+      link.transport.startSending()
+    } catch (err) {
+      if (!this.stillRinging(call)) {
+        if (this.current === session) this.teardown()
+        return
+      }
+      this.fail('accept', err)
+    }
+  }
+
+  async decline(): Promise<void> {
+    const { call, phase } = this.store.getState()
+    const api = this.deps.api()
+    if (!api || !call || phase !== 'incoming') return
+    this.ringer.stop()
+    this.store.getState().callFinished(null, null)
+    await api.declineCall(call.id).catch(() => undefined)
+    this.deps.onCallFinished()
+  }
+
+  /** Cancels a ringing outgoing call or ends an answered one. */
+  async hangUp(): Promise<void> {
+    const { call, phase } = this.store.getState()
+    if (phase === 'idle' || phase === 'ended') return
+    if (phase === 'incoming') return this.decline()
+    const api = this.deps.api()
+    let ended: Call | null = null
+    if (api && call) ended = await api.endCall(call.id).catch(() => null)
+    this.finish(ended ?? call, phase === 'outgoing' ? 'cancelled' : 'completed')
+  }
+
+  /** Verify: asks the other person's app to prompt a liveness move; false outside a call. */
+  sendChallenge(kind: ChallengeKind): boolean {
+    if (!this.current) return false
+    this.current.sendChallenge(kind)
+    return true
+  }
+
+  dismissChallenge(): void {
+    this.store.getState().setChallenge(null)
+  }
+
+  dismissSummary(): void {
+    this.store.getState().dismissSummary()
+  }
+
+  dismissNotice(): void {
+    this.store.getState().dismissNotice()
+    this.store.getState().setCallError(null)
+  }
+
+  /** A message on the events socket: a call ringing here, or a change to the current call. */
+  onEvent(message: Envelope): Promise<void> {
+    return this.events.onEvent(message)
+  }
+
+  /** The events socket (re)opened: a call that rang meanwhile rings now. */
+  catchUpRinging(): Promise<void> {
+    return this.events.catchUpRinging()
+  }
+
+  private stillRinging(call: Call): boolean {
+    const { phase, call: current } = this.store.getState()
+    return phase === 'incoming' && current?.id === call.id
+  }
+
+  /** Opens the call's room socket; it becomes `this.room`, so a call ending meanwhile closes it. */
+  private connectRoom(call: Call): RoomLink {
+    const s = this.store.getState()
+    this.room?.close()
+    const link = openRoom({
+      call,
+      serverUrl: s.serverUrl,
+      selfId: s.user?.id ?? '',
+      getToken: this.deps.token,
+      createSocket: this.deps.createSocket,
+      onState: (state) => this.store.getState().setSignalingState(state),
+      onCallEnded: () => {
+        if (this.store.getState().call?.id === call.id) this.finish(call, 'completed')
+      },
+    })
+    this.room = link.room
+    return link
+  }
+
+  /** Closes a room socket opened for a call that did not start. */
+  private closeRoom(link: RoomLink): void {
+    link.room.close()
+    if (this.room === link.room) this.room = null
+  }
+
+  private startSession(
+    call: Call,
+    stream: MediaStream,
+    polite: boolean,
+    link: RoomLink,
+  ): CallSession {
+    const session = startCallSession({
+      store: this.store,
+      call,
+      stream,
+      polite,
+      link,
+      turnCredential: this.deps.turnCredential(),
+      onConnectionState: (state) => {
+        if (state !== 'connected') return
+        this.ringer.stop()
+        if (this.current === session) this.detection.connect()
+      },
+    })
+    this.current = session
+    this.stats.start(session)
+    if (call.call_type === 'video') this.detection.begin(call.id)
+    return session
+  }
+
+  private teardown(): void {
+    this.ringer.stop()
+    this.stats.stop()
+    this.detection.finish()
+    this.current?.close()
+    this.current = null
+    this.room?.close()
+    this.room = null
+    stopStream(this.store.getState().localStream)
+  }
+
+  /** Ends the local side of a call and shows either a summary or a notice. */
+  private finish(call: Call | null, reason: CallSummary['reason']): void {
+    const s = this.store.getState()
+    if (s.phase === 'idle' || s.phase === 'ended') return
+    this.teardown()
+    const outcome = callOutcome(s, call, reason, Date.now(), this.deps.t)
+    if (outcome.notification) void this.deps.platform.notify(outcome.notification)
+    this.store.getState().callFinished(outcome.summary, outcome.notice)
+    this.deps.onCallFinished()
+  }
+
+  private fail(kind: 'media' | 'start' | 'accept' | 'busy', err: unknown): void {
+    const s = this.store.getState()
+    const peer = s.peer
+    const call = s.call
+    const api = this.deps.api()
+    if (call && api && kind !== 'start' && kind !== 'busy') {
+      void api.endCall(call.id).catch(() => undefined)
+    }
+    this.teardown()
+    s.callFinished(
+      null,
+      peer
+        ? { kind: kind === 'busy' ? 'busy' : 'failed', peerName: nameOf(peer), at: Date.now() }
+        : null,
+    )
+    this.store.getState().setCallError(kind === 'media' ? 'media' : toAppError(err).message)
+  }
+}
