@@ -1,5 +1,4 @@
-import { afterAll, onTestFinished } from 'vitest'
-import { getCurrentSuite, getCurrentTest, getHooks } from 'vitest/suite'
+import { afterAll, onTestFinished, TestRunner } from 'vitest'
 import type { RunnerTestFile, RunnerTestSuite } from 'vitest'
 
 /** Where a cleanup registered now will run. */
@@ -18,7 +17,7 @@ type Cleanup = () => unknown
  * Later cleanups run first, as with afterAll.
  */
 export function onCleanup(cleanup: Cleanup): CleanupScope {
-  if (getCurrentTest()) {
+  if (TestRunner.getCurrentTest()) {
     try {
       onTestFinished(async () => {
         await cleanup()
@@ -28,7 +27,7 @@ export function onCleanup(cleanup: Cleanup): CleanupScope {
       // In an onTestFinished callback, where vitest refuses another: after the running suite.
     }
   }
-  const file = getCurrentSuite().file
+  const file = TestRunner.getCurrentSuite().file
   if (!file?.result) {
     // Collecting: an ordinary afterAll on the suite being defined.
     afterAll(async () => {
@@ -39,10 +38,29 @@ export function onCleanup(cleanup: Cleanup): CleanupScope {
   // Running a hook: the innermost suite still running. vitest reads a suite's afterAll hooks only
   // when it runs them, so one added now still runs (first, being last) - unless they are running
   // now, in which case the enclosing suite's do.
-  getHooks(pendingAfterAll(file)).afterAll.push(async () => {
+  TestRunner.getSuiteHooks(pendingAfterAll(file)).afterAll.push(async () => {
     await cleanup()
   })
   return 'running-suite'
+}
+
+/**
+ * Runs `cleanup` after the whole test file, for something shared by its suites (a build).
+ * While collecting, after the suite being defined: the caller must cope with being asked again.
+ */
+export function onFileCleanup(cleanup: Cleanup): void {
+  const file = TestRunner.getCurrentSuite().file
+  if (!file?.result) {
+    afterAll(async () => {
+      await cleanup()
+    })
+    return
+  }
+  if (file.result.hooks?.afterAll === 'run')
+    throw new Error('onFileCleanup in a file-level afterAll')
+  TestRunner.getSuiteHooks(file).afterAll.push(async () => {
+    await cleanup()
+  })
 }
 
 function pendingAfterAll(file: RunnerTestFile): RunnerTestSuite {
