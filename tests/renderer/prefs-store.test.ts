@@ -7,7 +7,11 @@ import {
   createLocalPrefsStore,
   type Prefs,
 } from '../../src/renderer/src/controller/prefs.js'
+import { AppController } from '../../src/renderer/src/controller/app-controller.js'
 import { createDesktopPrefsStore } from '../../src/renderer/src/platform/desktop-prefs.js'
+import type { Platform } from '../../src/renderer/src/platform/platform.js'
+import { createMemoryTokenStore } from '../../src/renderer/src/platform/web.js'
+import { createAppStore } from '../../src/renderer/src/store/index.js'
 import { SettingsPatch, type Settings } from '../../src/shared/ipc-contract.js'
 import { createFakeDesktop } from './fakes/fake-desktop.js'
 
@@ -173,5 +177,50 @@ describe('desktop app: prefs in main settings', () => {
       lastUsername: 'grace',
       language: 'zh-CN',
     })
+  })
+})
+
+describe('the app controller and its prefs', () => {
+  it('starts from the loaded prefs and saves each change through the platform, no credential', async () => {
+    const saved: Partial<Prefs>[] = []
+    const platform: Platform = {
+      kind: 'web',
+      defaultServerUrl: async () => 'http://localhost:8000',
+      tokens: createMemoryTokenStore(),
+      prefs: { load: async () => chosen, save: async (patch) => void saved.push(patch) },
+      notify: async () => false,
+      ring: async () => false,
+      detection: null,
+      openExternal: () => undefined,
+      languages: () => ['en'],
+    }
+    const controller = new AppController({
+      store: createAppStore(),
+      platform,
+      t: (key) => key,
+      prefs: await platform.prefs.load(),
+    })
+    expect(controller.lastUsername).toBe('ada')
+    expect(controller.turnSettings).toEqual({
+      urls: ['turn:relay.example.org:3478'],
+      username: 'relay-user',
+      hasCredential: false,
+    })
+    controller.setLanguage('en')
+    controller.setIce(['stun:s.example.org:3478'], {
+      urls: ['turn:relay.example.org:3478'],
+      username: 'relay-user',
+      credential: 'secret-pass',
+    })
+    expect(saved).toEqual([
+      { language: 'en' },
+      {
+        stunUrls: ['stun:s.example.org:3478'],
+        turnUrls: ['turn:relay.example.org:3478'],
+        turnUsername: 'relay-user',
+      },
+    ])
+    expect(JSON.stringify(saved)).not.toContain('secret-pass')
+    expect(controller.turnSettings.hasCredential).toBe(true)
   })
 })
