@@ -160,8 +160,9 @@ export function harness(
   vi.stubGlobal(
     'RTCPeerConnection',
     class extends FakePeerConnection {
-      constructor(...args: ConstructorParameters<typeof FakePeerConnection>) {
-        super(...args)
+      // The app calls `new RTCPeerConnection(config)`: keep the config where tests read it.
+      constructor(config?: RTCConfiguration) {
+        super('app', config)
         peers.push(this)
       }
     },

@@ -21,6 +21,7 @@ import { openRoom, type RoomLink } from './room-link.js'
 import { Ringer } from './ringer.js'
 import { StatsSampler } from './stats-sampler.js'
 import { startCallSession } from './start-session.js'
+import { fetchCallTurnServers } from './turn-credentials.js'
 
 export interface CallControllerDeps {
   store: AppStore
@@ -92,6 +93,7 @@ export class CallController {
     const api = this.deps.api()
     if (!api || !s.user || (s.phase !== 'idle' && s.phase !== 'ended')) return
     s.callOutgoing(peer, callType)
+    const turn = this.callTurnServers(api)
     let stream: MediaStream
     try {
       stream = await openLocalMedia(callType, s)
@@ -114,6 +116,7 @@ export class CallController {
       this.fail(err instanceof ApiError && err.code === 'busy' ? 'busy' : 'start', err)
       return
     }
+    const turnServers = await turn
     // Cancelled while the request was in flight.
     if (this.store.getState().phase !== 'outgoing') {
       stopStream(stream)
@@ -122,7 +125,7 @@ export class CallController {
     }
     this.store.getState().callCreated(call)
     const link = this.connectRoom(call)
-    this.startSession(call, stream, false, link)
+    this.startSession(call, stream, false, link, turnServers)
     link.transport.startSending()
     this.ringer.ringback()
   }
@@ -140,6 +143,7 @@ export class CallController {
     // run, not after them: the caller's offer and candidates, held until we join, are waiting
     // when the session starts. The server lets either party join a call that is still ringing.
     const link = this.connectRoom(call)
+    const turn = this.callTurnServers(api)
     let stream: MediaStream
     try {
       stream = await openLocalMedia(call.call_type, s)
@@ -150,6 +154,7 @@ export class CallController {
       this.fail('media', err)
       return
     }
+    const turnServers = await turn
     // Declined, missed or cancelled while the devices opened.
     if (!this.stillRinging(call)) {
       stopStream(stream)
@@ -160,7 +165,7 @@ export class CallController {
     this.deps.onMediaOpened()
     // The session answers the waiting offer while the accept request is in flight; what it
     // sends is held until the server has said yes.
-    const session = this.startSession(call, stream, true, link)
+    const session = this.startSession(call, stream, true, link, turnServers)
     try {
       const accepted = await api.acceptCall(call.id)
       // Declined, cancelled or missed while the request was in flight.
@@ -262,11 +267,22 @@ export class CallController {
     if (this.room === link.room) this.room = null
   }
 
+  /**
+   * This call's TURN relay from the server, unless the settings name a TURN server of their own
+   * (that static entry overrides the server's).
+   */
+  private callTurnServers(api: ApiClient): Promise<RTCIceServer[]> {
+    const { turn } = this.store.getState()
+    if (turn && turn.urls.length > 0) return Promise.resolve([])
+    return fetchCallTurnServers(api)
+  }
+
   private startSession(
     call: Call,
     stream: MediaStream,
     polite: boolean,
     link: RoomLink,
+    turnServers: RTCIceServer[],
   ): CallSession {
     const session = startCallSession({
       store: this.store,
@@ -275,6 +291,7 @@ export class CallController {
       polite,
       link,
       turnCredential: this.deps.turnCredential(),
+      turnServers,
       onConnectionState: (state) => {
         if (state !== 'connected') return
         this.ringer.stop()
