@@ -15,6 +15,7 @@ import type { SocketFactory, WsClient } from '../signaling/ws-client.js'
 import type { CallSession } from './call-session.js'
 import { CallDetection } from './call-detection.js'
 import { CallEvents } from './call-events.js'
+import { CallVerification } from './call-verification.js'
 import { callOutcome } from './call-outcome.js'
 import { openLocalMedia, stopStream } from './media.js'
 import { openRoom, type RoomLink } from './room-link.js'
@@ -50,6 +51,8 @@ export interface CallControllerDeps {
 export class CallController {
   /** The face check of the current video call (its badge reads the store's `risk` slice). */
   readonly detection: CallDetection
+  /** The current call's verification code and the person's choice about it. */
+  readonly verification: CallVerification
   private room: WsClient | null = null
   private current: CallSession | null = null
   private readonly ringer: Ringer
@@ -72,6 +75,7 @@ export class CallController {
       port: deps.platform.detection,
       sendChallenge: (kind) => this.sendChallenge(kind),
     })
+    this.verification = new CallVerification({ store: deps.store })
   }
 
   private get store(): AppStore {
@@ -299,6 +303,7 @@ export class CallController {
       },
     })
     this.current = session
+    this.verification.begin(call.id, session.pc)
     this.stats.start(session)
     if (call.call_type === 'video') this.detection.begin(call.id)
     return session
@@ -308,6 +313,7 @@ export class CallController {
     this.ringer.stop()
     this.stats.stop()
     this.detection.finish()
+    this.verification.finish()
     this.current?.close()
     this.current = null
     this.room?.close()

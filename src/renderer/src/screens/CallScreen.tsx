@@ -8,6 +8,7 @@ import { MediaView } from '../components/MediaView.js'
 import { QualityPanel } from '../components/QualityPanel.js'
 import { SecurityPanel } from '../detection/SecurityPanel.js'
 import { ChallengePrompt } from '../detection/ChallengePrompt.js'
+import { VerificationPanel } from '../detection/VerificationPanel.js'
 import { formatClock } from '../app/format.js'
 import { selectPeerName, selectQualityLevel } from '../store/selectors.js'
 
@@ -134,6 +135,7 @@ export function CallScreen(): ReactElement {
   const [showStats, setShowStats] = useState(false)
   const [showDevices, setShowDevices] = useState(false)
   const risk = useApp((s) => s.risk)
+  const verification = useApp((s) => s.verification)
   const onRemoteElement = useCallback(
     (el: HTMLVideoElement | null) => {
       controller.devices.setRemoteMediaElement(el)
@@ -338,6 +340,10 @@ export function CallScreen(): ReactElement {
               {t('call.securityAudioOnly')}
             </p>
           )}
+          <VerificationPanel
+            verification={verification}
+            onChoose={(result) => controller.call.verification.choose(result)}
+          />
         </aside>
       )}
     </main>

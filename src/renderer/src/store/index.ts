@@ -14,6 +14,7 @@ import {
   createReportsSlice,
   sanitiseReports,
 } from './slices/reports.js'
+import { createVerificationSlice } from './slices/verification.js'
 import type { AppState } from './types.js'
 
 export type { AppState } from './types.js'
@@ -50,6 +51,7 @@ export function createAppStore(storage: () => StateStorage = defaultStorage): Ap
     ...createPromptsSlice(...a),
     ...createRiskSlice(...a),
     ...createReportsSlice(...a),
+    ...createVerificationSlice(...a),
   }))
   const saved = storage()
   store.setState({ reports: loadReports(saved) })
