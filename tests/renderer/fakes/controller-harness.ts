@@ -170,6 +170,8 @@ export function harness(
   vi.stubGlobal('MediaStream', FakeStream)
   const sockets: FakeSocket[] = []
   const notifications: string[] = []
+  /** Recordings the platform was asked to save. */
+  const saved: { recording: Blob; name: string }[] = []
   const rings = { started: 0, stopped: 0 }
   const notify: Platform['notify'] = async (n) => {
     notifications.push(n.body)
@@ -184,6 +186,10 @@ export function harness(
     ring: opts.ring ?? (desktop ? ringThroughMain(desktop) : ringFromPage(notify)),
     detection: opts.detection ?? null,
     openExternal: () => undefined,
+    saveRecording: async (recording, name) => {
+      saved.push({ recording, name })
+      return true
+    },
     languages: () => ['en'],
   }
   const platform = desktop ? { ...base, desktop } : base
@@ -230,6 +236,7 @@ export function harness(
     fetches,
     tracks,
     notifications,
+    saved,
     rings,
     signIn,
     ringIn,

@@ -15,6 +15,7 @@ import type { SocketFactory, WsClient } from '../signaling/ws-client.js'
 import type { CallSession } from './call-session.js'
 import { CallDetection } from './call-detection.js'
 import { CallEvents } from './call-events.js'
+import { CallRecording } from './call-recording.js'
 import { CallVerification } from './call-verification.js'
 import { callOutcome } from './call-outcome.js'
 import { openLocalMedia, stopStream } from './media.js'
@@ -53,6 +54,8 @@ export class CallController {
   readonly detection: CallDetection
   /** The current call's verification code and the person's choice about it. */
   readonly verification: CallVerification
+  /** Local recording of the current call, and the other side's. */
+  readonly recording: CallRecording
   private room: WsClient | null = null
   private current: CallSession | null = null
   private readonly ringer: Ringer
@@ -76,6 +79,11 @@ export class CallController {
       sendChallenge: (kind) => this.sendChallenge(kind),
     })
     this.verification = new CallVerification({ store: deps.store })
+    this.recording = new CallRecording({
+      store: deps.store,
+      platform: deps.platform,
+      fileName: (name) => deps.t('recording.fileName', { name }),
+    })
   }
 
   private get store(): AppStore {
@@ -304,12 +312,16 @@ export class CallController {
     })
     this.current = session
     this.verification.begin(call.id, session.pc)
+    const peer = this.store.getState().peer
+    this.recording.begin(session, peer ? nameOf(peer) : '')
     this.stats.start(session)
     if (call.call_type === 'video') this.detection.begin(call.id)
     return session
   }
 
   private teardown(): void {
+    // First: a recording running is stopped, saved, and the other side told, while the room is up.
+    void this.recording.finish()
     this.ringer.stop()
     this.stats.stop()
     this.detection.finish()

@@ -6,6 +6,7 @@ import { DevicePicker } from '../components/DevicePicker.js'
 import { Icon, type IconName } from '../components/Icon.js'
 import { MediaView } from '../components/MediaView.js'
 import { QualityPanel } from '../components/QualityPanel.js'
+import { RecordButton, RecordingBanners } from '../components/Recording.js'
 import { SecurityPanel } from '../detection/SecurityPanel.js'
 import { ChallengePrompt } from '../detection/ChallengePrompt.js'
 import { VerificationPanel } from '../detection/VerificationPanel.js'
@@ -241,6 +242,7 @@ export function CallScreen(): ReactElement {
             {t('call.micOffRemote', { name })}
           </div>
         )}
+        <RecordingBanners peerName={name} />
         {signalingDown && (
           <div className="banner" role="status">
             {t('call.signalingLost')}
@@ -301,6 +303,7 @@ export function CallScreen(): ReactElement {
               onClick={() => void controller.devices.toggleCamera()}
             />
           )}
+          <RecordButton disabled={ringing || remoteStream === null} />
           <button
             type="button"
             className="btn btn-round btn-glass"

@@ -15,6 +15,7 @@ import {
   sanitiseReports,
 } from './slices/reports.js'
 import { createVerificationSlice } from './slices/verification.js'
+import { createRecordingSlice } from './slices/recording.js'
 import type { AppState } from './types.js'
 
 export type { AppState } from './types.js'
@@ -52,6 +53,7 @@ export function createAppStore(storage: () => StateStorage = defaultStorage): Ap
     ...createRiskSlice(...a),
     ...createReportsSlice(...a),
     ...createVerificationSlice(...a),
+    ...createRecordingSlice(...a),
   }))
   const saved = storage()
   store.setState({ reports: loadReports(saved) })

@@ -8,6 +8,7 @@ import type { PromptsSlice } from './slices/prompts.js'
 import type { RiskSlice } from './slices/risk.js'
 import type { ReportsSlice } from './slices/reports.js'
 import type { VerificationSlice } from './slices/verification.js'
+import type { RecordingSlice } from './slices/recording.js'
 
 export type AppState = SessionSlice &
   ContactsSlice &
@@ -18,4 +19,5 @@ export type AppState = SessionSlice &
   PromptsSlice &
   RiskSlice &
   ReportsSlice &
-  VerificationSlice
+  VerificationSlice &
+  RecordingSlice
