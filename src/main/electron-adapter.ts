@@ -203,6 +203,11 @@ export interface ElectronAdapter {
   safeStorage: SafeStorageLike
   openExternal(url: string): Promise<void>
   chooseFolder(window: BrowserWindowLike | null, title: string): Promise<string | null>
+  /** The native save dialog for a WebM file, in the Downloads folder; null when cancelled. */
+  chooseSavePath(
+    window: BrowserWindowLike | null,
+    options: { title: string; defaultName: string; filterName: string },
+  ): Promise<string | null>
   /** Starts the detector entry in its own utility process (a crash there leaves the app alone). */
   spawnDetector(entry: string): DetectorChild
 }

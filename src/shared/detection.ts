@@ -91,6 +91,20 @@ export const RiskUpdate = Type.Object(
 )
 export type RiskUpdate = Type.Static<typeof RiskUpdate>
 
+/**
+ * What the person said when they compared the call's verification code with the other person
+ * (src/shared/verification-code.ts): the code shown and whether the two matched.
+ */
+export const VerificationRecord = Type.Object(
+  {
+    code: Type.String({ pattern: '^[0-9]{3} [0-9]{3}$' }),
+    result: Type.Union([Type.Literal('match'), Type.Literal('mismatch')]),
+    at: Type.Number(),
+  },
+  strict,
+)
+export type VerificationRecord = Type.Static<typeof VerificationRecord>
+
 export const SecurityReport = Type.Object(
   {
     callId: CallId,
@@ -111,6 +125,8 @@ export const SecurityReport = Type.Object(
       Type.Object({ t: Type.Number(), level: RiskLevel, score: Score }, strict),
       { maxItems: MAX_REPORT_TIMELINE },
     ),
+    /** Added by the renderer when the person compared the verification code (absent before). */
+    verification: Type.Optional(VerificationRecord),
   },
   strict,
 )

@@ -10,6 +10,9 @@ const APP = 'app://veracall/index.html'
 
 /** Valid arguments for each channel, and some invalid ones (wrong type, extra field, too big). */
 const frame = { callId: 1, width: 2, height: 2, timestampMs: 5, data: new ArrayBuffer(16) }
+/** The start of a WebM file (EBML magic), and bytes that are not one. */
+const webm = new Uint8Array([0x1a, 0x45, 0xdf, 0xa3, 1, 2, 3]).buffer
+const recording = { suggestedName: 'Veracall call with Ada', data: webm }
 const CASES: Record<InvokeChannel, { good: unknown[]; bad: unknown[][] }> = {
   'app:getInfo': { good: [], bad: [['extra']] },
   'settings:get': { good: [], bad: [[1]] },
@@ -67,6 +70,23 @@ const CASES: Record<InvokeChannel, { good: unknown[]; bad: unknown[][] }> = {
     ],
   },
   'detector:endSession': { good: [3], bad: [[0]] },
+  'recording:save': {
+    good: [recording],
+    bad: [
+      [],
+      [{ ...recording, data: new Uint8Array([0x1a, 0x45, 0xdf, 0xa3]) }],
+      [{ ...recording, data: new Uint8Array([1, 2, 3, 4, 5]).buffer }],
+      [{ ...recording, data: new ArrayBuffer(0) }],
+      [{ ...recording, data: 'GkXfow==' }],
+      [{ ...recording, suggestedName: '../../.bashrc' }],
+      [{ ...recording, suggestedName: '/etc/passwd' }],
+      [{ ...recording, suggestedName: 'C:\\evil' }],
+      [{ ...recording, suggestedName: '.hidden' }],
+      [{ ...recording, suggestedName: '' }],
+      [{ ...recording, suggestedName: 'x'.repeat(121) }],
+      [{ ...recording, path: '/tmp/x.webm' }],
+    ],
+  },
   'detector:verify': {
     good: [3, 'turn_head'],
     bad: [
@@ -107,6 +127,7 @@ function spyHandlers() {
     'detector:submitFrame': null,
     'detector:endSession': null,
     'detector:verify': null,
+    'recording:save': true,
   }
   const handlers = Object.fromEntries(
     INVOKE_CHANNELS.map((c) => [

@@ -192,6 +192,7 @@ describe('the app controller and its prefs', () => {
       ring: async () => false,
       detection: null,
       openExternal: () => undefined,
+      saveRecording: async () => false,
       languages: () => ['en'],
     }
     const controller = new AppController({

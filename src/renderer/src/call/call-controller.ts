@@ -15,12 +15,15 @@ import type { SocketFactory, WsClient } from '../signaling/ws-client.js'
 import type { CallSession } from './call-session.js'
 import { CallDetection } from './call-detection.js'
 import { CallEvents } from './call-events.js'
+import { CallRecording } from './call-recording.js'
+import { CallVerification } from './call-verification.js'
 import { callOutcome } from './call-outcome.js'
 import { openLocalMedia, stopStream } from './media.js'
 import { openRoom, type RoomLink } from './room-link.js'
 import { Ringer } from './ringer.js'
 import { StatsSampler } from './stats-sampler.js'
 import { startCallSession } from './start-session.js'
+import { fetchCallTurnServers } from './turn-credentials.js'
 
 export interface CallControllerDeps {
   store: AppStore
@@ -49,6 +52,10 @@ export interface CallControllerDeps {
 export class CallController {
   /** The face check of the current video call (its badge reads the store's `risk` slice). */
   readonly detection: CallDetection
+  /** The current call's verification code and the person's choice about it. */
+  readonly verification: CallVerification
+  /** Local recording of the current call, and the other side's. */
+  readonly recording: CallRecording
   private room: WsClient | null = null
   private current: CallSession | null = null
   private readonly ringer: Ringer
@@ -71,6 +78,12 @@ export class CallController {
       port: deps.platform.detection,
       sendChallenge: (kind) => this.sendChallenge(kind),
     })
+    this.verification = new CallVerification({ store: deps.store })
+    this.recording = new CallRecording({
+      store: deps.store,
+      platform: deps.platform,
+      fileName: (name) => deps.t('recording.fileName', { name }),
+    })
   }
 
   private get store(): AppStore {
@@ -92,6 +105,7 @@ export class CallController {
     const api = this.deps.api()
     if (!api || !s.user || (s.phase !== 'idle' && s.phase !== 'ended')) return
     s.callOutgoing(peer, callType)
+    const turn = this.callTurnServers(api)
     let stream: MediaStream
     try {
       stream = await openLocalMedia(callType, s)
@@ -114,6 +128,7 @@ export class CallController {
       this.fail(err instanceof ApiError && err.code === 'busy' ? 'busy' : 'start', err)
       return
     }
+    const turnServers = await turn
     // Cancelled while the request was in flight.
     if (this.store.getState().phase !== 'outgoing') {
       stopStream(stream)
@@ -122,7 +137,7 @@ export class CallController {
     }
     this.store.getState().callCreated(call)
     const link = this.connectRoom(call)
-    this.startSession(call, stream, false, link)
+    this.startSession(call, stream, false, link, turnServers)
     link.transport.startSending()
     this.ringer.ringback()
   }
@@ -140,6 +155,7 @@ export class CallController {
     // run, not after them: the caller's offer and candidates, held until we join, are waiting
     // when the session starts. The server lets either party join a call that is still ringing.
     const link = this.connectRoom(call)
+    const turn = this.callTurnServers(api)
     let stream: MediaStream
     try {
       stream = await openLocalMedia(call.call_type, s)
@@ -150,6 +166,7 @@ export class CallController {
       this.fail('media', err)
       return
     }
+    const turnServers = await turn
     // Declined, missed or cancelled while the devices opened.
     if (!this.stillRinging(call)) {
       stopStream(stream)
@@ -160,7 +177,7 @@ export class CallController {
     this.deps.onMediaOpened()
     // The session answers the waiting offer while the accept request is in flight; what it
     // sends is held until the server has said yes.
-    const session = this.startSession(call, stream, true, link)
+    const session = this.startSession(call, stream, true, link, turnServers)
     try {
       const accepted = await api.acceptCall(call.id)
       // Declined, cancelled or missed while the request was in flight.
@@ -262,11 +279,22 @@ export class CallController {
     if (this.room === link.room) this.room = null
   }
 
+  /**
+   * This call's TURN relay from the server, unless the settings name a TURN server of their own
+   * (that static entry overrides the server's).
+   */
+  private callTurnServers(api: ApiClient): Promise<RTCIceServer[]> {
+    const { turn } = this.store.getState()
+    if (turn && turn.urls.length > 0) return Promise.resolve([])
+    return fetchCallTurnServers(api)
+  }
+
   private startSession(
     call: Call,
     stream: MediaStream,
     polite: boolean,
     link: RoomLink,
+    turnServers: RTCIceServer[],
   ): CallSession {
     const session = startCallSession({
       store: this.store,
@@ -275,6 +303,7 @@ export class CallController {
       polite,
       link,
       turnCredential: this.deps.turnCredential(),
+      turnServers,
       onConnectionState: (state) => {
         if (state !== 'connected') return
         this.ringer.stop()
@@ -282,15 +311,21 @@ export class CallController {
       },
     })
     this.current = session
+    this.verification.begin(call.id, session.pc)
+    const peer = this.store.getState().peer
+    this.recording.begin(session, peer ? nameOf(peer) : '')
     this.stats.start(session)
     if (call.call_type === 'video') this.detection.begin(call.id)
     return session
   }
 
   private teardown(): void {
+    // First: a recording running is stopped, saved, and the other side told, while the room is up.
+    void this.recording.finish()
     this.ringer.stop()
     this.stats.stop()
     this.detection.finish()
+    this.verification.finish()
     this.current?.close()
     this.current = null
     this.room?.close()

@@ -6,8 +6,10 @@ import { DevicePicker } from '../components/DevicePicker.js'
 import { Icon, type IconName } from '../components/Icon.js'
 import { MediaView } from '../components/MediaView.js'
 import { QualityPanel } from '../components/QualityPanel.js'
+import { RecordButton, RecordingBanners } from '../components/Recording.js'
 import { SecurityPanel } from '../detection/SecurityPanel.js'
 import { ChallengePrompt } from '../detection/ChallengePrompt.js'
+import { VerificationPanel } from '../detection/VerificationPanel.js'
 import { formatClock } from '../app/format.js'
 import { selectPeerName, selectQualityLevel } from '../store/selectors.js'
 
@@ -134,6 +136,7 @@ export function CallScreen(): ReactElement {
   const [showStats, setShowStats] = useState(false)
   const [showDevices, setShowDevices] = useState(false)
   const risk = useApp((s) => s.risk)
+  const verification = useApp((s) => s.verification)
   const onRemoteElement = useCallback(
     (el: HTMLVideoElement | null) => {
       controller.devices.setRemoteMediaElement(el)
@@ -239,6 +242,7 @@ export function CallScreen(): ReactElement {
             {t('call.micOffRemote', { name })}
           </div>
         )}
+        <RecordingBanners peerName={name} />
         {signalingDown && (
           <div className="banner" role="status">
             {t('call.signalingLost')}
@@ -299,6 +303,7 @@ export function CallScreen(): ReactElement {
               onClick={() => void controller.devices.toggleCamera()}
             />
           )}
+          <RecordButton disabled={ringing || remoteStream === null} />
           <button
             type="button"
             className="btn btn-round btn-glass"
@@ -338,6 +343,10 @@ export function CallScreen(): ReactElement {
               {t('call.securityAudioOnly')}
             </p>
           )}
+          <VerificationPanel
+            verification={verification}
+            onChoose={(result) => controller.call.verification.choose(result)}
+          />
         </aside>
       )}
     </main>
