@@ -1,0 +1,72 @@
+import i18next from 'i18next'
+import type { ComponentType } from 'react'
+import { createElement } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
+import { I18nextProvider, initReactI18next } from 'react-i18next'
+import { describe, expect, it } from 'vitest'
+import { fitWithin } from '../../../src/renderer/src/detection/frame-geometry.js'
+import locales from '../../../src/shared/i18n/locales/security.js'
+import { IDLE_RISK, type RiskState } from '../../../src/renderer/src/store/slices/risk.js'
+
+/**
+ * Loaded by a computed path: the root typecheck (Node types,
+ * no DOM/JSX) must not follow into the renderer; tsconfig.web.json checks the component itself.
+ */
+const PANEL = '../../../src/renderer/src/detection/SecurityPanel.tsx'
+type PanelProps = { risk: RiskState }
+const loadPanel = async (): Promise<ComponentType<PanelProps>> =>
+  ((await import(/* @vite-ignore */ PANEL)) as { SecurityPanel: ComponentType<PanelProps> })
+    .SecurityPanel
+
+function keys(o: object, prefix = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) =>
+    typeof v === 'object' && v !== null ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`],
+  )
+}
+
+/** The panel is a plain view of the store's risk slice: rendered here from a given slice. */
+async function render(lang: 'en' | 'zh-CN', risk: RiskState): Promise<string> {
+  const i18n = i18next.createInstance()
+  await i18n.use(initReactI18next).init({
+    lng: lang,
+    resources: { en: { translation: locales.en }, 'zh-CN': { translation: locales['zh-CN'] } },
+  })
+  const SecurityPanel = await loadPanel()
+  return renderToStaticMarkup(
+    createElement(I18nextProvider, { i18n }, createElement(SecurityPanel, { risk })),
+  )
+}
+
+/** No detector in this build. */
+const noDetector: RiskState = { ...IDLE_RISK, detector: false }
+/** A detector that has not answered yet (its status still unknown). */
+const silentDetector: RiskState = { ...IDLE_RISK, detector: true, status: null }
+
+describe('security panel', () => {
+  it('has the same string keys in English and Simplified Chinese', () => {
+    expect(keys(locales['zh-CN']).sort()).toEqual(keys(locales.en).sort())
+  })
+
+  it('says "Unavailable" in words, with a switch, when there is no detector', async () => {
+    const html = await render('en', noDetector)
+    expect(html).toContain('Unavailable')
+    expect(html).toContain('role="switch"')
+    expect(html).toContain('data-level="unavailable"')
+    expect(html).not.toMatch(/risk<\/span>/i)
+    expect(await render('zh-CN', noDetector)).toContain('不可用')
+  })
+
+  it('starts in "Analysing…" while the detector is coming up', async () => {
+    const html = await render('en', silentDetector)
+    expect(html).toContain('Analysing…')
+    expect(html).toContain('role="tooltip"')
+  })
+})
+
+describe('frame sampler geometry', () => {
+  it('scales to ≤ 640 px on the long side and never enlarges', () => {
+    expect(fitWithin(1280, 720)).toEqual([640, 360])
+    expect(fitWithin(480, 640)).toEqual([480, 640])
+    expect(fitWithin(320, 240)).toEqual([320, 240])
+  })
+})
