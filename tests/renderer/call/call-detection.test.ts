@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ROUTES } from 'veracall-signaling/protocol'
 import { CallDetection } from '../../../src/renderer/src/call/call-detection.js'

@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Envelope } from 'veracall-signaling/protocol'
 import { CallSession, type RoomTransport } from '../../../src/renderer/src/call/call-session.js'

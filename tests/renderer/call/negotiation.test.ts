@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 import { describe, expect, it } from 'vitest'
 import {
   Negotiator,

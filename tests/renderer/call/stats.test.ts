@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 import { describe, expect, it } from 'vitest'
 import { classifyQuality, summariseStats } from '../../../src/renderer/src/call/stats.js'
 

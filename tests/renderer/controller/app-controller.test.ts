@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ROUTES } from 'veracall-signaling/protocol'
 import { MIN_SEARCH_LENGTH } from '../../../src/renderer/src/controller/search-query.js'

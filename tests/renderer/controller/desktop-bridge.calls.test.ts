@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ROUTES } from 'veracall-signaling/protocol'
 import type { RingDecision } from '../../../src/shared/ipc-contract.js'

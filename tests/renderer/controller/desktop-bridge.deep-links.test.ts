@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ROUTES } from 'veracall-signaling/protocol'
 import { settle } from '../fakes/fake-peer.js'

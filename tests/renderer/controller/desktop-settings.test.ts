@@ -1,5 +1,4 @@
 import i18next from 'i18next'
-import type { ComponentType } from 'react'
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { I18nextProvider, initReactI18next } from 'react-i18next'
@@ -14,15 +13,8 @@ import { DEFAULT_SETTINGS } from '../../../src/main/settings/schema.js'
 import { applyPatch } from '../../../src/main/settings/schema.js'
 import type { ServerInfo, Settings, SettingsPatch } from '../../../src/shared/ipc-contract.js'
 import { createFakeDesktop } from '../fakes/fake-desktop.js'
+import { DesktopSettingsView } from '../../../src/renderer/src/screens/DesktopSettingsSection.js'
 import { settle } from '../fakes/fake-peer.js'
-
-/** Loaded by path, as in the panel test: the root typecheck stays free of DOM and JSX. */
-const VIEW = '../../../src/renderer/src/screens/DesktopSettingsSection.tsx'
-type ViewProps = {
-  state: DesktopSettingsState
-  onChange(patch: SettingsPatch): void
-  onChooseModelFolder(): void
-}
 
 async function render(state: DesktopSettingsState, lang: 'en' | 'zh-CN' = 'en'): Promise<string> {
   const i18n = i18next.createInstance()
@@ -31,14 +23,11 @@ async function render(state: DesktopSettingsState, lang: 'en' | 'zh-CN' = 'en'):
     resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
     interpolation: { escapeValue: false },
   })
-  const mod = (await import(/* @vite-ignore */ VIEW)) as {
-    DesktopSettingsView: ComponentType<ViewProps>
-  }
   return renderToStaticMarkup(
     createElement(
       I18nextProvider,
       { i18n },
-      createElement(mod.DesktopSettingsView, {
+      createElement(DesktopSettingsView, {
         state,
         onChange: () => undefined,
         onChooseModelFolder: () => undefined,

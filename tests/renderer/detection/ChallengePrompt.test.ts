@@ -1,29 +1,22 @@
 import i18next from 'i18next'
-import type { ComponentType } from 'react'
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { I18nextProvider, initReactI18next } from 'react-i18next'
+import type { ClientDataOf } from 'veracall-signaling/protocol'
 import { describe, expect, it } from 'vitest'
+import { ChallengePrompt } from '../../../src/renderer/src/detection/ChallengePrompt.js'
 import locales from '../../../src/shared/i18n/locales/security.js'
 
-/** Loaded by a computed path (as security-panel.test.ts): the root typecheck has no DOM/JSX. */
-const PROMPT = '../../../src/renderer/src/detection/ChallengePrompt.tsx'
-interface PromptProps {
-  challenge: { id: string; kind: string; duration_ms: number; receivedAt: number }
-  onDismiss: () => void
-  now: () => number
-}
-const loadPrompt = async (): Promise<ComponentType<PromptProps>> =>
-  ((await import(/* @vite-ignore */ PROMPT)) as { ChallengePrompt: ComponentType<PromptProps> })
-    .ChallengePrompt
-
-async function render(lang: 'en' | 'zh-CN', kind: string, elapsedMs: number): Promise<string> {
+async function render(
+  lang: 'en' | 'zh-CN',
+  kind: ClientDataOf<'challenge'>['kind'],
+  elapsedMs: number,
+): Promise<string> {
   const i18n = i18next.createInstance()
   await i18n.use(initReactI18next).init({
     lng: lang,
     resources: { en: { translation: locales.en }, 'zh-CN': { translation: locales['zh-CN'] } },
   })
-  const ChallengePrompt = await loadPrompt()
   const challenge = { id: 'c1', kind, duration_ms: 9000, receivedAt: 1000 }
   return renderToStaticMarkup(
     createElement(

@@ -1,22 +1,12 @@
 import i18next from 'i18next'
-import type { ComponentType } from 'react'
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { I18nextProvider, initReactI18next } from 'react-i18next'
 import { describe, expect, it } from 'vitest'
 import { fitWithin } from '../../../src/renderer/src/detection/frame-geometry.js'
+import { SecurityPanel } from '../../../src/renderer/src/detection/SecurityPanel.js'
 import locales from '../../../src/shared/i18n/locales/security.js'
 import { IDLE_RISK, type RiskState } from '../../../src/renderer/src/store/slices/risk.js'
-
-/**
- * Loaded by a computed path: the root typecheck (Node types,
- * no DOM/JSX) must not follow into the renderer; tsconfig.web.json checks the component itself.
- */
-const PANEL = '../../../src/renderer/src/detection/SecurityPanel.tsx'
-type PanelProps = { risk: RiskState }
-const loadPanel = async (): Promise<ComponentType<PanelProps>> =>
-  ((await import(/* @vite-ignore */ PANEL)) as { SecurityPanel: ComponentType<PanelProps> })
-    .SecurityPanel
 
 function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) =>
@@ -31,7 +21,6 @@ async function render(lang: 'en' | 'zh-CN', risk: RiskState): Promise<string> {
     lng: lang,
     resources: { en: { translation: locales.en }, 'zh-CN': { translation: locales['zh-CN'] } },
   })
-  const SecurityPanel = await loadPanel()
   return renderToStaticMarkup(
     createElement(I18nextProvider, { i18n }, createElement(SecurityPanel, { risk })),
   )

@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import type { DetectionPort } from '../../../src/shared/detection.js'
+import { createElectronPlatform } from '../../../src/renderer/src/platform/electron.js'
 import { createFakeDesktop } from '../fakes/fake-desktop.js'
 
-/** Loaded by path, as in the settings view test: the root typecheck stays free of DOM types. */
-const PLATFORM = '../../../src/renderer/src/platform/electron.ts'
-type CreateElectronPlatform = (win: object) => { detection?: DetectionPort } | null
-
 async function detectionOver(desktop: ReturnType<typeof createFakeDesktop>) {
-  const mod = (await import(/* @vite-ignore */ PLATFORM)) as {
-    createElectronPlatform: CreateElectronPlatform
-  }
-  const platform = mod.createElectronPlatform({
-    veracall: desktop.api,
-    navigator: { languages: ['en'] },
-  })
+  // A window with just what the platform reads: the preload API and the browser's languages.
+  const win = { veracall: desktop.api, navigator: { languages: ['en'] } }
+  const platform = createElectronPlatform(
+    win as unknown as Parameters<typeof createElectronPlatform>[0],
+  )
   if (!platform?.detection) throw new Error('expected the desktop detection port')
   return platform.detection
 }

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { describe, expect, it } from 'vitest'
 import { detectorBridgeFor, detectorBridgeUrl } from '../../../src/renderer/src/platform/web.js'
 import { createUnavailableDetectionPort } from '../../../src/renderer/src/detection/web-detection-port.js'

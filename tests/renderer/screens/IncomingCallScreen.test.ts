@@ -1,14 +1,11 @@
-import type { ComponentType } from 'react'
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { I18nextProvider } from 'react-i18next'
 import { describe, expect, it } from 'vitest'
 import { AppContext, type AppContextValue } from '../../../src/renderer/src/app/context.js'
 import { createI18n } from '../../../src/renderer/src/i18n/index.js'
+import { IncomingCallScreen } from '../../../src/renderer/src/screens/IncomingCallScreen.js'
 import { createAppStore } from '../../../src/renderer/src/store/index.js'
-
-/** Loaded by path, as the other view tests do: the root typecheck stays free of DOM and JSX. */
-const VIEW = '../../../src/renderer/src/screens/IncomingCallScreen.tsx'
 
 async function render(accepting: boolean, language: 'en' | 'zh-CN' = 'en'): Promise<string> {
   const store = createAppStore()
@@ -18,9 +15,6 @@ async function render(accepting: boolean, language: 'en' | 'zh-CN' = 'en'): Prom
     accepting,
     peer: { id: '00000000-0000-4000-8000-00000000000b', username: 'bob', display_name: 'Bob' },
   })
-  const { IncomingCallScreen } = (await import(/* @vite-ignore */ VIEW)) as {
-    IncomingCallScreen: ComponentType
-  }
   // A server render reads the store's initial state (useSyncExternalStore's server snapshot).
   const rendered = { ...store, getInitialState: store.getState }
   const context = { store: rendered, controller: {}, platform: {} } as unknown as AppContextValue

@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   WsClient,

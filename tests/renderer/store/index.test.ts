@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 import { describe, expect, it } from 'vitest'
 import type { Call, User } from 'veracall-signaling/protocol'
 import { createAppStore } from '../../../src/renderer/src/store/index.js'

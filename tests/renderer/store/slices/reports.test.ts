@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { describe, expect, it } from 'vitest'
 import type { StateStorage } from 'zustand/middleware'
 import type { RiskLevel, SecurityReport } from '../../../../src/shared/detection.js'
