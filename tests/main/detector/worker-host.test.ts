@@ -249,6 +249,8 @@ describe('detector host (sessions, rate, risk updates)', { timeout: 60_000 }, ()
       const st = await host.status()
       expect(st.available).toBe(false)
       expect(st.reason).toMatch(/output/)
+      // The UI words the code; the detail above stays apart from its sentence.
+      expect(st.code).toBe('model_invalid')
       const updates: RiskUpdate[] = []
       host.onRisk((u) => updates.push(u))
       await host.startSession(1)

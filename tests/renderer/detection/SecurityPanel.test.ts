@@ -52,6 +52,36 @@ describe('security panel', () => {
   })
 })
 
+describe('security panel: a detector that cannot run', () => {
+  const invalidModel: RiskState = {
+    ...IDLE_RISK,
+    detector: true,
+    status: {
+      available: false,
+      code: 'model_invalid',
+      reason: 'model output is [1,3], model.json says "logit1" ([N,1])',
+      model: null,
+      fps: 0,
+    },
+  }
+
+  it('says why in the reader’s language, and shows the technical detail apart', async () => {
+    for (const [lang, sentence, label] of [
+      ['en', 'The face check cannot run: the model in the model folder', 'Technical detail:'],
+      ['zh-CN', '面部检测无法运行：模型文件夹中的模型无法在 Veracall 中运行。', '技术细节：'],
+    ] as const) {
+      const html = await render(lang, invalidModel)
+      const paragraphs = [...html.matchAll(/<p[^>]*>(.*?)<\/p>/g)].map((m) => m[1] ?? '')
+      const said = paragraphs.find((p) => p.includes(sentence))
+      expect(said, lang).toBeDefined()
+      expect(said).not.toMatch(/output/)
+      expect(html).toContain(
+        `${label} <code lang="en">model output is [1,3], model.json says &quot;logit1&quot; ([N,1])</code>`,
+      )
+    }
+  })
+})
+
 describe('frame sampler geometry', () => {
   it('scales to ≤ 640 px on the long side and never enlarges', () => {
     expect(fitWithin(1280, 720)).toEqual([640, 360])
