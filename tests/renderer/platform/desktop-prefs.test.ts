@@ -1,19 +1,19 @@
 import Value from 'typebox/value'
 import { describe, expect, it, vi } from 'vitest'
-import { DEFAULT_SETTINGS, applyPatch } from '../../src/main/settings/schema.js'
+import { DEFAULT_SETTINGS, applyPatch } from '../../../src/main/settings/schema.js'
 import {
   DEFAULT_PREFS,
   PREFS_KEY,
   createLocalPrefsStore,
   type Prefs,
-} from '../../src/renderer/src/controller/prefs.js'
-import { AppController } from '../../src/renderer/src/controller/app-controller.js'
-import { createDesktopPrefsStore } from '../../src/renderer/src/platform/desktop-prefs.js'
-import type { Platform } from '../../src/renderer/src/platform/platform.js'
-import { createMemoryTokenStore } from '../../src/renderer/src/platform/web.js'
-import { createAppStore } from '../../src/renderer/src/store/index.js'
-import { SettingsPatch, type Settings } from '../../src/shared/ipc-contract.js'
-import { createFakeDesktop } from './fakes/fake-desktop.js'
+} from '../../../src/renderer/src/controller/prefs.js'
+import { AppController } from '../../../src/renderer/src/controller/app-controller.js'
+import { createDesktopPrefsStore } from '../../../src/renderer/src/platform/desktop-prefs.js'
+import type { Platform } from '../../../src/renderer/src/platform/platform.js'
+import { createMemoryTokenStore } from '../../../src/renderer/src/platform/web.js'
+import { createAppStore } from '../../../src/renderer/src/store/index.js'
+import { SettingsPatch, type Settings } from '../../../src/shared/ipc-contract.js'
+import { createFakeDesktop } from '../fakes/fake-desktop.js'
 
 /** localStorage's three methods over a Map. */
 function memoryStorage(entries: Record<string, string> = {}) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createMainTranslator, mainLanguage } from '../../src/main/settings/language.js'
+import { createMainTranslator, mainLanguage } from '../../../src/main/settings/language.js'
 
 describe("main's language", () => {
   it("is the one chosen in the app, the OS's for 'system'", () => {
