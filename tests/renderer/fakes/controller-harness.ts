@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { vi } from 'vitest'
 import { ROUTES, type Call, type User } from 'veracall-signaling/protocol'
 import { AppController } from '../../../src/renderer/src/controller/app-controller.js'
