@@ -9,12 +9,12 @@ import Value from 'typebox/value'
 import {
   CallVerification,
   type DescribedConnection,
-} from '../../src/renderer/src/call/call-verification.js'
-import { createAppStore } from '../../src/renderer/src/store/index.js'
-import type { VerificationState } from '../../src/renderer/src/store/slices/verification.js'
-import { SecurityReport, type VerificationRecord } from '../../src/shared/detection.js'
-import { catalogs } from '../../src/shared/i18n/index.js'
-import { verificationCode } from '../../src/shared/verification-code.js'
+} from '../../../src/renderer/src/call/call-verification.js'
+import { createAppStore } from '../../../src/renderer/src/store/index.js'
+import type { VerificationState } from '../../../src/renderer/src/store/slices/verification.js'
+import { SecurityReport, type VerificationRecord } from '../../../src/shared/detection.js'
+import { catalogs } from '../../../src/shared/i18n/index.js'
+import { verificationCode } from '../../../src/shared/verification-code.js'
 
 const FP_A =
   'D1:7A:0C:3E:55:19:8B:F2:64:A0:7C:13:EE:42:9D:01:B8:36:5F:C4:70:2A:9E:81:0D:F6:33:C7:58:1B:E4:92'
@@ -135,7 +135,7 @@ describe('the call verification code', () => {
 })
 
 /** Loaded by a computed path: the root typecheck (no DOM/JSX) must not follow into the renderer. */
-const PANEL = '../../src/renderer/src/detection/VerificationPanel.tsx'
+const PANEL = '../../../src/renderer/src/detection/VerificationPanel.tsx'
 type PanelProps = { verification: VerificationState; onChoose: () => void }
 
 async function render(lang: 'en' | 'zh-CN', verification: VerificationState): Promise<string> {

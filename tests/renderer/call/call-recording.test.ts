@@ -2,16 +2,16 @@
 /// <reference lib="dom.iterable" />
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { RecordingState } from 'veracall-signaling/protocol'
-import { CallRecording } from '../../src/renderer/src/call/call-recording.js'
-import type { CallSession } from '../../src/renderer/src/call/call-session.js'
+import { CallRecording } from '../../../src/renderer/src/call/call-recording.js'
+import type { CallSession } from '../../../src/renderer/src/call/call-session.js'
 import {
   RecordingUnsupportedError,
   startRecorder,
   type RecorderEnvironment,
-} from '../../src/renderer/src/call/recorder.js'
-import { createAppStore } from '../../src/renderer/src/store/index.js'
-import { FakeStream, FakeTrack, settle } from './fakes/fake-peer.js'
-import { harness } from './fakes/controller-harness.js'
+} from '../../../src/renderer/src/call/recorder.js'
+import { createAppStore } from '../../../src/renderer/src/store/index.js'
+import { FakeStream, FakeTrack, settle } from '../fakes/fake-peer.js'
+import { harness } from '../fakes/controller-harness.js'
 
 afterEach(() => {
   vi.unstubAllGlobals()

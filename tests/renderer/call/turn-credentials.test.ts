@@ -2,10 +2,10 @@
 /// <reference lib="dom.iterable" />
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ROUTES } from 'veracall-signaling/protocol'
-import { fetchCallTurnServers } from '../../src/renderer/src/call/turn-credentials.js'
-import { ApiClient } from '../../src/renderer/src/signaling/api-client.js'
-import { settle } from './fakes/fake-peer.js'
-import { bob, harness, outgoingCall, routes, TOKEN } from './fakes/controller-harness.js'
+import { fetchCallTurnServers } from '../../../src/renderer/src/call/turn-credentials.js'
+import { ApiClient } from '../../../src/renderer/src/signaling/api-client.js'
+import { settle } from '../fakes/fake-peer.js'
+import { bob, harness, outgoingCall, routes, TOKEN } from '../fakes/controller-harness.js'
 
 afterEach(() => {
   vi.unstubAllGlobals()
