@@ -307,3 +307,109 @@ describe('CallSession', () => {
     expect(a.events.filter((e) => e.type === 'remoteMedia' || e.type === 'error')).toEqual([])
   })
 })
+
+/** A session whose every connection (the first and any rebuilt one) has its own fingerprint. */
+function sessionWithCertificates(
+  room: FakeRoom,
+  userId: string,
+  polite: boolean,
+  options: { rejoin?: boolean; tag: string },
+) {
+  const transport = room.transport(userId)
+  const pcs: FakePeerConnection[] = []
+  const session = new CallSession({
+    selfId: userId,
+    polite,
+    rejoin: options.rejoin,
+    iceServers: [],
+    transport,
+    localStream: new FakeStream([
+      new FakeTrack('audio'),
+      new FakeTrack('video'),
+    ]) as unknown as MediaStream,
+    disconnectedRestartMs: 20,
+    createPeerConnection: (config) => {
+      const pc = new FakePeerConnection(polite ? 'callee' : 'caller', config)
+      pc.fingerprint = `${options.tag}${pcs.length + 1}`
+      pcs.push(pc)
+      return pc as unknown as RTCPeerConnection
+    },
+  })
+  const events: { type: string; value: unknown }[] = []
+  for (const type of ['connectionState', 'peerReset', 'error'] as const) {
+    session.on(type, (value) => events.push({ type, value }))
+  }
+  return { session, transport, pcs, events }
+}
+
+describe('CallSession across a reloaded app', () => {
+  it('the app that rejoins offers from a fresh connection; the other rebuilds its own for it', async () => {
+    const room = new FakeRoom()
+    const a = sessionWithCertificates(room, CALLER, false, { tag: 'A' })
+    const b = sessionWithCertificates(room, CALLEE, true, { tag: 'B' })
+    a.transport.join()
+    b.transport.join()
+    a.session.start()
+    b.session.start()
+    await settle(60)
+    expect(a.pcs[0]?.connectionState).toBe('connected')
+
+    // Bob reloads: his app and its connection are gone; Alice's path fails and her ICE-restart
+    // offer waits for him.
+    b.transport.leave()
+    b.session.close()
+    a.pcs[0]?.setConnectionState('failed')
+    await settle()
+    expect(a.pcs[0]?.signalingState).toBe('have-local-offer')
+
+    // Bob's reopened app rejoins the call with a new connection (a new certificate).
+    const b2 = sessionWithCertificates(room, CALLEE, true, { rejoin: true, tag: 'C' })
+    b2.transport.join()
+    b2.session.start()
+    await settle(80)
+    // Alice's old offer reached the new connection first: it was ignored, not answered.
+    const bobAnswers = room.relayed.filter((m) => m.from === CALLEE && m.type === 'answer')
+    expect(bobAnswers.filter((m) => (m.data as { sdp: string }).sdp.includes('C1'))).toEqual([])
+    // Bob's offer carried a new certificate: Alice's session closed its connection and answered
+    // from a fresh one, keeping her local tracks live.
+    expect(a.pcs).toHaveLength(2)
+    expect(a.pcs[0]?.closed).toBe(true)
+    expect(a.session.pc).toBe(a.pcs[1])
+    expect(a.session.localStream.getTracks().every((t) => t.readyState === 'live')).toBe(true)
+    expect(a.events).toContainEqual({ type: 'peerReset', value: 1 })
+    expect([a.pcs[1]?.signalingState, b2.pcs[0]?.signalingState]).toEqual(['stable', 'stable'])
+    expect(a.pcs[1]?.connectionState).toBe('connected')
+    expect(b2.pcs[0]?.connectionState).toBe('connected')
+    expect([...a.events, ...b2.events].filter((e) => e.type === 'error')).toEqual([])
+
+    // An ordinary ICE restart afterwards (same certificate) renegotiates without a rebuild.
+    b2.pcs[0]?.setConnectionState('failed')
+    await settle(60)
+    expect(a.pcs).toHaveLength(2)
+    expect([a.pcs[1]?.signalingState, b2.pcs[0]?.signalingState]).toEqual(['stable', 'stable'])
+  })
+
+  it('restarts ICE on a disconnection only once the selected pair stops receiving', async () => {
+    vi.useFakeTimers()
+    const room = new FakeRoom()
+    const a = makeSession(room, CALLER, false)
+    a.transport.join()
+    let received = 100
+    a.pc.getStats = async () =>
+      new Map<string, unknown>([
+        ['T', { id: 'T', type: 'transport', selectedCandidatePairId: 'P' }],
+        ['P', { id: 'P', type: 'candidate-pair', bytesReceived: received, responsesReceived: 3 }],
+      ])
+    a.pc.setConnectionState('disconnected')
+    await vi.advanceTimersByTimeAsync(0)
+    // Still receiving on the selected pair after each interval: a blip, no restart.
+    for (let i = 0; i < 3; i++) {
+      received += 500
+      await vi.advanceTimersByTimeAsync(20)
+    }
+    expect(a.pc.restartIceCalls).toBe(0)
+    // Nothing arrives any more: the pair died.
+    await vi.advanceTimersByTimeAsync(20)
+    expect(a.pc.restartIceCalls).toBe(1)
+  })
+})

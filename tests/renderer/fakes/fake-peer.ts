@@ -57,6 +57,8 @@ export class FakePeerConnection {
   readonly senders: Sender[] = []
   restartIceCalls = 0
   closed = false
+  /** When set, descriptions carry it as their DTLS fingerprint (a connection's certificate). */
+  fingerprint: string | null = null
   private readonly handlers = new Map<string, Set<Handler>>()
   private offers = 0
   private negotiationPending = false
@@ -142,10 +144,16 @@ export class FakePeerConnection {
     this.assertOpen()
     if (desc) throw new Error('fake only supports implicit setLocalDescription()')
     if (this.signalingState === 'stable') {
-      this.localDescription = { type: 'offer', sdp: `${this.name}-offer-${++this.offers}` }
+      this.localDescription = {
+        type: 'offer',
+        sdp: `${this.name}-offer-${++this.offers}${this.fingerprintLine()}`,
+      }
       this.signalingState = 'have-local-offer'
     } else if (this.signalingState === 'have-remote-offer') {
-      this.localDescription = { type: 'answer', sdp: `${this.name}-answer` }
+      this.localDescription = {
+        type: 'answer',
+        sdp: `${this.name}-answer${this.fingerprintLine()}`,
+      }
       this.signalingState = 'stable'
       this.connect()
     } else {
@@ -174,6 +182,10 @@ export class FakePeerConnection {
       this.signalingState = 'stable'
       this.connect()
     }
+  }
+
+  private fingerprintLine(): string {
+    return this.fingerprint ? `\na=fingerprint:sha-256 ${this.fingerprint}` : ''
   }
 
   async getStats(): Promise<Map<string, unknown>> {

@@ -2,6 +2,7 @@ import type { ChallengeKind, ClientDataOf, Envelope } from 'veracall-signaling/p
 import Value from 'typebox/value'
 import { CHALLENGE_DURATION_MS, ClientData, PeerData } from 'veracall-signaling/protocol'
 import { Negotiator, type NegotiationError } from './negotiation.js'
+import { fingerprintOf, selectedPairProgress } from './peer-liveness.js'
 
 export type RelayType = 'offer' | 'answer' | 'ice_candidate' | 'media_state' | 'challenge'
 
@@ -22,6 +23,8 @@ export interface CallSessionEvents {
   remoteMedia: MediaState
   peerPresent: boolean
   iceRestart: number
+  /** The other person's app came back with a new connection and ours was rebuilt for it. */
+  peerReset: number
   /** The other person's app asks for a liveness move (Verify). */
   challenge: ClientDataOf<'challenge'>
   error: { code: string; message: string }
@@ -34,6 +37,11 @@ export interface CallSessionOptions {
    * first offer rather than making its own (see NegotiatorOptions.awaitFirstOffer).
    */
   polite: boolean
+  /**
+   * This app rejoins a call in progress with a fresh connection (after a reload): it offers
+   * first and answers no offer until its own is answered (see awaitFirstAnswer).
+   */
+  rejoin?: boolean
   iceServers: RTCIceServer[]
   transport: RoomTransport
   localStream: MediaStream
@@ -52,8 +60,8 @@ type Listener<T> = (value: T) => void
  * restarts ICE when the path fails, and stops every track on close.
  */
 export class CallSession {
-  readonly pc: RTCPeerConnection
-  private readonly negotiator: Negotiator
+  private current: RTCPeerConnection
+  private negotiator: Negotiator
   private readonly listeners = new Map<keyof CallSessionEvents, Set<Listener<never>>>()
   private readonly outbox: { type: RelayType; data: unknown }[] = []
   private unsubscribe: () => void
@@ -63,18 +71,35 @@ export class CallSession {
   private closed = false
   private media: MediaState
   iceRestarts = 0
+  peerResets = 0
 
   constructor(private readonly options: CallSessionOptions) {
-    const create =
-      options.createPeerConnection ?? ((config: RTCConfiguration) => new RTCPeerConnection(config))
-    this.pc = create({ iceServers: options.iceServers, bundlePolicy: 'max-bundle' })
     this.media = {
       audio: options.localStream.getAudioTracks().some((t) => t.enabled),
       video: options.localStream.getVideoTracks().some((t) => t.enabled),
     }
-    this.negotiator = new Negotiator(this.pc, {
+    const rejoin = options.rejoin ?? false
+    ;[this.current, this.negotiator] = this.connect(!rejoin && options.polite, rejoin)
+    this.unsubscribe = options.transport.onMessage((m) => this.onMessage(m))
+  }
+
+  /** The current peer connection (replaced when the other app rejoins with a new one). */
+  get pc(): RTCPeerConnection {
+    return this.current
+  }
+
+  private connect(
+    awaitFirstOffer: boolean,
+    awaitFirstAnswer: boolean,
+  ): [RTCPeerConnection, Negotiator] {
+    const options = this.options
+    const create =
+      options.createPeerConnection ?? ((config: RTCConfiguration) => new RTCPeerConnection(config))
+    const pc = create({ iceServers: options.iceServers, bundlePolicy: 'max-bundle' })
+    const negotiator = new Negotiator(pc, {
       polite: options.polite,
-      awaitFirstOffer: options.polite,
+      awaitFirstOffer,
+      awaitFirstAnswer,
       log: options.log,
       onError: (error: NegotiationError) =>
         this.emit('error', { code: error.code, message: error.message }),
@@ -89,9 +114,34 @@ export class CallSession {
           }),
       },
     })
-    this.pc.addEventListener('track', this.onTrack)
-    this.pc.addEventListener('connectionstatechange', this.onConnectionState)
-    this.unsubscribe = options.transport.onMessage((m) => this.onMessage(m))
+    pc.addEventListener('track', this.onTrack)
+    pc.addEventListener('connectionstatechange', this.onConnectionState)
+    return [pc, negotiator]
+  }
+
+  /** Detaches and closes the current connection without stopping the local tracks. */
+  private disconnect(): void {
+    if (this.disconnectTimer) clearTimeout(this.disconnectTimer)
+    this.disconnectTimer = null
+    this.negotiator.close()
+    this.current.removeEventListener('track', this.onTrack)
+    this.current.removeEventListener('connectionstatechange', this.onConnectionState)
+    this.current.close()
+  }
+
+  /**
+   * The other person's app restarted (an offer with a new DTLS certificate): the old connection
+   * cannot take it, so a fresh one answers it, with the same local tracks.
+   */
+  private resetPeer(offer: { type: 'offer'; sdp: string }): void {
+    this.disconnect()
+    this.remote = null
+    this.peerResets += 1
+    this.options.log?.(`the peer's app rejoined with a new connection (#${this.peerResets})`)
+    ;[this.current, this.negotiator] = this.connect(true, false)
+    this.emit('peerReset', this.peerResets)
+    this.start()
+    void this.negotiator.receive({ description: offer })
   }
 
   /** Adds the local tracks, which starts negotiation. */
@@ -172,14 +222,10 @@ export class CallSession {
   close(): void {
     if (this.closed) return
     this.closed = true
-    if (this.disconnectTimer) clearTimeout(this.disconnectTimer)
     this.unsubscribe()
-    this.negotiator.close()
-    this.pc.removeEventListener('track', this.onTrack)
-    this.pc.removeEventListener('connectionstatechange', this.onConnectionState)
     for (const track of this.options.localStream.getTracks()) track.stop()
     for (const sender of this.pc.getSenders()) sender.track?.stop()
-    this.pc.close()
+    this.disconnect()
     this.outbox.length = 0
   }
 
@@ -228,9 +274,9 @@ export class CallSession {
         const offerHeld = this.flush()
         this.resendLostOffer(offerHeld)
         this.options.transport.send('media_state', this.media)
-        // The peer came back after a drop: if media broke meanwhile, find a new path.
-        const state = this.pc.connectionState
-        if (state === 'failed' || state === 'disconnected') this.restartIce()
+        // The peer came back after a drop: if media failed meanwhile, find a new path (a
+        // disconnection is left to its own timer, which first checks the pair is dead).
+        if (this.pc.connectionState === 'failed') this.restartIce()
         return
       }
       case 'peer_left':
@@ -239,10 +285,17 @@ export class CallSession {
         this.emit('peerPresent', false)
         return
       case 'offer':
-      case 'answer':
+      case 'answer': {
         if (!Value.Check(ClientData[type], data)) return
+        const known = fingerprintOf(this.pc.remoteDescription?.sdp)
+        const incoming = fingerprintOf(data.sdp)
+        if (type === 'offer' && known && incoming && known !== incoming) {
+          this.resetPeer({ type, sdp: data.sdp })
+          return
+        }
         void this.negotiator.receive({ description: { type, sdp: data.sdp } })
         return
+      }
       case 'ice_candidate':
         if (!Value.Check(ClientData.ice_candidate, data)) return
         void this.negotiator.receive({ candidate: data })
@@ -283,12 +336,36 @@ export class CallSession {
       this.disconnectTimer = null
     }
     if (state === 'failed') this.restartIce()
-    if (state === 'disconnected') {
-      this.disconnectTimer = setTimeout(
-        () => this.restartIce(),
-        this.options.disconnectedRestartMs ?? 4000,
-      )
+    if (state === 'disconnected') void this.watchDisconnected(this.current)
+  }
+
+  /**
+   * `disconnected` is often a blip: restart ICE only when the selected candidate pair has
+   * received nothing for a whole interval (it died), else look again after another one.
+   */
+  private async watchDisconnected(pc: RTCPeerConnection): Promise<void> {
+    let before = await selectedPairProgress(pc)
+    const check = async (): Promise<void> => {
+      this.disconnectTimer = null
+      if (this.closed || pc !== this.current || pc.connectionState !== 'disconnected') return
+      const now = await selectedPairProgress(pc)
+      if (now !== null && before !== null && now > before) {
+        this.options.log?.('disconnected, but the selected pair still receives: no ICE restart')
+        before = now
+        this.disconnectTimer = setTimeout(
+          () => void check(),
+          this.options.disconnectedRestartMs ?? 4000,
+        )
+        return
+      }
+      this.restartIce()
     }
+    if (this.closed || pc !== this.current || pc.connectionState !== 'disconnected') return
+    if (this.disconnectTimer) clearTimeout(this.disconnectTimer)
+    this.disconnectTimer = setTimeout(
+      () => void check(),
+      this.options.disconnectedRestartMs ?? 4000,
+    )
   }
 
   private restartIce(): void {
