@@ -212,9 +212,11 @@ export function CallScreen(): ReactElement {
                   ·
                 </span>
                 <span role="status" data-testid="connection-state">
-                  {phase === 'connecting' && connectionState !== 'connected'
-                    ? t('outgoing.connecting')
-                    : t(`call.state.${connectionState}`)}
+                  {reconnecting === 'media' || reconnecting === 'peer'
+                    ? t('call.reconnecting')
+                    : phase === 'connecting' && connectionState !== 'connected'
+                      ? t('outgoing.connecting')
+                      : t(`call.state.${connectionState}`)}
                 </span>
               </span>
             )}
