@@ -6,16 +6,7 @@
  */
 import Type from 'typebox'
 import { CallId, CallType, ChallengeKindSchema, Username } from 'veracall-signaling/protocol'
-import {
-  DetectorStatus,
-  FrameInput,
-  isFrameSize,
-  MAX_FRAME_BYTES,
-  MAX_FRAME_SIDE,
-  MAX_REPORT_TIMELINE,
-  RiskUpdate,
-  SecurityReport,
-} from './detection.js'
+import { DetectorStatus, FrameInput, RiskUpdate, SecurityReport } from './detection.js'
 
 // The detection schemas (and their types) are owned by detection.ts; re-exported for IPC users.
 export {
@@ -27,7 +18,7 @@ export {
   MAX_REPORT_TIMELINE,
   RiskUpdate,
   SecurityReport,
-}
+} from './detection.js'
 
 const strict = { additionalProperties: false } as const
 
