@@ -12,7 +12,7 @@ const CALLEE = '00000000-0000-4000-8000-00000000000b'
 /** A room like the server's: relays to the other member only, announces joins both ways. */
 class FakeRoom {
   private members = new Map<string, (m: Envelope) => void>()
-  readonly relayed: { from: string; type: string; data: unknown }[] = []
+  readonly relayed: { from: string; type: string; data: unknown; to?: string }[] = []
   dropped = 0
 
   /** Every socket drops at once: the server has nobody left to tell, so no peer_left is sent. */
@@ -28,24 +28,27 @@ class FakeRoom {
     room: FakeRoom,
     userId: string,
   ): RoomTransport & { join(): void; leave(): void } {
-    let listener: ((m: Envelope) => void) | null = null
+    // Several sessions may share one member's socket (a group call: one per remote member).
+    const listeners = new Set<(m: Envelope) => void>()
     return {
-      send(type, data) {
-        room.relayed.push({ from: userId, type, data })
-        const others = [...room.members].filter(([id]) => id !== userId)
+      send(type, data, to) {
+        room.relayed.push({ from: userId, type, data, ...(to ? { to } : {}) })
+        // With `to`, only that member (a group call's addressed message); else every other one.
+        const others = [...room.members].filter(([id]) => id !== userId && (!to || id === to))
         if (others.length === 0) room.dropped += 1
         for (const [, deliver] of others) {
-          setTimeout(() => deliver({ type, call_id: ROOM, user_id: userId, data, timestamp: 0 }), 0)
+          const envelope = { type, call_id: ROOM, user_id: userId, data, timestamp: 0 }
+          setTimeout(() => deliver(to ? { ...envelope, to } : envelope), 0)
         }
       },
       onMessage(l) {
-        listener = l
-        return () => {
-          listener = null
-        }
+        listeners.add(l)
+        return () => listeners.delete(l)
       },
       join() {
-        const deliver = (m: Envelope): void => listener?.(m)
+        const deliver = (m: Envelope): void => {
+          for (const l of listeners) l(m)
+        }
         const present = [...room.members]
         room.members.set(userId, deliver)
         for (const [id, other] of present) {
@@ -411,5 +414,91 @@ describe('CallSession across a reloaded app', () => {
     // Nothing arrives any more: the pair died.
     await vi.advanceTimersByTimeAsync(20)
     expect(a.pc.restartIceCalls).toBe(1)
+  })
+})
+
+describe('CallSession in a group call (one session per remote member)', () => {
+  const CAROL = '00000000-0000-4000-8000-00000000000c'
+
+  /** Every member's room socket; each member's session for one other member rides on it. */
+  function member(room: FakeRoom, self: string, others: string[]) {
+    const transport = room.transport(self)
+    const sessions = new Map<string, { session: CallSession; pc: FakePeerConnection }>()
+    const errors: unknown[] = []
+    for (const other of others) {
+      let pc: FakePeerConnection | null = null
+      const session = new CallSession({
+        selfId: self,
+        remoteId: other,
+        // A stable rule both ends agree on without talking: the greater id yields.
+        polite: self > other,
+        iceServers: [],
+        transport,
+        localStream: new FakeStream([
+          new FakeTrack('audio'),
+          new FakeTrack('video'),
+        ]) as unknown as MediaStream,
+        createPeerConnection: (config) => {
+          pc = new FakePeerConnection(`${self.slice(-1)}->${other.slice(-1)}`, config)
+          return pc as unknown as RTCPeerConnection
+        },
+      })
+      session.on('error', (e) => errors.push(e))
+      sessions.set(other, { session, pc: pc as unknown as FakePeerConnection })
+    }
+    return { transport, sessions, errors }
+  }
+
+  it('connects a mesh of three with every offer, answer and candidate addressed to one member', async () => {
+    const room = new FakeRoom()
+    const ids = [CALLER, CALLEE, CAROL]
+    const members = ids.map((id) =>
+      member(
+        room,
+        id,
+        ids.filter((o) => o !== id),
+      ),
+    )
+    for (const m of members) m.transport.join()
+    for (const m of members) for (const { session } of m.sessions.values()) session.start()
+    await settle(120)
+    for (const m of members) {
+      for (const { pc } of m.sessions.values()) {
+        expect(pc.signalingState).toBe('stable')
+        expect(pc.connectionState).toBe('connected')
+      }
+      expect(m.errors).toEqual([])
+    }
+    // Each pair negotiated between its own two connections only.
+    const ab = members[0]?.sessions.get(CALLEE)?.pc
+    expect(ab?.remoteDescription?.sdp).toMatch(/^b->a-/)
+    expect(room.relayed.length).toBeGreaterThan(0)
+    expect(room.relayed.every((m) => m.to !== undefined && m.to !== m.from)).toBe(true)
+    expect(room.dropped).toBe(0)
+  })
+
+  it('one member leaving affects only the sessions for that member', async () => {
+    const room = new FakeRoom()
+    const ids = [CALLER, CALLEE, CAROL]
+    const members = ids.map((id) =>
+      member(
+        room,
+        id,
+        ids.filter((o) => o !== id),
+      ),
+    )
+    const present: string[] = []
+    members[0]?.sessions
+      .get(CALLEE)
+      ?.session.on('peerPresent', (p) => present.push(`b:${String(p)}`))
+    members[0]?.sessions
+      .get(CAROL)
+      ?.session.on('peerPresent', (p) => present.push(`c:${String(p)}`))
+    for (const m of members) m.transport.join()
+    for (const m of members) for (const { session } of m.sessions.values()) session.start()
+    await settle(120)
+    present.length = 0
+    members[2]?.transport.leave()
+    expect(present).toEqual(['c:false'])
   })
 })

@@ -6,9 +6,12 @@ import { fingerprintOf, selectedPairProgress } from './peer-liveness.js'
 
 export type RelayType = 'offer' | 'answer' | 'ice_candidate' | 'media_state' | 'challenge'
 
-/** The call room as CallSession sees it: send relayed messages, receive everything. */
+/**
+ * The call room as CallSession sees it: send relayed messages (to one member with `to`, a group
+ * call; else to every other member), receive everything.
+ */
 export interface RoomTransport {
-  send<T extends RelayType>(type: T, data: ClientDataOf<T>): void
+  send<T extends RelayType>(type: T, data: ClientDataOf<T>, to?: string): void
   onMessage(listener: (message: Envelope) => void): () => void
 }
 
@@ -37,6 +40,11 @@ export interface CallSessionOptions {
    * first offer rather than making its own (see NegotiatorOptions.awaitFirstOffer).
    */
   polite: boolean
+  /**
+   * Group calls: the one remote member this session talks to. Its messages go `to` them, and only
+   * theirs (and their joins and leaves) are taken in. Unset (1:1): the room has one other member.
+   */
+  remoteId?: string
   /**
    * This app rejoins a call in progress with a fresh connection (after a reload): it offers
    * first and answers no offer until its own is answered (see awaitFirstAnswer).
@@ -240,13 +248,17 @@ export class CallSession {
       this.outbox.push({ type, data })
       return
     }
-    this.options.transport.send(type, data as never)
+    this.send(type, data)
+  }
+
+  private send(type: RelayType, data: unknown): void {
+    this.options.transport.send(type, data as never, this.options.remoteId)
   }
 
   /** Sends what was held for the peer; true if that included an offer. */
   private flush(): boolean {
     const pending = this.outbox.splice(0)
-    for (const { type, data } of pending) this.options.transport.send(type, data as never)
+    for (const { type, data } of pending) this.send(type, data)
     return pending.some((m) => m.type === 'offer')
   }
 
@@ -260,20 +272,26 @@ export class CallSession {
     if (offerHeld || this.pc.signalingState !== 'have-local-offer' || local?.type !== 'offer')
       return
     this.options.log?.('re-sending the pending offer to the re-joined peer')
-    this.options.transport.send('offer', { type: 'offer', sdp: local.sdp })
+    this.send('offer', { type: 'offer', sdp: local.sdp })
   }
 
   private onMessage(message: Envelope): void {
     if (this.closed) return
     const { type, data } = message
+    const remoteId = this.options.remoteId
+    // A group call's room carries every member's messages: this session takes its peer's only.
+    if (remoteId && type !== 'peer_joined' && type !== 'peer_left' && type !== 'error') {
+      if (message.user_id !== remoteId) return
+    }
     switch (type) {
       case 'peer_joined': {
         if (!Value.Check(PeerData, data) || data.user_id === this.options.selfId) return
+        if (remoteId && data.user_id !== remoteId) return
         this.peerPresent = true
         this.emit('peerPresent', true)
         const offerHeld = this.flush()
         this.resendLostOffer(offerHeld)
-        this.options.transport.send('media_state', this.media)
+        this.send('media_state', this.media)
         // The peer came back after a drop: if media failed meanwhile, find a new path (a
         // disconnection is left to its own timer, which first checks the pair is dead).
         if (this.pc.connectionState === 'failed') this.restartIce()
@@ -281,6 +299,7 @@ export class CallSession {
       }
       case 'peer_left':
         if (!Value.Check(PeerData, data) || data.user_id === this.options.selfId) return
+        if (remoteId && data.user_id !== remoteId) return
         this.peerPresent = false
         this.emit('peerPresent', false)
         return
