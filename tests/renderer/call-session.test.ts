@@ -392,6 +392,17 @@ describe('CallSession across a reloaded app', () => {
     expect([a.pcs[1]?.signalingState, b2.pcs[0]?.signalingState]).toEqual(['stable', 'stable'])
   })
 
+  it('sends video again when the camera comes on over a connection that had it receive-only', async () => {
+    const room = new FakeRoom()
+    const a = makeSession(room, CALLER, false, [new FakeTrack('audio')])
+    const video = a.pc.addRecvOnly('video')
+    const camera = new FakeTrack('video')
+    await a.session.replaceTrack('video', camera as unknown as MediaStreamTrack)
+    expect(video.sender.track).toBe(camera)
+    expect(video.direction).toBe('sendrecv')
+    expect(a.session.mediaState.video).toBe(true)
+  })
+
   it('restarts ICE on a disconnection only once the selected pair stops receiving', async () => {
     vi.useFakeTimers()
     const room = new FakeRoom()

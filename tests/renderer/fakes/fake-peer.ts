@@ -48,6 +48,12 @@ interface Sender {
   replaceTrack(t: FakeTrack | null): Promise<void>
 }
 
+interface FakeTransceiver {
+  sender: Sender
+  receiver: { track: FakeTrack }
+  direction: RTCRtpTransceiverDirection
+}
+
 export class FakePeerConnection {
   signalingState: RTCSignalingState = 'stable'
   connectionState: RTCPeerConnectionState = 'new'
@@ -94,11 +100,32 @@ export class FakePeerConnection {
   getSenders(): Sender[] {
     return this.senders
   }
-  getTransceivers(): { sender: Sender; receiver: { track: FakeTrack } }[] {
-    return this.senders.map((s) => ({
-      sender: s,
-      receiver: { track: new FakeTrack(s.track?.kind ?? 'audio') },
-    }))
+  /** Receive-only transceivers, as applying a remote offer makes for kinds with no local track. */
+  readonly recvOnly: FakeTransceiver[] = []
+  getTransceivers(): FakeTransceiver[] {
+    return [
+      ...this.senders.map((s) => ({
+        sender: s,
+        receiver: { track: new FakeTrack(s.track?.kind ?? 'audio') },
+        direction: 'sendrecv' as RTCRtpTransceiverDirection,
+      })),
+      ...this.recvOnly,
+    ]
+  }
+  addRecvOnly(kind: 'audio' | 'video'): FakeTransceiver {
+    const sender: Sender = {
+      track: null,
+      replaceTrack: async (t) => {
+        sender.track = t
+      },
+    }
+    const t: FakeTransceiver = {
+      sender,
+      receiver: { track: new FakeTrack(kind) },
+      direction: 'recvonly',
+    }
+    this.recvOnly.push(t)
+    return t
   }
 
   restartIce(): void {

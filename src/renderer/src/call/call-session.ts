@@ -194,12 +194,18 @@ export class CallSession {
    * `replaceTrack`, so no renegotiation happens; the old track is stopped (camera light off).
    */
   async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
-    const sender = this.pc
+    const transceiver = this.pc
       .getTransceivers()
-      .find((t) => (t.sender.track?.kind ?? t.receiver.track.kind) === kind)?.sender
+      .find((t) => (t.sender.track?.kind ?? t.receiver.track.kind) === kind)
+    const sender = transceiver?.sender
     const stream = this.options.localStream
     const old = kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks()
     if (sender) await sender.replaceTrack(track)
+    // A connection rebuilt while the camera was off answered with this kind receive-only: sending
+    // again needs the direction back (one renegotiation, through perfect negotiation).
+    if (track && transceiver && transceiver.direction === 'recvonly') {
+      transceiver.direction = 'sendrecv'
+    }
     for (const t of old) {
       if (t === track) continue
       stream.removeTrack(t)
