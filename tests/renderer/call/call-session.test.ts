@@ -10,7 +10,7 @@ const CALLEE = '00000000-0000-4000-8000-00000000000b'
 /** A room like the server's: relays to the other member only, announces joins both ways. */
 class FakeRoom {
   private members = new Map<string, (m: Envelope) => void>()
-  readonly relayed: { from: string; type: string; data: unknown }[] = []
+  readonly relayed: { from: string; type: string; data: unknown; to?: string }[] = []
   dropped = 0
 
   /** Every socket drops at once: the server has nobody left to tell, so no peer_left is sent. */
@@ -26,24 +26,27 @@ class FakeRoom {
     room: FakeRoom,
     userId: string,
   ): RoomTransport & { join(): void; leave(): void } {
-    let listener: ((m: Envelope) => void) | null = null
+    // Several sessions may share one member's socket (a group call: one per remote member).
+    const listeners = new Set<(m: Envelope) => void>()
     return {
-      send(type, data) {
-        room.relayed.push({ from: userId, type, data })
-        const others = [...room.members].filter(([id]) => id !== userId)
+      send(type, data, to) {
+        room.relayed.push({ from: userId, type, data, ...(to ? { to } : {}) })
+        // With `to`, only that member (a group call's addressed message); else every other one.
+        const others = [...room.members].filter(([id]) => id !== userId && (!to || id === to))
         if (others.length === 0) room.dropped += 1
         for (const [, deliver] of others) {
-          setTimeout(() => deliver({ type, call_id: ROOM, user_id: userId, data, timestamp: 0 }), 0)
+          const envelope = { type, call_id: ROOM, user_id: userId, data, timestamp: 0 }
+          setTimeout(() => deliver(to ? { ...envelope, to } : envelope), 0)
         }
       },
       onMessage(l) {
-        listener = l
-        return () => {
-          listener = null
-        }
+        listeners.add(l)
+        return () => listeners.delete(l)
       },
       join() {
-        const deliver = (m: Envelope): void => listener?.(m)
+        const deliver = (m: Envelope): void => {
+          for (const l of listeners) l(m)
+        }
         const present = [...room.members]
         room.members.set(userId, deliver)
         for (const [id, other] of present) {
@@ -303,5 +306,208 @@ describe('CallSession', () => {
     bogus.send('offer', { nope: 1 } as never)
     await settle()
     expect(a.events.filter((e) => e.type === 'remoteMedia' || e.type === 'error')).toEqual([])
+  })
+})
+
+/** A session whose every connection (the first and any rebuilt one) has its own fingerprint. */
+function sessionWithCertificates(
+  room: FakeRoom,
+  userId: string,
+  polite: boolean,
+  options: { rejoin?: boolean; tag: string },
+) {
+  const transport = room.transport(userId)
+  const pcs: FakePeerConnection[] = []
+  const session = new CallSession({
+    selfId: userId,
+    polite,
+    rejoin: options.rejoin,
+    iceServers: [],
+    transport,
+    localStream: new FakeStream([
+      new FakeTrack('audio'),
+      new FakeTrack('video'),
+    ]) as unknown as MediaStream,
+    disconnectedRestartMs: 20,
+    createPeerConnection: (config) => {
+      const pc = new FakePeerConnection(polite ? 'callee' : 'caller', config)
+      pc.fingerprint = `${options.tag}${pcs.length + 1}`
+      pcs.push(pc)
+      return pc as unknown as RTCPeerConnection
+    },
+  })
+  const events: { type: string; value: unknown }[] = []
+  for (const type of ['connectionState', 'peerReset', 'error'] as const) {
+    session.on(type, (value) => events.push({ type, value }))
+  }
+  return { session, transport, pcs, events }
+}
+
+describe('CallSession across a reloaded app', () => {
+  it('the app that rejoins offers from a fresh connection; the other rebuilds its own for it', async () => {
+    const room = new FakeRoom()
+    const a = sessionWithCertificates(room, CALLER, false, { tag: 'A' })
+    const b = sessionWithCertificates(room, CALLEE, true, { tag: 'B' })
+    a.transport.join()
+    b.transport.join()
+    a.session.start()
+    b.session.start()
+    await settle(60)
+    expect(a.pcs[0]?.connectionState).toBe('connected')
+
+    // Bob reloads: his app and its connection are gone; Alice's path fails and her ICE-restart
+    // offer waits for him.
+    b.transport.leave()
+    b.session.close()
+    a.pcs[0]?.setConnectionState('failed')
+    await settle()
+    expect(a.pcs[0]?.signalingState).toBe('have-local-offer')
+
+    // Bob's reopened app rejoins the call with a new connection (a new certificate).
+    const b2 = sessionWithCertificates(room, CALLEE, true, { rejoin: true, tag: 'C' })
+    b2.transport.join()
+    b2.session.start()
+    await settle(80)
+    // Alice's old offer reached the new connection first: it was ignored, not answered.
+    const bobAnswers = room.relayed.filter((m) => m.from === CALLEE && m.type === 'answer')
+    expect(bobAnswers.filter((m) => (m.data as { sdp: string }).sdp.includes('C1'))).toEqual([])
+    // Bob's offer carried a new certificate: Alice's session closed its connection and answered
+    // from a fresh one, keeping her local tracks live.
+    expect(a.pcs).toHaveLength(2)
+    expect(a.pcs[0]?.closed).toBe(true)
+    expect(a.session.pc).toBe(a.pcs[1])
+    expect(a.session.localStream.getTracks().every((t) => t.readyState === 'live')).toBe(true)
+    expect(a.events).toContainEqual({ type: 'peerReset', value: 1 })
+    expect([a.pcs[1]?.signalingState, b2.pcs[0]?.signalingState]).toEqual(['stable', 'stable'])
+    expect(a.pcs[1]?.connectionState).toBe('connected')
+    expect(b2.pcs[0]?.connectionState).toBe('connected')
+    expect([...a.events, ...b2.events].filter((e) => e.type === 'error')).toEqual([])
+
+    // An ordinary ICE restart afterwards (same certificate) renegotiates without a rebuild.
+    b2.pcs[0]?.setConnectionState('failed')
+    await settle(60)
+    expect(a.pcs).toHaveLength(2)
+    expect([a.pcs[1]?.signalingState, b2.pcs[0]?.signalingState]).toEqual(['stable', 'stable'])
+  })
+
+  it('sends video again when the camera comes on over a connection that had it receive-only', async () => {
+    const room = new FakeRoom()
+    const a = makeSession(room, CALLER, false, [new FakeTrack('audio')])
+    const video = a.pc.addRecvOnly('video')
+    const camera = new FakeTrack('video')
+    await a.session.replaceTrack('video', camera as unknown as MediaStreamTrack)
+    expect(video.sender.track).toBe(camera)
+    expect(video.direction).toBe('sendrecv')
+    expect(a.session.mediaState.video).toBe(true)
+  })
+
+  it('restarts ICE on a disconnection only once the selected pair stops receiving', async () => {
+    vi.useFakeTimers()
+    const room = new FakeRoom()
+    const a = makeSession(room, CALLER, false)
+    a.transport.join()
+    let received = 100
+    a.pc.getStats = async () =>
+      new Map<string, unknown>([
+        ['T', { id: 'T', type: 'transport', selectedCandidatePairId: 'P' }],
+        ['P', { id: 'P', type: 'candidate-pair', bytesReceived: received, responsesReceived: 3 }],
+      ])
+    a.pc.setConnectionState('disconnected')
+    await vi.advanceTimersByTimeAsync(0)
+    // Still receiving on the selected pair after each interval: a blip, no restart.
+    for (let i = 0; i < 3; i++) {
+      received += 500
+      await vi.advanceTimersByTimeAsync(20)
+    }
+    expect(a.pc.restartIceCalls).toBe(0)
+    // Nothing arrives any more: the pair died.
+    await vi.advanceTimersByTimeAsync(20)
+    expect(a.pc.restartIceCalls).toBe(1)
+  })
+})
+
+describe('CallSession in a group call (one session per remote member)', () => {
+  const CAROL = '00000000-0000-4000-8000-00000000000c'
+
+  /** Every member's room socket; each member's session for one other member rides on it. */
+  function member(room: FakeRoom, self: string, others: string[]) {
+    const transport = room.transport(self)
+    const sessions = new Map<string, { session: CallSession; pc: FakePeerConnection }>()
+    const errors: unknown[] = []
+    for (const other of others) {
+      let pc: FakePeerConnection | null = null
+      const session = new CallSession({
+        selfId: self,
+        remoteId: other,
+        // A stable rule both ends agree on without talking: the greater id yields.
+        polite: self > other,
+        iceServers: [],
+        transport,
+        localStream: new FakeStream([
+          new FakeTrack('audio'),
+          new FakeTrack('video'),
+        ]) as unknown as MediaStream,
+        createPeerConnection: (config) => {
+          pc = new FakePeerConnection(`${self.slice(-1)}->${other.slice(-1)}`, config)
+          return pc as unknown as RTCPeerConnection
+        },
+      })
+      session.on('error', (e) => errors.push(e))
+      sessions.set(other, { session, pc: pc as unknown as FakePeerConnection })
+    }
+    return { transport, sessions, errors }
+  }
+
+  it('connects a mesh of three with every offer, answer and candidate addressed to one member', async () => {
+    const room = new FakeRoom()
+    const ids = [CALLER, CALLEE, CAROL]
+    const members = ids.map((id) =>
+      member(
+        room,
+        id,
+        ids.filter((o) => o !== id),
+      ),
+    )
+    for (const m of members) m.transport.join()
+    for (const m of members) for (const { session } of m.sessions.values()) session.start()
+    await settle(120)
+    for (const m of members) {
+      for (const { pc } of m.sessions.values()) {
+        expect(pc.signalingState).toBe('stable')
+        expect(pc.connectionState).toBe('connected')
+      }
+      expect(m.errors).toEqual([])
+    }
+    // Each pair negotiated between its own two connections only.
+    const ab = members[0]?.sessions.get(CALLEE)?.pc
+    expect(ab?.remoteDescription?.sdp).toMatch(/^b->a-/)
+    expect(room.relayed.length).toBeGreaterThan(0)
+    expect(room.relayed.every((m) => m.to !== undefined && m.to !== m.from)).toBe(true)
+    expect(room.dropped).toBe(0)
+  })
+
+  it('one member leaving affects only the sessions for that member', async () => {
+    const room = new FakeRoom()
+    const ids = [CALLER, CALLEE, CAROL]
+    const members = ids.map((id) =>
+      member(
+        room,
+        id,
+        ids.filter((o) => o !== id),
+      ),
+    )
+    const present: string[] = []
+    members[0]?.sessions
+      .get(CALLEE)
+      ?.session.on('peerPresent', (p) => present.push(`b:${String(p)}`))
+    members[0]?.sessions
+      .get(CAROL)
+      ?.session.on('peerPresent', (p) => present.push(`c:${String(p)}`))
+    for (const m of members) m.transport.join()
+    for (const m of members) for (const { session } of m.sessions.values()) session.start()
+    await settle(120)
+    present.length = 0
+    members[2]?.transport.leave()
+    expect(present).toEqual(['c:false'])
   })
 })

@@ -167,3 +167,39 @@ describe('perfect negotiation', () => {
     expect(errors).toEqual([])
   })
 })
+
+describe('Negotiator and candidates of an earlier connection', () => {
+  it("drops a candidate whose ICE ufrag is not the remote description's", async () => {
+    const pc = new FakePeerConnection('callee')
+    const sent: unknown[] = []
+    const errors: unknown[] = []
+    const n = new Negotiator(pc as unknown as RTCPeerConnection, {
+      polite: true,
+      signals: { sendDescription: (d) => sent.push(d), sendCandidate: () => undefined },
+      onError: (e) => errors.push(e),
+    })
+    await n.receive({ description: { type: 'offer', sdp: 'v=0\na=ice-ufrag:fresh\n' } })
+    await n.receive({ candidate: { candidate: 'candidate:1', usernameFragment: 'stale' } })
+    await n.receive({ candidate: { candidate: 'candidate:2', usernameFragment: 'fresh' } })
+    await n.receive({ candidate: { candidate: 'candidate:3' } })
+    expect(pc.addedCandidates.map((c) => c.candidate)).toEqual(['candidate:2', 'candidate:3'])
+    expect(errors).toEqual([])
+  })
+
+  it('with awaitFirstAnswer, ignores offers until its own offer is answered', async () => {
+    const pc = new FakePeerConnection('rejoiner')
+    const n = new Negotiator(pc as unknown as RTCPeerConnection, {
+      polite: true,
+      awaitFirstAnswer: true,
+      signals: { sendDescription: () => undefined, sendCandidate: () => undefined },
+    })
+    await n.receive({ description: { type: 'offer', sdp: 'old-connection-offer' } })
+    expect(pc.remoteDescription).toBeNull()
+    expect(n.ignoredOffers).toBe(1)
+    await pc.setLocalDescription()
+    await n.receive({ description: { type: 'answer', sdp: 'answer' } })
+    await n.receive({ description: { type: 'offer', sdp: 'later-offer' } })
+    expect(pc.remoteDescription?.sdp).toBe('later-offer')
+    n.close()
+  })
+})

@@ -9,6 +9,7 @@ import { createAppStore } from '../../../src/renderer/src/store/index.js'
 import type { SocketLike } from '../../../src/renderer/src/signaling/ws-client.js'
 import type { VeracallApi } from '../../../src/shared/ipc-contract.js'
 import type { DetectionPort } from '../../../src/shared/detection.js'
+import type { ReconnectClock } from '../../../src/renderer/src/call/reconnect-watch.js'
 import { FakePeerConnection, FakeStream, FakeTrack, settle } from './fake-peer.js'
 
 /** An AppController over faked fetch, sockets, media and (optionally) the desktop API. */
@@ -122,7 +123,12 @@ export function routes(extra: Record<string, Route> = {}): Record<string, Route>
 export function harness(
   desktop: VeracallApi | null,
   table = routes(),
-  opts: { detection?: DetectionPort; ring?: Platform['ring'] } = {},
+  opts: {
+    detection?: DetectionPort
+    ring?: Platform['ring']
+    reconnectClock?: ReconnectClock
+    reconnectCue?: () => void
+  } = {},
 ) {
   const requests: string[] = []
   /** The same requests with what was sent: path, Authorization header and JSON body. */
@@ -204,6 +210,8 @@ export function harness(
       sockets.push(s)
       return s
     },
+    reconnectClock: opts.reconnectClock,
+    reconnectCue: opts.reconnectCue,
     ringtone: () => {
       rings.started++
       return () => {

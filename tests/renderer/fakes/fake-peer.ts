@@ -46,6 +46,12 @@ interface Sender {
   replaceTrack(t: FakeTrack | null): Promise<void>
 }
 
+interface FakeTransceiver {
+  sender: Sender
+  receiver: { track: FakeTrack }
+  direction: RTCRtpTransceiverDirection
+}
+
 export class FakePeerConnection {
   signalingState: RTCSignalingState = 'stable'
   connectionState: RTCPeerConnectionState = 'new'
@@ -55,6 +61,8 @@ export class FakePeerConnection {
   readonly senders: Sender[] = []
   restartIceCalls = 0
   closed = false
+  /** When set, descriptions carry it as their DTLS fingerprint (a connection's certificate). */
+  fingerprint: string | null = null
   private readonly handlers = new Map<string, Set<Handler>>()
   private offers = 0
   private negotiationPending = false
@@ -90,11 +98,32 @@ export class FakePeerConnection {
   getSenders(): Sender[] {
     return this.senders
   }
-  getTransceivers(): { sender: Sender; receiver: { track: FakeTrack } }[] {
-    return this.senders.map((s) => ({
-      sender: s,
-      receiver: { track: new FakeTrack(s.track?.kind ?? 'audio') },
-    }))
+  /** Receive-only transceivers, as applying a remote offer makes for kinds with no local track. */
+  readonly recvOnly: FakeTransceiver[] = []
+  getTransceivers(): FakeTransceiver[] {
+    return [
+      ...this.senders.map((s) => ({
+        sender: s,
+        receiver: { track: new FakeTrack(s.track?.kind ?? 'audio') },
+        direction: 'sendrecv' as RTCRtpTransceiverDirection,
+      })),
+      ...this.recvOnly,
+    ]
+  }
+  addRecvOnly(kind: 'audio' | 'video'): FakeTransceiver {
+    const sender: Sender = {
+      track: null,
+      replaceTrack: async (t) => {
+        sender.track = t
+      },
+    }
+    const t: FakeTransceiver = {
+      sender,
+      receiver: { track: new FakeTrack(kind) },
+      direction: 'recvonly',
+    }
+    this.recvOnly.push(t)
+    return t
   }
 
   restartIce(): void {
@@ -140,10 +169,16 @@ export class FakePeerConnection {
     this.assertOpen()
     if (desc) throw new Error('fake only supports implicit setLocalDescription()')
     if (this.signalingState === 'stable') {
-      this.localDescription = { type: 'offer', sdp: `${this.name}-offer-${++this.offers}` }
+      this.localDescription = {
+        type: 'offer',
+        sdp: `${this.name}-offer-${++this.offers}${this.fingerprintLine()}`,
+      }
       this.signalingState = 'have-local-offer'
     } else if (this.signalingState === 'have-remote-offer') {
-      this.localDescription = { type: 'answer', sdp: `${this.name}-answer` }
+      this.localDescription = {
+        type: 'answer',
+        sdp: `${this.name}-answer${this.fingerprintLine()}`,
+      }
       this.signalingState = 'stable'
       this.connect()
     } else {
@@ -172,6 +207,10 @@ export class FakePeerConnection {
       this.signalingState = 'stable'
       this.connect()
     }
+  }
+
+  private fingerprintLine(): string {
+    return this.fingerprint ? `\na=fingerprint:sha-256 ${this.fingerprint}` : ''
   }
 
   async getStats(): Promise<Map<string, unknown>> {

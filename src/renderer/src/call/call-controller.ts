@@ -8,7 +8,7 @@ import {
 import type { Platform } from '../platform/platform.js'
 import type { AppStore } from '../store/index.js'
 import type { CallSummary } from '../store/slices/call.js'
-import { nameOf } from '../store/selectors.js'
+import { nameOf, otherParty } from '../store/selectors.js'
 import { ApiError, toAppError } from '../signaling/api-error.js'
 import type { ApiClient } from '../signaling/api-client.js'
 import type { SocketFactory, WsClient } from '../signaling/ws-client.js'
@@ -21,6 +21,8 @@ import { callOutcome } from './call-outcome.js'
 import { openLocalMedia, stopStream } from './media.js'
 import { openRoom, type RoomLink } from './room-link.js'
 import { Ringer } from './ringer.js'
+import { ReconnectWatch, type ReconnectClock } from './reconnect-watch.js'
+import { playReconnectCue } from './ringtone.js'
 import { StatsSampler } from './stats-sampler.js'
 import { startCallSession } from './start-session.js'
 import { fetchCallTurnServers } from './turn-credentials.js'
@@ -42,6 +44,10 @@ export interface CallControllerDeps {
   onMediaOpened: () => void
   /** A call ended here (any way): the history has a new row. */
   onCallFinished: () => void
+  /** The sound when a call starts reconnecting (WebAudio by default). */
+  reconnectCue?: () => void
+  /** Timers for the reconnection bound (tests inject a fake clock). */
+  reconnectClock?: ReconnectClock
 }
 
 /**
@@ -61,6 +67,7 @@ export class CallController {
   private readonly ringer: Ringer
   private readonly stats: StatsSampler
   private readonly events: CallEvents
+  private watch: ReconnectWatch | null = null
 
   constructor(private readonly deps: CallControllerDeps) {
     this.ringer = new Ringer(deps.ringtone)
@@ -198,6 +205,50 @@ export class CallController {
     }
   }
 
+  /**
+   * Rejoins the call this app left without hanging up (a reload): a fresh connection that offers
+   * first, so the other side rebuilds its own for it (see CallSession's `rejoin`).
+   */
+  async rejoin(): Promise<void> {
+    const s = this.store.getState()
+    const call = s.rejoinable
+    const api = this.deps.api()
+    if (!api || !call || !s.user || (s.phase !== 'idle' && s.phase !== 'ended')) return
+    const peer = otherParty(call, s.user.id)
+    if (!peer) return
+    const direction = call.caller_id === s.user.id ? 'outgoing' : 'incoming'
+    s.callRejoining(call, peer, direction)
+    const turnServers = this.callTurnServers(api)
+    let stream: MediaStream
+    try {
+      stream = await openLocalMedia(call.call_type, s)
+    } catch (err) {
+      if (this.stillConnecting(call)) this.fail('media', err)
+      return
+    }
+    // Hung up or ended while the devices opened.
+    if (!this.stillConnecting(call)) {
+      stopStream(stream)
+      return
+    }
+    this.store.getState().setLocalStream(stream)
+    this.deps.onMediaOpened()
+    const link = this.connectRoom(call)
+    this.startSession(call, stream, direction === 'incoming', link, await turnServers, true)
+    link.transport.startSending()
+  }
+
+  /** Leaves the call offered for rejoining instead (it ends for a 1:1 call). */
+  async endRejoinable(): Promise<void> {
+    const s = this.store.getState()
+    const call = s.rejoinable
+    const api = this.deps.api()
+    if (!call || !api) return
+    s.setRejoinable(null)
+    await api.endCall(call.id).catch(() => undefined)
+    this.deps.onCallFinished()
+  }
+
   async decline(): Promise<void> {
     const { call, phase } = this.store.getState()
     const api = this.deps.api()
@@ -249,6 +300,11 @@ export class CallController {
     return this.events.catchUpRinging()
   }
 
+  private stillConnecting(call: Call): boolean {
+    const { phase, call: current } = this.store.getState()
+    return phase === 'connecting' && current?.id === call.id
+  }
+
   private stillRinging(call: Call): boolean {
     const { phase, call: current } = this.store.getState()
     return phase === 'incoming' && current?.id === call.id
@@ -264,7 +320,10 @@ export class CallController {
       selfId: s.user?.id ?? '',
       getToken: this.deps.token,
       createSocket: this.deps.createSocket,
-      onState: (state) => this.store.getState().setSignalingState(state),
+      onState: (state) => {
+        this.store.getState().setSignalingState(state)
+        this.watch?.update({ signalingOpen: state === 'open' })
+      },
       onCallEnded: () => {
         if (this.store.getState().call?.id === call.id) this.finish(call, 'completed')
       },
@@ -295,21 +354,26 @@ export class CallController {
     polite: boolean,
     link: RoomLink,
     turnServers: RTCIceServer[],
+    rejoin = false,
   ): CallSession {
+    const watch = this.watchReconnection(call)
     const session = startCallSession({
       store: this.store,
       call,
       stream,
       polite,
+      rejoin,
       link,
       turnCredential: this.deps.turnCredential(),
       turnServers,
       onConnectionState: (state) => {
+        watch.update({ media: state })
         if (state !== 'connected') return
         this.ringer.stop()
         if (this.current === session) this.detection.connect()
       },
     })
+    session.on('peerPresent', (present) => watch.update({ peerPresent: present }))
     this.current = session
     this.verification.begin(call.id, session.pc)
     const peer = this.store.getState().peer
@@ -319,9 +383,38 @@ export class CallController {
     return session
   }
 
+  /**
+   * Shows (and sounds) a connected call's trouble, and ends it with `connection_lost` when media
+   * stays down for the bound: the other side gets `call_ended` rather than a frozen screen.
+   */
+  private watchReconnection(call: Call): ReconnectWatch {
+    this.watch?.stop()
+    const watch = new ReconnectWatch({
+      clock: this.deps.reconnectClock,
+      onChange: (cause) => {
+        if (this.watch !== watch) return
+        const before = this.store.getState().reconnecting
+        this.store.getState().setReconnecting(cause)
+        if (cause && !before) (this.deps.reconnectCue ?? playReconnectCue)()
+      },
+      onGiveUp: () => {
+        if (this.watch !== watch || this.store.getState().call?.id !== call.id) return
+        void this.deps
+          .api()
+          ?.endCall(call.id)
+          .catch(() => undefined)
+        this.finish(call, 'connection_lost')
+      },
+    })
+    this.watch = watch
+    return watch
+  }
+
   private teardown(): void {
     // First: a recording running is stopped, saved, and the other side told, while the room is up.
     void this.recording.finish()
+    this.watch?.stop()
+    this.watch = null
     this.ringer.stop()
     this.stats.stop()
     this.detection.finish()

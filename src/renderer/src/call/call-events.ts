@@ -6,6 +6,7 @@ import type { CallSummary } from '../store/slices/call.js'
 import { otherParty } from '../store/selectors.js'
 import type { ApiClient } from '../signaling/api-client.js'
 import { announceIncoming } from './incoming.js'
+import { findRejoinable } from './rejoin.js'
 import type { Ringer } from './ringer.js'
 
 /**
@@ -31,6 +32,13 @@ export class CallEvents {
     const s = this.deps.store.getState()
     if (!s.user) return
     const current = s.call
+    // The call this app could rejoin ended, or this person left it from another device.
+    if (
+      s.rejoinable?.id === call.id &&
+      (message.type === 'call_ended' || message.type === 'participant_left')
+    ) {
+      s.setRejoinable(findRejoinable([call], s.user.id))
+    }
     switch (message.type) {
       case 'incoming_call':
         return this.ringIn(call, s.user.id)
@@ -49,12 +57,18 @@ export class CallEvents {
     }
   }
 
-  /** A call that started ringing while the events socket was down would otherwise be missed. */
+  /**
+   * A call that started ringing while the events socket was down would otherwise be missed; a
+   * call in progress that this app is no longer in (reloaded, reopened) is offered to rejoin.
+   */
   async catchUpRinging(): Promise<void> {
     const self = this.deps.store.getState().user?.id
     const api = this.deps.api()
     if (!api || !self) return
     const calls = await api.activeCalls().catch(() => [])
+    const now = this.deps.store.getState()
+    if (now.phase === 'idle' || now.phase === 'ended')
+      now.setRejoinable(findRejoinable(calls, self))
     const ringing = calls.find((c) => c.status === 'waiting' && c.callee_id === self)
     if (ringing && this.deps.store.getState().phase === 'idle') {
       await this.onEvent({

@@ -7,13 +7,17 @@ import type {
 import Value from 'typebox/value'
 import { CHALLENGE_DURATION_MS, ClientData, PeerData } from 'veracall-signaling/protocol'
 import { Negotiator, type NegotiationError } from './negotiation.js'
+import { fingerprintOf, selectedPairProgress } from './peer-liveness.js'
 
 export type RelayType =
   'offer' | 'answer' | 'ice_candidate' | 'media_state' | 'challenge' | 'recording'
 
-/** The call room as CallSession sees it: send relayed messages, receive everything. */
+/**
+ * The call room as CallSession sees it: send relayed messages (to one member with `to`, a group
+ * call; else to every other member), receive everything.
+ */
 export interface RoomTransport {
-  send<T extends RelayType>(type: T, data: ClientDataOf<T>): void
+  send<T extends RelayType>(type: T, data: ClientDataOf<T>, to?: string): void
   onMessage(listener: (message: Envelope) => void): () => void
 }
 
@@ -28,6 +32,8 @@ export interface CallSessionEvents {
   remoteMedia: MediaState
   peerPresent: boolean
   iceRestart: number
+  /** The other person's app came back with a new connection and ours was rebuilt for it. */
+  peerReset: number
   /** The other person's app asks for a liveness move (Verify). */
   challenge: ClientDataOf<'challenge'>
   /** The other person started or stopped recording the call on their device. */
@@ -42,6 +48,16 @@ export interface CallSessionOptions {
    * first offer rather than making its own (see NegotiatorOptions.awaitFirstOffer).
    */
   polite: boolean
+  /**
+   * Group calls: the one remote member this session talks to. Its messages go `to` them, and only
+   * theirs (and their joins and leaves) are taken in. Unset (1:1): the room has one other member.
+   */
+  remoteId?: string
+  /**
+   * This app rejoins a call in progress with a fresh connection (after a reload): it offers
+   * first and answers no offer until its own is answered (see awaitFirstAnswer).
+   */
+  rejoin?: boolean
   iceServers: RTCIceServer[]
   transport: RoomTransport
   localStream: MediaStream
@@ -60,8 +76,8 @@ type Listener<T> = (value: T) => void
  * restarts ICE when the path fails, and stops every track on close.
  */
 export class CallSession {
-  readonly pc: RTCPeerConnection
-  private readonly negotiator: Negotiator
+  private current: RTCPeerConnection
+  private negotiator: Negotiator
   private readonly listeners = new Map<keyof CallSessionEvents, Set<Listener<never>>>()
   private readonly outbox: { type: RelayType; data: unknown }[] = []
   private unsubscribe: () => void
@@ -72,18 +88,35 @@ export class CallSession {
   private media: MediaState
   private recording: RecordingState = 'stopped'
   iceRestarts = 0
+  peerResets = 0
 
   constructor(private readonly options: CallSessionOptions) {
-    const create =
-      options.createPeerConnection ?? ((config: RTCConfiguration) => new RTCPeerConnection(config))
-    this.pc = create({ iceServers: options.iceServers, bundlePolicy: 'max-bundle' })
     this.media = {
       audio: options.localStream.getAudioTracks().some((t) => t.enabled),
       video: options.localStream.getVideoTracks().some((t) => t.enabled),
     }
-    this.negotiator = new Negotiator(this.pc, {
+    const rejoin = options.rejoin ?? false
+    ;[this.current, this.negotiator] = this.connect(!rejoin && options.polite, rejoin)
+    this.unsubscribe = options.transport.onMessage((m) => this.onMessage(m))
+  }
+
+  /** The current peer connection (replaced when the other app rejoins with a new one). */
+  get pc(): RTCPeerConnection {
+    return this.current
+  }
+
+  private connect(
+    awaitFirstOffer: boolean,
+    awaitFirstAnswer: boolean,
+  ): [RTCPeerConnection, Negotiator] {
+    const options = this.options
+    const create =
+      options.createPeerConnection ?? ((config: RTCConfiguration) => new RTCPeerConnection(config))
+    const pc = create({ iceServers: options.iceServers, bundlePolicy: 'max-bundle' })
+    const negotiator = new Negotiator(pc, {
       polite: options.polite,
-      awaitFirstOffer: options.polite,
+      awaitFirstOffer,
+      awaitFirstAnswer,
       log: options.log,
       onError: (error: NegotiationError) =>
         this.emit('error', { code: error.code, message: error.message }),
@@ -98,9 +131,34 @@ export class CallSession {
           }),
       },
     })
-    this.pc.addEventListener('track', this.onTrack)
-    this.pc.addEventListener('connectionstatechange', this.onConnectionState)
-    this.unsubscribe = options.transport.onMessage((m) => this.onMessage(m))
+    pc.addEventListener('track', this.onTrack)
+    pc.addEventListener('connectionstatechange', this.onConnectionState)
+    return [pc, negotiator]
+  }
+
+  /** Detaches and closes the current connection without stopping the local tracks. */
+  private disconnect(): void {
+    if (this.disconnectTimer) clearTimeout(this.disconnectTimer)
+    this.disconnectTimer = null
+    this.negotiator.close()
+    this.current.removeEventListener('track', this.onTrack)
+    this.current.removeEventListener('connectionstatechange', this.onConnectionState)
+    this.current.close()
+  }
+
+  /**
+   * The other person's app restarted (an offer with a new DTLS certificate): the old connection
+   * cannot take it, so a fresh one answers it, with the same local tracks.
+   */
+  private resetPeer(offer: { type: 'offer'; sdp: string }): void {
+    this.disconnect()
+    this.remote = null
+    this.peerResets += 1
+    this.options.log?.(`the peer's app rejoined with a new connection (#${this.peerResets})`)
+    ;[this.current, this.negotiator] = this.connect(true, false)
+    this.emit('peerReset', this.peerResets)
+    this.start()
+    void this.negotiator.receive({ description: offer })
   }
 
   /** Adds the local tracks, which starts negotiation. */
@@ -145,12 +203,18 @@ export class CallSession {
    * `replaceTrack`, so no renegotiation happens; the old track is stopped (camera light off).
    */
   async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
-    const sender = this.pc
+    const transceiver = this.pc
       .getTransceivers()
-      .find((t) => (t.sender.track?.kind ?? t.receiver.track.kind) === kind)?.sender
+      .find((t) => (t.sender.track?.kind ?? t.receiver.track.kind) === kind)
+    const sender = transceiver?.sender
     const stream = this.options.localStream
     const old = kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks()
     if (sender) await sender.replaceTrack(track)
+    // A connection rebuilt while the camera was off answered with this kind receive-only: sending
+    // again needs the direction back (one renegotiation, through perfect negotiation).
+    if (track && transceiver && transceiver.direction === 'recvonly') {
+      transceiver.direction = 'sendrecv'
+    }
     for (const t of old) {
       if (t === track) continue
       stream.removeTrack(t)
@@ -187,14 +251,10 @@ export class CallSession {
   close(): void {
     if (this.closed) return
     this.closed = true
-    if (this.disconnectTimer) clearTimeout(this.disconnectTimer)
     this.unsubscribe()
-    this.negotiator.close()
-    this.pc.removeEventListener('track', this.onTrack)
-    this.pc.removeEventListener('connectionstatechange', this.onConnectionState)
     for (const track of this.options.localStream.getTracks()) track.stop()
     for (const sender of this.pc.getSenders()) sender.track?.stop()
-    this.pc.close()
+    this.disconnect()
     this.outbox.length = 0
   }
 
@@ -209,13 +269,17 @@ export class CallSession {
       this.outbox.push({ type, data })
       return
     }
-    this.options.transport.send(type, data as never)
+    this.send(type, data)
+  }
+
+  private send(type: RelayType, data: unknown): void {
+    this.options.transport.send(type, data as never, this.options.remoteId)
   }
 
   /** Sends what was held for the peer; true if that included an offer. */
   private flush(): boolean {
     const pending = this.outbox.splice(0)
-    for (const { type, data } of pending) this.options.transport.send(type, data as never)
+    for (const { type, data } of pending) this.send(type, data)
     return pending.some((m) => m.type === 'offer')
   }
 
@@ -229,38 +293,51 @@ export class CallSession {
     if (offerHeld || this.pc.signalingState !== 'have-local-offer' || local?.type !== 'offer')
       return
     this.options.log?.('re-sending the pending offer to the re-joined peer')
-    this.options.transport.send('offer', { type: 'offer', sdp: local.sdp })
+    this.send('offer', { type: 'offer', sdp: local.sdp })
   }
 
   private onMessage(message: Envelope): void {
     if (this.closed) return
     const { type, data } = message
+    const remoteId = this.options.remoteId
+    // A group call's room carries every member's messages: this session takes its peer's only.
+    if (remoteId && type !== 'peer_joined' && type !== 'peer_left' && type !== 'error') {
+      if (message.user_id !== remoteId) return
+    }
     switch (type) {
       case 'peer_joined': {
         if (!Value.Check(PeerData, data) || data.user_id === this.options.selfId) return
+        if (remoteId && data.user_id !== remoteId) return
         this.peerPresent = true
         this.emit('peerPresent', true)
         const offerHeld = this.flush()
         this.resendLostOffer(offerHeld)
-        this.options.transport.send('media_state', this.media)
+        this.send('media_state', this.media)
         // A peer back after a drop must still see that this end records.
-        if (this.recording === 'started')
-          this.options.transport.send('recording', { state: 'started' })
-        // The peer came back after a drop: if media broke meanwhile, find a new path.
-        const state = this.pc.connectionState
-        if (state === 'failed' || state === 'disconnected') this.restartIce()
+        if (this.recording === 'started') this.send('recording', { state: 'started' })
+        // The peer came back after a drop: if media failed meanwhile, find a new path (a
+        // disconnection is left to its own timer, which first checks the pair is dead).
+        if (this.pc.connectionState === 'failed') this.restartIce()
         return
       }
       case 'peer_left':
         if (!Value.Check(PeerData, data) || data.user_id === this.options.selfId) return
+        if (remoteId && data.user_id !== remoteId) return
         this.peerPresent = false
         this.emit('peerPresent', false)
         return
       case 'offer':
-      case 'answer':
+      case 'answer': {
         if (!Value.Check(ClientData[type], data)) return
+        const known = fingerprintOf(this.pc.remoteDescription?.sdp)
+        const incoming = fingerprintOf(data.sdp)
+        if (type === 'offer' && known && incoming && known !== incoming) {
+          this.resetPeer({ type, sdp: data.sdp })
+          return
+        }
         void this.negotiator.receive({ description: { type, sdp: data.sdp } })
         return
+      }
       case 'ice_candidate':
         if (!Value.Check(ClientData.ice_candidate, data)) return
         void this.negotiator.receive({ candidate: data })
@@ -305,12 +382,36 @@ export class CallSession {
       this.disconnectTimer = null
     }
     if (state === 'failed') this.restartIce()
-    if (state === 'disconnected') {
-      this.disconnectTimer = setTimeout(
-        () => this.restartIce(),
-        this.options.disconnectedRestartMs ?? 4000,
-      )
+    if (state === 'disconnected') void this.watchDisconnected(this.current)
+  }
+
+  /**
+   * `disconnected` is often a blip: restart ICE only when the selected candidate pair has
+   * received nothing for a whole interval (it died), else look again after another one.
+   */
+  private async watchDisconnected(pc: RTCPeerConnection): Promise<void> {
+    let before = await selectedPairProgress(pc)
+    const check = async (): Promise<void> => {
+      this.disconnectTimer = null
+      if (this.closed || pc !== this.current || pc.connectionState !== 'disconnected') return
+      const now = await selectedPairProgress(pc)
+      if (now !== null && before !== null && now > before) {
+        this.options.log?.('disconnected, but the selected pair still receives: no ICE restart')
+        before = now
+        this.disconnectTimer = setTimeout(
+          () => void check(),
+          this.options.disconnectedRestartMs ?? 4000,
+        )
+        return
+      }
+      this.restartIce()
     }
+    if (this.closed || pc !== this.current || pc.connectionState !== 'disconnected') return
+    if (this.disconnectTimer) clearTimeout(this.disconnectTimer)
+    this.disconnectTimer = setTimeout(
+      () => void check(),
+      this.options.disconnectedRestartMs ?? 4000,
+    )
   }
 
   private restartIce(): void {

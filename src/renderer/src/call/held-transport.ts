@@ -33,9 +33,9 @@ export function heldTransport(socket: RoomSocket, send: RoomTransport['send']): 
     else deliver(message)
   })
   return {
-    send(type, data) {
-      if (outgoing) outgoing.push([type, data] as Parameters<RoomTransport['send']>)
-      else send(type, data)
+    send(type, data, to) {
+      if (outgoing) outgoing.push([type, data, to] as Parameters<RoomTransport['send']>)
+      else send(type, data, to)
     },
     onMessage(listener) {
       listeners.add(listener)
@@ -49,7 +49,7 @@ export function heldTransport(socket: RoomSocket, send: RoomTransport['send']): 
     startSending() {
       const pending = outgoing ?? []
       outgoing = null
-      for (const [type, data] of pending) send(type, data)
+      for (const [type, data, to] of pending) send(type, data, to)
     },
   }
 }

@@ -41,6 +41,13 @@ export interface NegotiatorOptions {
    * the browser fires negotiationneeded again once stable.
    */
   awaitFirstOffer?: boolean
+  /**
+   * Ignore remote offers until this side's first offer has been answered (an app that rejoins a
+   * call with a fresh connection): the other side may still be offering from its old
+   * connection, which this one must not answer. Its answer to our offer comes from a connection
+   * rebuilt for ours.
+   */
+  awaitFirstAnswer?: boolean
   signals: NegotiationSignals
   onError?: (error: NegotiationError) => void
   log?: (message: string) => void
@@ -66,6 +73,7 @@ export class Negotiator {
   private chain: Promise<void> = Promise.resolve()
   private closed = false
   private awaitingOffer: boolean
+  private awaitingAnswer: boolean
   readonly role: 'polite' | 'impolite'
   /** Offers this side ignored because of a collision (for tests and diagnostics). */
   ignoredOffers = 0
@@ -76,6 +84,7 @@ export class Negotiator {
   ) {
     this.role = options.polite ? 'polite' : 'impolite'
     this.awaitingOffer = options.awaitFirstOffer ?? false
+    this.awaitingAnswer = options.awaitFirstAnswer ?? false
     pc.addEventListener('negotiationneeded', this.onNegotiationNeeded)
     pc.addEventListener('icecandidate', this.onIceCandidate)
   }
@@ -133,6 +142,13 @@ export class Negotiator {
       return
     }
     const { description } = message
+    if (description.type === 'offer' && this.awaitingAnswer) {
+      this.ignoredOffers += 1
+      // Its candidates are expected to fail too.
+      this.ignoreOffer = true
+      this.log('ignoring an offer until our first offer is answered')
+      return
+    }
     const offerCollision =
       description.type === 'offer' && (this.makingOffer || this.pc.signalingState !== 'stable')
     this.ignoreOffer = !this.options.polite && offerCollision
@@ -169,6 +185,7 @@ export class Negotiator {
         this.options.signals.sendDescription({ type: 'answer', sdp: local.sdp })
       }
     }
+    if (description.type === 'answer') this.awaitingAnswer = false
     this.assertState('stable')
     const queued = this.pendingCandidates
     this.pendingCandidates = []
@@ -176,6 +193,10 @@ export class Negotiator {
   }
 
   private async addCandidate(candidate: Candidate): Promise<void> {
+    if (isStale(candidate, this.pc.remoteDescription?.sdp)) {
+      this.log('dropping a candidate of an earlier connection')
+      return
+    }
     try {
       await this.pc.addIceCandidate(candidate)
     } catch (err) {
@@ -213,4 +234,15 @@ export class Negotiator {
   get queuedCandidates(): number {
     return this.pendingCandidates.length
   }
+}
+
+/**
+ * A candidate whose ICE username fragment is not the remote description's belongs to a
+ * connection the other side has since replaced (an ICE restart, a reloaded app).
+ */
+function isStale(candidate: Candidate, remoteSdp: string | undefined): boolean {
+  const ufrag = candidate.usernameFragment
+  if (!ufrag || !remoteSdp) return false
+  const frags = [...remoteSdp.matchAll(/^a=ice-ufrag:(\S+)/gm)].map((m) => m[1])
+  return frags.length > 0 && !frags.includes(ufrag)
 }

@@ -89,3 +89,33 @@ export function startRingback(
     0.3,
   )
 }
+
+/**
+ * The cue when a call starts reconnecting: two short falling tones, once, so someone looking
+ * away hears that the call is in trouble. Silent where WebAudio is unavailable.
+ */
+export function playReconnectCue(createContext: ContextFactory = () => new AudioContext()): void {
+  let ctx: AudioContext
+  try {
+    ctx = createContext()
+  } catch {
+    return
+  }
+  const at = ctx.currentTime + 0.05
+  for (const [freq, offset] of [
+    [660, 0],
+    [440, 0.25],
+  ] as const) {
+    const osc = ctx.createOscillator()
+    const gain = ctx.createGain()
+    osc.frequency.value = freq
+    gain.gain.setValueAtTime(0, at + offset)
+    gain.gain.linearRampToValueAtTime(0.12, at + offset + 0.02)
+    gain.gain.exponentialRampToValueAtTime(0.001, at + offset + 0.22)
+    osc.connect(gain).connect(ctx.destination)
+    osc.start(at + offset)
+    osc.stop(at + offset + 0.23)
+  }
+  void ctx.resume().catch(() => undefined)
+  setTimeout(() => void ctx.close().catch(() => undefined), 800)
+}

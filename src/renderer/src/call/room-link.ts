@@ -35,8 +35,15 @@ export function openRoom(opts: {
       timestamp: Date.now(),
     }),
   })
-  const transport = heldTransport(room, (type, data) =>
-    room.send({ type, call_id: call.room_id, user_id: selfId, data, timestamp: Date.now() }),
+  const transport = heldTransport(room, (type, data, to) =>
+    room.send({
+      type,
+      call_id: call.room_id,
+      user_id: selfId,
+      data,
+      timestamp: Date.now(),
+      ...(to ? { to } : {}),
+    }),
   )
   room.on('state', opts.onState)
   room.on('fatal', (code) => {

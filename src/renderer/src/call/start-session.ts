@@ -13,6 +13,8 @@ export function startCallSession(opts: {
   call: Call
   stream: MediaStream
   polite: boolean
+  /** Rejoining a call in progress with a fresh connection (see CallSessionOptions.rejoin). */
+  rejoin?: boolean
   link: RoomLink
   turnCredential: string
   /** This call's TURN relay from the server (fetched per call), added to the configured servers. */
@@ -24,6 +26,7 @@ export function startCallSession(opts: {
   const session = new CallSession({
     selfId: s.user?.id ?? '',
     polite: opts.polite,
+    rejoin: opts.rejoin,
     iceServers: [
       ...buildIceServers({
         stunUrls: s.stunUrls,
@@ -36,6 +39,8 @@ export function startCallSession(opts: {
     log: (m) => console.debug(`[call ${call.id}] ${m}`),
   })
   session.on('remoteStream', (remote) => store.getState().setRemoteStream(remote))
+  // The other app rejoined: the old remote stream is gone until the new connection's tracks come.
+  session.on('peerReset', () => store.getState().setRemoteStream(null))
   session.on('connectionState', (state) => {
     opts.onConnectionState(state)
     store.getState().setConnectionState(state)

@@ -7,6 +7,7 @@ import { toAppError } from '../signaling/api-error.js'
 import { WsClient, socketUrl, type SocketFactory } from '../signaling/ws-client.js'
 import { CallController } from '../call/call-controller.js'
 import { DeviceController } from '../call/devices.js'
+import type { ReconnectClock } from '../call/reconnect-watch.js'
 import { canChooseSpeaker } from '../call/media.js'
 import { usernameProblem } from './username-rule.js'
 import { DEFAULT_PREFS, type Prefs } from './prefs.js'
@@ -23,6 +24,9 @@ export interface ControllerDeps {
   createSocket?: SocketFactory
   /** Starts the incoming-call ringtone and returns its stop function (WebAudio by default). */
   ringtone?: () => () => void
+  /** The reconnecting cue and the clock of its bound (tests fake both). */
+  reconnectCue?: () => void
+  reconnectClock?: ReconnectClock
 }
 
 /**
@@ -57,6 +61,8 @@ export class AppController {
       turnCredential: () => this.turnCredential,
       createSocket: deps.createSocket,
       ringtone: deps.ringtone,
+      reconnectCue: deps.reconnectCue,
+      reconnectClock: deps.reconnectClock,
       onMediaOpened: () => void this.devices.refresh(),
       onCallFinished: () => void this.loadHistory(1),
     })

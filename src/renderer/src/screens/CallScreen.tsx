@@ -6,6 +6,7 @@ import { DevicePicker } from '../components/DevicePicker.js'
 import { Icon, type IconName } from '../components/Icon.js'
 import { MediaView } from '../components/MediaView.js'
 import { QualityPanel } from '../components/QualityPanel.js'
+import { ReconnectingBanner } from '../components/ReconnectingBanner.js'
 import { RecordButton, RecordingBanners } from '../components/Recording.js'
 import { SecurityPanel } from '../detection/SecurityPanel.js'
 import { ChallengePrompt } from '../detection/ChallengePrompt.js'
@@ -128,6 +129,7 @@ export function CallScreen(): ReactElement {
   const connectionState = useApp((s) => s.connectionState)
   const signalingState = useApp((s) => s.signalingState)
   const connectedAt = useApp((s) => s.connectedAt)
+  const reconnecting = useApp((s) => s.reconnecting)
   // Only the level: a new stats sample every tick must not re-render the whole call (videos,
   // detector slot); the open QualityPanel subscribes to the sample itself.
   const level = useApp(selectQualityLevel)
@@ -165,6 +167,7 @@ export function CallScreen(): ReactElement {
       data-phase={phase}
       data-connection={connectionState}
       data-signaling={signalingState}
+      data-reconnecting={reconnecting ?? 'no'}
     >
       <section className="stage">
         <MediaView
@@ -212,9 +215,11 @@ export function CallScreen(): ReactElement {
                   ·
                 </span>
                 <span role="status" data-testid="connection-state">
-                  {phase === 'connecting' && connectionState !== 'connected'
-                    ? t('outgoing.connecting')
-                    : t(`call.state.${connectionState}`)}
+                  {reconnecting === 'media' || reconnecting === 'peer'
+                    ? t('call.reconnecting')
+                    : phase === 'connecting' && connectionState !== 'connected'
+                      ? t('outgoing.connecting')
+                      : t(`call.state.${connectionState}`)}
                 </span>
               </span>
             )}
@@ -243,7 +248,8 @@ export function CallScreen(): ReactElement {
           </div>
         )}
         <RecordingBanners peerName={name} />
-        {signalingDown && (
+        <ReconnectingBanner name={name} />
+        {signalingDown && reconnecting !== 'media' && reconnecting !== 'peer' && (
           <div className="banner" role="status">
             {t('call.signalingLost')}
           </div>

@@ -4,6 +4,7 @@ import type { User } from 'veracall-signaling/protocol'
 import { useShallow } from 'zustand/react/shallow'
 import { useApp, useController } from '../app/context.js'
 import { Avatar } from '../components/Avatar.js'
+import { RejoinBanner } from '../components/RejoinBanner.js'
 import { Icon } from '../components/Icon.js'
 import { requestErrorText } from '../app/format.js'
 import { isSearchable, MIN_SEARCH_LENGTH } from '../controller/search-query.js'
@@ -95,6 +96,7 @@ export function HomeScreen(): ReactElement {
           </button>
         </div>
       )}
+      <RejoinBanner />
       <section className="card" aria-labelledby={`${id}-people`}>
         <div className="search">
           <Icon name="search" />

@@ -11,6 +11,8 @@ const en = {
     rate_limited: 'Too many requests. Wait a moment and try again.',
     service_unavailable: 'The server is unavailable right now. Try again shortly.',
     generic: 'Something went wrong. Try again.',
+    call_full: 'That call is full: four people at most.',
+    recipient_not_in_room: 'That person is not in the call right now.',
   },
   common: {
     cancel: 'Cancel',
@@ -82,6 +84,13 @@ const en = {
     dismiss: 'Dismiss',
     searchFailed: 'Search failed.',
   },
+  rejoin: {
+    title: 'Call in progress',
+    body: 'Your call with {{name}} is still going on.',
+    rejoin: 'Rejoin',
+    rejoinWith: 'Rejoin the call with {{name}}',
+    end: 'End call',
+  },
   notice: {
     missed: 'Missed call from {{name}}',
     declined: '{{name}} declined the call',
@@ -128,6 +137,9 @@ const en = {
     speakerUnsupported: 'This browser cannot choose the speaker.',
     timer: 'Call duration',
     signalingLost: 'Signaling connection lost, reconnecting… Media keeps flowing.',
+    reconnecting: 'Reconnecting…',
+    reconnectingPeer: 'Waiting for {{name}} to come back…',
+    reconnectingBound: 'The call ends if it does not recover within {{seconds}} s.',
     audioOnly: 'Audio call',
     state: {
       new: 'Starting',
@@ -184,6 +196,7 @@ const en = {
     unanswered: 'No answer',
     interrupted: 'Interrupted',
     failed: 'Failed',
+    connection_lost: 'Connection lost, could not reconnect',
     in_progress: 'In progress',
     waiting: 'Ringing',
   },

@@ -10,6 +10,8 @@ const zhCN: Messages = {
     rate_limited: '请求过于频繁，请稍后再试。',
     service_unavailable: '服务器暂时不可用，请稍后再试。',
     generic: '出现问题，请重试。',
+    call_full: '该通话已满：最多四人。',
+    recipient_not_in_room: '此人目前不在通话中。',
   },
   common: {
     cancel: '取消',
@@ -79,6 +81,14 @@ const zhCN: Messages = {
     dismiss: '关闭提示',
     searchFailed: '搜索失败。',
   },
+  rejoin: {
+    title: '通话进行中',
+    body: '你与 {{name}} 的通话仍在进行。',
+    rejoin: '重新加入',
+    rejoinWith: '重新加入与 {{name}} 的通话',
+    end: '结束通话',
+  },
+
   notice: {
     missed: '{{name}} 的未接来电',
     declined: '{{name}} 拒绝了通话',
@@ -125,6 +135,9 @@ const zhCN: Messages = {
     speakerUnsupported: '此浏览器无法选择扬声器。',
     timer: '通话时长',
     signalingLost: '信令连接中断，正在重新连接… 音视频不受影响。',
+    reconnecting: '正在重新连接…',
+    reconnectingPeer: '正在等待 {{name}} 回来…',
+    reconnectingBound: '若 {{seconds}} 秒内未能恢复，通话将结束。',
     audioOnly: '语音通话',
     state: {
       new: '正在开始',
@@ -181,6 +194,7 @@ const zhCN: Messages = {
     interrupted: '已中断',
     failed: '失败',
     in_progress: '进行中',
+    connection_lost: '连接中断，未能重新连接',
     waiting: '响铃中',
   },
   history: {

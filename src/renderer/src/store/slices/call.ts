@@ -4,6 +4,7 @@ import type { AppState } from '../types.js'
 import type { QualitySample } from '../../call/stats.js'
 import type { MediaState } from '../../call/call-session.js'
 import type { WsState } from '../../signaling/ws-client.js'
+import type { ReconnectCause } from '../../call/reconnect-watch.js'
 
 export type CallPhase = 'idle' | 'outgoing' | 'incoming' | 'connecting' | 'active' | 'ended'
 export type Direction = 'outgoing' | 'incoming'
@@ -13,7 +14,8 @@ export interface CallSummary {
   peer: User
   callType: CallType
   direction: Direction
-  reason: EndReason | 'failed'
+  /** `connection_lost`: this app ended the call because it could not reconnect in time. */
+  reason: EndReason | 'failed' | 'connection_lost'
   durationS: number
   quality: QualitySample | null
 }
@@ -53,6 +55,10 @@ export interface CallSlice {
   deviceError: DeviceError | null
   /** A Verify challenge the other person's app sent us, with when it arrived (ms). */
   challenge: (ClientDataOf<'challenge'> & { receivedAt: number }) | null
+  /** A connected call that is trying to recover, and why; null while it is fine. */
+  reconnecting: ReconnectCause | null
+  /** A call in progress that this app left without hanging up (a reload): it can rejoin. */
+  rejoinable: Call | null
   callOutgoing: (peer: User, callType: CallType) => void
   callCreated: (call: Call) => void
   callIncoming: (call: Call, peer: User) => void
@@ -72,6 +78,10 @@ export interface CallSlice {
   setCallError: (message: string | null) => void
   setDeviceError: (error: DeviceError | null) => void
   setChallenge: (challenge: CallSlice['challenge']) => void
+  setReconnecting: (cause: ReconnectCause | null) => void
+  setRejoinable: (call: Call | null) => void
+  /** Rejoining `call` (in progress) with `peer`: straight to connecting. */
+  callRejoining: (call: Call, peer: User, direction: Direction) => void
 }
 
 const idle = {
@@ -90,6 +100,7 @@ const idle = {
   accepting: false,
   deviceError: null,
   challenge: null,
+  reconnecting: null as ReconnectCause | null,
 }
 
 export const createCallSlice: StateCreator<AppState, [], [], CallSlice> = (set, get) => ({
@@ -99,6 +110,7 @@ export const createCallSlice: StateCreator<AppState, [], [], CallSlice> = (set, 
   summary: null,
   notice: null,
   callError: null,
+  rejoinable: null,
   callOutgoing: (peer, callType) =>
     set({
       ...idle,
@@ -152,4 +164,21 @@ export const createCallSlice: StateCreator<AppState, [], [], CallSlice> = (set, 
   setCallError: (callError) => set({ callError }),
   setDeviceError: (deviceError) => set({ deviceError }),
   setChallenge: (challenge) => set({ challenge }),
+  setReconnecting: (reconnecting) => set({ reconnecting }),
+  setRejoinable: (rejoinable) => set({ rejoinable }),
+  callRejoining: (call, peer, direction) =>
+    set({
+      ...idle,
+      phase: 'connecting',
+      call,
+      peer,
+      callType: call.call_type,
+      direction,
+      cameraEnabled: call.call_type === 'video',
+      remoteMedia: { audio: true, video: call.call_type === 'video' },
+      summary: null,
+      notice: null,
+      callError: null,
+      rejoinable: null,
+    }),
 })
