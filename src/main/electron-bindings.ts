@@ -4,6 +4,7 @@ import {
   Notification,
   Tray,
   app,
+  desktopCapturer,
   dialog,
   ipcMain,
   protocol,
@@ -49,6 +50,7 @@ export function createElectronAdapter(): ElectronAdapter {
           : await dialog.showOpenDialog(window as unknown as BrowserWindow, options)
       return result.canceled ? null : (result.filePaths[0] ?? null)
     },
+    getDesktopSources: (options) => desktopCapturer.getSources(options),
     spawnDetector: (entry) => {
       const child = utilityProcess.fork(entry, [], { serviceName: 'Veracall detector' })
       let exited = false

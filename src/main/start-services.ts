@@ -18,6 +18,7 @@ import { openExternalIfSafe } from './security/navigation.js'
 import { installPermissionHandlers } from './security/permissions.js'
 import { installRequestFilter } from './security/request-filter.js'
 import { createSettingsStore } from './settings/store.js'
+import { createScreenPicker, installDisplayMediaHandler } from './screen-share/screen-picker.js'
 import { createTrayController } from './tray/tray.js'
 import type { TrayIcon } from './tray/tray-state.js'
 import { createMainWindow, revealWindow } from './windows/main-window.js'
@@ -49,6 +50,12 @@ export function servicesStarter(deps: {
     installBlockedSchemes(session, log)
     installRequestFilter(session, log)
     if (paths.devServerUrl !== undefined) installDevCsp(session, paths.devServerUrl)
+    const screenPicker = createScreenPicker({
+      getSources: (options) => adapter.getDesktopSources(options),
+      appOrigins: allowedOrigins,
+      log,
+    })
+    installDisplayMediaHandler(session, screenPicker)
     const csp = buildCsp({ target: 'desktop', dev: false })
     session.protocol.handle(
       'app',
@@ -187,6 +194,7 @@ export function servicesStarter(deps: {
         chooseFolder: () => adapter.chooseFolder(window, t('native.dialogs.chooseModelFolder')),
         setInCall: (inCall) => tray.update(inCall ? { inCall } : { inCall, securityAlert: false }),
         notify: (toast) => notifier.toast(toast),
+        screenPicker,
         token: {
           get: () => token,
           set: (next) => {

@@ -16,6 +16,7 @@ import {
   RiskUpdate,
   SecurityReport,
 } from './detection.js'
+import { ScreenSourceId, ScreenSources } from './screen-sources.js'
 
 // The detection schemas (and their types) are owned by detection.ts; re-exported for IPC users.
 export {
@@ -239,6 +240,16 @@ export const invokeContract = {
   'detector:endSession': {
     args: Type.Tuple([CallId]),
     result: Type.Union([SecurityReport, Type.Null()]),
+  },
+  /** Screen share: the screens and windows the person may pick from (the app's own picker). */
+  'screen:listSources': { args: Type.Tuple([]), result: ScreenSources },
+  /**
+   * The person picked one of the listed sources (or cancelled with null): the next
+   * getDisplayMedia from the app's page gets that source, once, shortly after.
+   */
+  'screen:chooseSource': {
+    args: Type.Tuple([Type.Union([ScreenSourceId, Type.Null()])]),
+    result: Type.Null(),
   },
 } as const
 
