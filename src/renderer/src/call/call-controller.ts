@@ -21,6 +21,8 @@ import { openRoom, type RoomLink } from './room-link.js'
 import { Ringer } from './ringer.js'
 import { StatsSampler } from './stats-sampler.js'
 import { startCallSession } from './start-session.js'
+import { captureFor, type CaptureScreen } from './screen-capture.js'
+import { ScreenShare } from './screen-share.js'
 
 export interface CallControllerDeps {
   store: AppStore
@@ -35,6 +37,8 @@ export interface CallControllerDeps {
   createSocket?: SocketFactory
   /** Starts the incoming-call ringtone and returns its stop function (WebAudio by default). */
   ringtone?: () => () => void
+  /** How a screen share captures (the platform's way by default). */
+  captureScreen?: CaptureScreen
   /** Local media opened: device labels are readable now. */
   onMediaOpened: () => void
   /** A call ended here (any way): the history has a new row. */
@@ -49,6 +53,8 @@ export interface CallControllerDeps {
 export class CallController {
   /** The face check of the current video call (its badge reads the store's `risk` slice). */
   readonly detection: CallDetection
+  /** Sharing a screen in place of the camera during the current call. */
+  readonly screenShare: ScreenShare
   private room: WsClient | null = null
   private current: CallSession | null = null
   private readonly ringer: Ringer
@@ -70,6 +76,11 @@ export class CallController {
       store: deps.store,
       port: deps.platform.detection,
       sendChallenge: (kind) => this.sendChallenge(kind),
+    })
+    this.screenShare = new ScreenShare({
+      store: deps.store,
+      session: () => this.current,
+      capture: deps.captureScreen ?? captureFor(deps.platform),
     })
   }
 
@@ -281,6 +292,8 @@ export class CallController {
         if (this.current === session) this.detection.connect()
       },
     })
+    // The other side shares a screen: no face to check until it stops.
+    session.on('remoteMedia', (media) => this.detection.setRemoteScreen(media.screen === true))
     this.current = session
     this.stats.start(session)
     if (call.call_type === 'video') this.detection.begin(call.id)
@@ -291,6 +304,7 @@ export class CallController {
     this.ringer.stop()
     this.stats.stop()
     this.detection.finish()
+    this.screenShare.reset()
     this.current?.close()
     this.current = null
     this.room?.close()

@@ -4,6 +4,7 @@ import type { AppState } from '../types.js'
 import type { QualitySample } from '../../call/stats.js'
 import type { MediaState } from '../../call/call-session.js'
 import type { WsState } from '../../signaling/ws-client.js'
+import type { ScreenSource } from '../../../../shared/screen-sources.js'
 
 export type CallPhase = 'idle' | 'outgoing' | 'incoming' | 'connecting' | 'active' | 'ended'
 export type Direction = 'outgoing' | 'incoming'
@@ -26,7 +27,7 @@ export interface CallNotice {
 
 /** A mid-call device change that failed: what was tried and, roughly, why. */
 export interface DeviceError {
-  action: 'camera' | 'cameraOn' | 'microphone' | 'speaker'
+  action: 'camera' | 'cameraOn' | 'microphone' | 'speaker' | 'screen'
   reason: 'denied' | 'busy' | 'missing' | 'other'
 }
 
@@ -53,6 +54,10 @@ export interface CallSlice {
   deviceError: DeviceError | null
   /** A Verify challenge the other person's app sent us, with when it arrived (ms). */
   challenge: (ClientDataOf<'challenge'> & { receivedAt: number }) | null
+  /** This side is sharing a screen or window in place of the camera. */
+  screenSharing: boolean
+  /** The desktop app's source picker is open with these sources (null: closed). */
+  screenPicker: ScreenSource[] | null
   callOutgoing: (peer: User, callType: CallType) => void
   callCreated: (call: Call) => void
   callIncoming: (call: Call, peer: User) => void
@@ -72,6 +77,8 @@ export interface CallSlice {
   setCallError: (message: string | null) => void
   setDeviceError: (error: DeviceError | null) => void
   setChallenge: (challenge: CallSlice['challenge']) => void
+  setScreenSharing: (sharing: boolean) => void
+  setScreenPicker: (sources: ScreenSource[] | null) => void
 }
 
 const idle = {
@@ -90,6 +97,8 @@ const idle = {
   accepting: false,
   deviceError: null,
   challenge: null,
+  screenSharing: false,
+  screenPicker: null,
 }
 
 export const createCallSlice: StateCreator<AppState, [], [], CallSlice> = (set, get) => ({
@@ -152,4 +161,6 @@ export const createCallSlice: StateCreator<AppState, [], [], CallSlice> = (set, 
   setCallError: (callError) => set({ callError }),
   setDeviceError: (deviceError) => set({ deviceError }),
   setChallenge: (challenge) => set({ challenge }),
+  setScreenSharing: (screenSharing) => set({ screenSharing }),
+  setScreenPicker: (screenPicker) => set({ screenPicker }),
 })
