@@ -44,7 +44,7 @@ const SYMBOLS: Record<ShownLevel, string> = {
   low: '✓',
   elevated: '!',
   high: '‼',
-  screen_share: '⏸',
+  screen_share: '‖',
 }
 
 export function SecurityPanel(props: SecurityPanelProps): ReactElement {
