@@ -1,8 +1,7 @@
 import path from 'node:path'
 import { buildCsp } from 'veracall-signaling/protocol'
-import { createTranslator, systemLanguage } from '../shared/i18n/index.js'
 import type { BrowserWindowLike } from './electron-adapter.js'
-import type { EventChannel, EventPayload } from '../shared/ipc-contract.js'
+import type { EventChannel, EventPayload, Settings } from '../shared/ipc-contract.js'
 import type { StartServices } from './lifecycle.js'
 import type { CreateSignalingServer } from './embedded-server.js'
 import { createEmbeddedServer } from './embedded-server.js'
@@ -17,6 +16,7 @@ import { installDevCsp } from './security/dev-csp.js'
 import { openExternalIfSafe } from './security/navigation.js'
 import { installPermissionHandlers } from './security/permissions.js'
 import { installRequestFilter } from './security/request-filter.js'
+import { createMainTranslator, mainLanguage } from './settings/language.js'
 import { createSettingsStore } from './settings/store.js'
 import { createScreenPicker, installDisplayMediaHandler } from './screen-share/screen-picker.js'
 import { createTrayController } from './tray/tray.js'
@@ -64,9 +64,11 @@ export function servicesStarter(deps: {
 
     const userData = app.getPath('userData')
     const settings = await createSettingsStore(userData, log)
-    // The renderer's language choice lives in its own prefs, which main does not read: main
-    // speaks the OS language, the one the renderer follows by default.
-    const t = createTranslator(systemLanguage([app.getLocale()]))
+    // Main speaks the language chosen in the app (the OS's for 'system'), switching live.
+    const languageOf = (s: { language: Settings['language'] }) =>
+      mainLanguage(s.language, app.getLocale())
+    const translator = createMainTranslator(languageOf(settings.get()))
+    const t = translator.t
     let window: BrowserWindowLike | null = null
     const send = <C extends EventChannel>(channel: C, payload: EventPayload<C>): void => {
       if (window !== null && !window.isDestroyed()) window.webContents.send(channel, payload)
@@ -155,6 +157,8 @@ export function servicesStarter(deps: {
 
     settings.onChange((next, previous) => {
       send('event:settingsChanged', next)
+      // The tray is redrawn by update(), in the new language when it changed.
+      translator.setLanguage(languageOf(next))
       tray.update({ doNotDisturb: next.doNotDisturb })
       if (
         next.hideFromScreenCapture !== previous.hideFromScreenCapture &&

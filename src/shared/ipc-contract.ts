@@ -6,16 +6,7 @@
  */
 import Type from 'typebox'
 import { CallId, CallType, ChallengeKindSchema, Username } from 'veracall-signaling/protocol'
-import {
-  DetectorStatus,
-  FrameInput,
-  isFrameSize,
-  MAX_FRAME_BYTES,
-  MAX_FRAME_SIDE,
-  MAX_REPORT_TIMELINE,
-  RiskUpdate,
-  SecurityReport,
-} from './detection.js'
+import { DetectorStatus, FrameInput, RiskUpdate, SecurityReport } from './detection.js'
 import { ScreenSourceId, ScreenSources } from './screen-sources.js'
 
 // The detection schemas (and their types) are owned by detection.ts; re-exported for IPC users.
@@ -28,7 +19,7 @@ export {
   MAX_REPORT_TIMELINE,
   RiskUpdate,
   SecurityReport,
-}
+} from './detection.js'
 
 const strict = { additionalProperties: false } as const
 
@@ -49,14 +40,23 @@ export const ServerUrl = Type.Union([
   ),
 ])
 
-export const Devices = Type.Object(
-  {
-    audioInput: NullableString(512),
-    videoInput: NullableString(512),
-    audioOutput: NullableString(512),
-  },
-  strict,
-)
+/** The app's language: 'system' follows the OS (the renderer's languages, main's app.getLocale()). */
+export const LanguagePref = Type.Union([
+  Type.Literal('system'),
+  Type.Literal('en'),
+  Type.Literal('zh-CN'),
+])
+export type LanguagePref = Type.Static<typeof LanguagePref>
+export const ThemePref = Type.Union([
+  Type.Literal('system'),
+  Type.Literal('light'),
+  Type.Literal('dark'),
+])
+export type ThemePref = Type.Static<typeof ThemePref>
+
+/** Longest STUN/TURN list, and URL in it, the settings keep. */
+const MAX_ICE_URLS = 32
+const IceUrls = Type.Array(Type.String({ maxLength: 2048 }), { maxItems: MAX_ICE_URLS })
 
 /** Frames analysed per second by default; settings allow 1–10. */
 export const DEFAULT_ANALYSIS_RATE = 5
@@ -66,10 +66,15 @@ export const DEFAULT_ANALYSIS_RATE = 5
  */
 export const MAX_ANALYSIS_RATE: number = 10
 
+/**
+ * The desktop app's settings, main's and the renderer's preferences in one file main owns (the web
+ * build keeps the renderer's part in localStorage). Never a secret (checklist R3): no token, no
+ * password, no TURN credential.
+ */
 export const Settings = Type.Object(
   {
+    /** The server last signed in to or switched to, '' for the default (the embedded one). */
     serverUrl: ServerUrl,
-    devices: Devices,
     doNotDisturb: Type.Boolean(),
     startAtLogin: Type.Boolean(),
     /** Binds the embedded server to the LAN (plain http/ws: a documented, visible choice, E22). */
@@ -78,7 +83,18 @@ export const Settings = Type.Object(
     closeToTray: Type.Boolean(),
     /** Opt-in: the window's content is hidden from screen capture (setContentProtection). */
     hideFromScreenCapture: Type.Boolean(),
-    language: Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', maxLength: 5 }),
+    /** The app's language, main's tray, notifications and dialogs included. */
+    language: LanguagePref,
+    theme: ThemePref,
+    /** STUN servers; null for the built-in public list, [] for none. */
+    stunUrls: Type.Union([IceUrls, Type.Null()]),
+    /** TURN relay; its credential is never stored. */
+    turnUrls: IceUrls,
+    turnUsername: Type.String({ maxLength: 512 }),
+    /** Offered on the sign-in form. */
+    lastUsername: Type.Union([Type.Literal(''), Username]),
+    /** The renderer's old localStorage prefs were moved in here (once, on the first launch). */
+    localPrefsImported: Type.Boolean(),
     detectionEnabled: Type.Boolean(),
     /** Frames analysed per second. */
     analysisRate: Type.Integer({ minimum: 1, maximum: MAX_ANALYSIS_RATE }),
@@ -89,19 +105,27 @@ export const Settings = Type.Object(
 )
 export type Settings = Type.Static<typeof Settings>
 
+const optional = <K extends keyof typeof Settings.properties>(key: K) =>
+  Type.Optional(Settings.properties[key])
+
 /** What the renderer may change directly (a model folder is picked by main's dialog). */
 export const SettingsPatch = Type.Object(
   {
-    serverUrl: Type.Optional(ServerUrl),
-    devices: Type.Optional(Devices),
-    doNotDisturb: Type.Optional(Type.Boolean()),
-    startAtLogin: Type.Optional(Type.Boolean()),
-    networkSharing: Type.Optional(Type.Boolean()),
-    closeToTray: Type.Optional(Type.Boolean()),
-    hideFromScreenCapture: Type.Optional(Type.Boolean()),
-    language: Type.Optional(Settings.properties.language),
-    detectionEnabled: Type.Optional(Type.Boolean()),
-    analysisRate: Type.Optional(Settings.properties.analysisRate),
+    serverUrl: optional('serverUrl'),
+    doNotDisturb: optional('doNotDisturb'),
+    startAtLogin: optional('startAtLogin'),
+    networkSharing: optional('networkSharing'),
+    closeToTray: optional('closeToTray'),
+    hideFromScreenCapture: optional('hideFromScreenCapture'),
+    language: optional('language'),
+    theme: optional('theme'),
+    stunUrls: optional('stunUrls'),
+    turnUrls: optional('turnUrls'),
+    turnUsername: optional('turnUsername'),
+    lastUsername: optional('lastUsername'),
+    localPrefsImported: Type.Optional(Type.Literal(true)),
+    detectionEnabled: optional('detectionEnabled'),
+    analysisRate: optional('analysisRate'),
     customModelFolder: Type.Optional(Type.Null()),
   },
   strict,

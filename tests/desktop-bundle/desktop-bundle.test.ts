@@ -158,6 +158,16 @@ describe.skipIf(!existsSync(CHROMIUM))('desktop renderer bundle in Chromium', ()
     const jwt = (token as { value: string }).value
     const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }))
     expect(stored).not.toContain(jwt)
+    // Preferences have one owner in the desktop app: main's settings, not the page's storage.
+    // The embedded server is kept as the default (''): its port is this launch's.
+    const settings = async (): Promise<unknown> =>
+      main?.adapter.ipcMain.invoke(`${origin}/index.html`, 'settings:get')
+    await expect.poll(settings).toMatchObject({
+      ok: true,
+      value: { lastUsername: 'ada_desktop', serverUrl: '', localPrefsImported: true },
+    })
+    expect(JSON.stringify(await settings())).not.toContain(jwt)
+    expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([])
 
     // The events socket to the embedded server passed its origin check.
     await page.getByText('Online', { exact: true }).waitFor()

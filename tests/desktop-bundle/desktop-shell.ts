@@ -1,5 +1,3 @@
-/// <reference types="vite/client" />
-// (for import.meta.glob in the renderer's i18n/index.ts, which the renderer tests import.)
 /**
  * The desktop app minus Electron, for the bundle-in-Chromium test: the production build from
  * `electron-vite build`, main's real services (`servicesStarter`: app:// handler with its CSP,

@@ -15,15 +15,22 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createSignalingServer, type SignalingServer } from 'veracall-signaling'
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)))
+// Under vitest what starts here also stops by itself, even when a sibling in the caller's
+// Promise.all fails and the caller never gets the handle; the bench stops what it starts.
+const cleanup = process.env.VITEST ? await import('../cleanup.js') : null
 export const CHROMIUM = '/usr/bin/chromium'
 export const chromiumAvailable = (): boolean => existsSync(CHROMIUM)
 
 let built: Promise<string> | null = null
-/** Builds the production web client once per process into a temp dir. */
+/** Builds the production web client once per test file (or process) into a temp dir. */
 export function buildWebClient(): Promise<string> {
   built ??= (async () => {
     const { build } = await import('vite')
     const outDir = mkdtempSync(join(tmpdir(), 'veracall-web-'))
+    cleanup?.onFileCleanup(() => {
+      built = null
+      rmSync(outDir, { recursive: true, force: true })
+    })
     await build({
       configFile: join(root, 'vite.config.ts'),
       logLevel: 'error',
@@ -121,6 +128,7 @@ export async function startStack(
 ): Promise<Stack> {
   const webRoot = await buildWebClient()
   const dir = mkdtempSync(join(tmpdir(), 'veracall-e2e-'))
+  cleanup?.onCleanup(() => rmSync(dir, { recursive: true, force: true }))
   const server = createSignalingServer({
     env: {
       JWT_SECRET: randomBytes(40).toString('hex'),
@@ -138,17 +146,17 @@ export async function startStack(
   const proxy = new CuttingProxy(address.port)
   const port = await proxy.listen()
   const detector = options.detector ? await attachDetector(server) : null
-  return {
-    url: `http://localhost:${port}/`,
-    proxy,
-    server,
-    async stop() {
+  let stopped: Promise<void> | undefined
+  // Once, whether the caller's afterAll or the cleanup gets there first.
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
       await detector?.close()
       await proxy.close()
       await server.stop()
       rmSync(dir, { recursive: true, force: true })
-    },
-  }
+    })())
+  cleanup?.onCleanup(stop)
+  return { url: `http://localhost:${port}/`, proxy, server, stop }
 }
 
 export const CHROMIUM_ARGS = [
@@ -166,12 +174,14 @@ export const CHROMIUM_ARGS = [
 ]
 
 /** `extraArgs` are per process, e.g. `--use-file-for-fake-video-capture=clip.y4m`. */
-export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [...CHROMIUM_ARGS, ...extraArgs],
   })
+  cleanup?.onCleanup(() => browser.close())
+  return browser
 }
 
 export interface Person {

@@ -14,6 +14,7 @@ import {
 } from '../../src/main/embedded-server.js'
 import type { SafeStorageLike } from '../../src/main/electron-adapter.js'
 import { MAX_SERVER_ERROR_LENGTH, ServerInfo } from '../../src/shared/ipc-contract.js'
+import { onCleanup } from '../cleanup.js'
 import { FakeSafeStorage } from './fakes.js'
 
 let dir: string
@@ -51,8 +52,8 @@ describe('JWT secret (E21)', () => {
     const stored = await readFile(path.join(dir, 'server-secret.enc'), 'utf8')
     expect(stored).not.toContain(secret)
     const other = await mkdtemp(path.join(tmpdir(), 'veracall-server-'))
+    onCleanup(() => rm(other, { recursive: true, force: true }))
     expect(await loadOrCreateSecret(other, storage, () => undefined)).not.toBe(secret)
-    await rm(other, { recursive: true, force: true })
   })
 
   it('falls back to a 0600 file without safeStorage, and moves it into safeStorage later', async () => {

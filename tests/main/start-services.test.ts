@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { DetectorHost, DetectorModule } from '../../src/main/detector-bridge.js'
 import type { CreateSignalingServer } from '../../src/main/embedded-server.js'
 import type { Services } from '../../src/main/lifecycle.js'
+import { SETTINGS_FILE } from '../../src/main/settings/store.js'
 import { servicesStarter } from '../../src/main/start-services.js'
 import { buildCsp } from 'veracall-signaling/protocol'
 import { APP_ORIGIN, type RiskUpdate } from '../../src/shared/ipc-contract.js'
@@ -32,10 +33,14 @@ async function startMain(
     devServerUrl?: string
     /** What app.getLocale() answers. */
     locale?: string
+    /** A settings file on disk before start-up. */
+    settingsFile?: Record<string, unknown>
   } = {},
 ): Promise<{ adapter: FakeAdapter; services: Services; window: FakeWindow; logs: string[] }> {
   const userData = await mkdtemp(path.join(tmpdir(), 'veracall-main-'))
   dirs.push(userData)
+  if (options.settingsFile !== undefined)
+    await writeFile(path.join(userData, SETTINGS_FILE), JSON.stringify(options.settingsFile))
   const adapter = new FakeAdapter(userData)
   if (options.locale !== undefined) adapter.app.locale = options.locale
   adapter.safeStorage.available = false
@@ -160,6 +165,33 @@ describe('service start-up', () => {
       await invoke('settings:chooseModelFolder')
       expect(adapter.folderTitles).toEqual([dialog])
     }
+  })
+
+  it('speaks the language chosen in the app, switching live, and the OS language for "system"', async () => {
+    // Before: main spoke the OS language whatever the person chose in the app.
+    const { adapter } = await startMain({ locale: 'en-US', settingsFile: { language: 'zh-CN' } })
+    const tray = () => adapter.trays[0]?.menu.map((m) => m.label) ?? []
+    const invoke = (channel: string, ...args: unknown[]) =>
+      adapter.ipcMain.invoke('app://veracall/index.html', channel, ...args)
+    expect(tray()).toContain('退出 Veracall')
+
+    await invoke('settings:update', { language: 'en' })
+    await expect.poll(tray).toContain('Quit Veracall')
+    await invoke('call:incoming', { callId: 5, callerName: 'Ada', callType: 'video' })
+    await invoke('settings:chooseModelFolder')
+    expect(adapter.notifications.map((n) => n.options.title)).toEqual(['Ada is calling'])
+    expect(adapter.folderTitles).toEqual(['Choose a folder with a detector model'])
+
+    await invoke('settings:update', { language: 'zh-CN' })
+    await expect.poll(tray).toContain('退出 Veracall')
+    await invoke('call:ringEnded', 5)
+    await invoke('call:incoming', { callId: 6, callerName: 'Ada', callType: 'audio' })
+    expect(adapter.notifications.at(-1)?.options.title).toBe('Ada 来电')
+
+    // 'system' follows app.getLocale() (English here).
+    await invoke('settings:update', { language: 'system' })
+    await expect.poll(tray).toContain('Quit Veracall')
+    expect(tray()).not.toContain('退出 Veracall')
   })
 
   it('installs the private-network request filter on the session', async () => {

@@ -1,15 +1,11 @@
-import { join } from 'node:path'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openDatabase } from '../../signaling-server/src/db/open.js'
-import { postgresStorage } from '../../signaling-server/src/db/postgres/storage.js'
-import { sqliteStorage } from '../../signaling-server/src/db/sqlite-storage.js'
 import type { Storage } from '../../signaling-server/src/db/storage.js'
 import { createCallService } from '../../signaling-server/src/services/call-service.js'
-import { InMemoryFanout, roomTopic, userTopic } from '../../signaling-server/src/ws/fanout.js'
+import { InMemoryFanout } from '../../signaling-server/src/ws/fanout.js'
+import { roomTopic, userTopic } from '../../signaling-server/src/ws/fanout.js'
 import type { User } from 'veracall-signaling/protocol'
-import { PG_BIN, reportSkip, startPostgres, type RunningService } from './backends.js'
-import { tempDir, uniqueName } from './helper.js'
+import { createUsers, FakeClock, storageBackends } from './storage-backends.js'
 
 /**
  * Deadlines as data, ending as a compare-and-set, and busy as an invariant: the storage layer and
@@ -20,43 +16,7 @@ const RING_MS = 45_000
 const GRACE_MS = 60_000
 const silent = pino({ level: 'silent' })
 
-class FakeClock {
-  now = Date.parse('2026-01-01T00:00:00.000Z')
-  read = (): number => this.now
-  advance(ms: number): void {
-    this.now += ms
-  }
-}
-
-interface Backend {
-  name: string
-  skip: string | undefined
-  open(clock: FakeClock): Promise<Storage>
-}
-
-let postgres: RunningService | undefined
-const pgSkip = PG_BIN ? undefined : 'postgresql is not installed (apt-get install postgresql)'
-reportSkip('deadlines on postgres', pgSkip)
-beforeAll(async () => {
-  if (!pgSkip) postgres = await startPostgres()
-}, 60_000)
-afterAll(async () => {
-  await postgres?.stop()
-})
-
-const BACKENDS: Backend[] = [
-  {
-    name: 'sqlite',
-    skip: undefined,
-    open: async (clock) =>
-      sqliteStorage(openDatabase(join(tempDir(), `${uniqueName('d')}.db`)), clock.read),
-  },
-  {
-    name: 'postgres',
-    skip: pgSkip,
-    open: async (clock) => postgresStorage(postgres?.url ?? '', silent, clock.read),
-  },
-]
+const BACKENDS = storageBackends('deadlines')
 
 /** Records every push the service sends, by user. */
 class PushLog extends InMemoryFanout {
@@ -81,21 +41,13 @@ describe.each(BACKENDS)('deadlines and compare-and-set on $name', (backend) => {
     const clock = new FakeClock()
     let storage: Storage
     beforeAll(async () => {
-      storage = await backend.open(clock)
+      storage = await backend.open(clock.read)
     })
     afterAll(async () => {
       await storage?.close()
     })
 
-    const users = async (n: number): Promise<User[]> => {
-      const made: User[] = []
-      for (let i = 0; i < n; i++) {
-        const user = await storage.users.create(uniqueName('dl'), 'D', 'hash')
-        if (!user) throw new Error('setup')
-        made.push(user)
-      }
-      return made
-    }
+    const users = (n: number): Promise<User[]> => createUsers(storage, n, 'dl')
 
     const service = (fanout: InMemoryFanout) =>
       createCallService({

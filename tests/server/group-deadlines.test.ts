@@ -12,8 +12,8 @@ import { sqliteStorage } from '../../signaling-server/src/db/sqlite-storage.js'
 import type { Storage } from '../../signaling-server/src/db/storage.js'
 import { createCallService } from '../../signaling-server/src/services/call-service.js'
 import { InMemoryFanout, roomTopic, userTopic } from '../../signaling-server/src/ws/fanout.js'
-import { PG_BIN, reportSkip, startPostgres, type RunningService } from './backends.js'
-import { tempDir, uniqueName } from './helper.js'
+import { tempDir } from './helper.js'
+import { createUsers, FakeClock, storageBackends } from './storage-backends.js'
 
 /**
  * Group calls in the storage layer and the call service, on SQLite and on Postgres, with a fake
@@ -23,14 +23,6 @@ import { tempDir, uniqueName } from './helper.js'
 const RING_MS = 45_000
 const GRACE_MS = 60_000
 const silent = pino({ level: 'silent' })
-
-class FakeClock {
-  now = Date.parse('2026-02-01T00:00:00.000Z')
-  read = (): number => this.now
-  advance(ms: number): void {
-    this.now += ms
-  }
-}
 
 /** Records every push the service sends: event type, whom to, about whom. */
 class PushLog extends InMemoryFanout {
@@ -53,53 +45,22 @@ class PushLog extends InMemoryFanout {
   }
 }
 
-let postgres: RunningService | undefined
-const pgSkip = PG_BIN ? undefined : 'postgresql is not installed (apt-get install postgresql)'
-reportSkip('group deadlines on postgres', pgSkip)
-beforeAll(async () => {
-  if (!pgSkip) postgres = await startPostgres()
-}, 60_000)
-afterAll(async () => {
-  await postgres?.stop()
-})
-
-const BACKENDS = [
-  {
-    name: 'sqlite',
-    skip: undefined,
-    open: async (clock: FakeClock): Promise<Storage> =>
-      sqliteStorage(openDatabase(join(tempDir(), `${uniqueName('g')}.db`)), clock.read),
-  },
-  {
-    name: 'postgres',
-    skip: pgSkip,
-    open: async (clock: FakeClock): Promise<Storage> =>
-      postgresStorage(postgres?.url ?? '', silent, clock.read),
-  },
-]
+const BACKENDS = storageBackends('group deadlines')
 
 const statusesOf = (call: Call | undefined) => call?.participants?.map((p) => p.status)
 
 describe.each(BACKENDS)('group calls in storage and service on $name', (backend) => {
   describe.skipIf(backend.skip !== undefined)(backend.name, () => {
-    const clock = new FakeClock()
+    const clock = new FakeClock(Date.parse('2026-02-01T00:00:00.000Z'))
     let storage: Storage
     beforeAll(async () => {
-      storage = await backend.open(clock)
+      storage = await backend.open(clock.read)
     })
     afterAll(async () => {
       await storage?.close()
     })
 
-    const users = async (n: number): Promise<User[]> => {
-      const made: User[] = []
-      for (let i = 0; i < n; i++) {
-        const user = await storage.users.create(uniqueName('gd'), 'G', 'hash')
-        if (!user) throw new Error('setup')
-        made.push(user)
-      }
-      return made
-    }
+    const users = (n: number): Promise<User[]> => createUsers(storage, n, 'gd')
     const ids = (list: User[]) => list.map((u) => u.id)
 
     const service = (fanout: InMemoryFanout) =>
@@ -408,12 +369,12 @@ describe('the participants migration keeps calls placed before it', () => {
     await storage.close()
   })
 
-  it.skipIf(pgSkip !== undefined)('on Postgres (version 3 → 4)', async () => {
-    const admin = new pg.Client({ connectionString: postgres?.url })
+  it.skipIf(BACKENDS.postgresSkip !== undefined)('on Postgres (version 3 → 4)', async () => {
+    const admin = new pg.Client({ connectionString: BACKENDS.postgresUrl() })
     await admin.connect()
     await admin.query('CREATE DATABASE upgrade_test')
     await admin.end()
-    const url = (postgres?.url ?? '').replace(/\/postgres$/, '/upgrade_test')
+    const url = BACKENDS.postgresUrl().replace(/\/postgres$/, '/upgrade_test')
     const db = new PgDb(url)
     try {
       await migratePostgres(

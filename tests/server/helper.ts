@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { Writable } from 'node:stream'
-import { afterAll } from 'vitest'
+import { onCleanup } from '../cleanup.js'
 import { startPostgres, startRedis } from './backends.js'
 import { spawnFixtureProcess } from './fixture-process.js'
 import WebSocket from 'ws'
@@ -18,10 +18,10 @@ import type { AuthResponse, Call } from 'veracall-signaling/protocol'
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789'
 
-/** A fresh directory for a test's SQLite file, removed after the file's tests. */
+/** A fresh directory for a test's SQLite file, removed when the test or suite that made it ends. */
 export function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'veracall-test-'))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }))
   return dir
 }
 
@@ -83,7 +83,10 @@ export interface TestServer {
 let counter = 0
 export const uniqueName = (prefix = 'user'): string => `${prefix}${process.pid}_${++counter}`
 
-/** The real server on 127.0.0.1 with a real SQLite file, stopped after the file's tests. */
+/**
+ * The real server on 127.0.0.1 with a real SQLite file, stopped when the test or suite that
+ * started it ends (onCleanup), and before its temp dir is removed.
+ */
 export async function startServer(
   overrides: Partial<Config> = {},
   env: Record<string, string> = {},
@@ -96,7 +99,7 @@ export async function startServer(
     ...(extra.clock && { clock: extra.clock }),
   })
   const { url } = await server.start()
-  afterAll(() => server.stop())
+  onCleanup(() => server.stop())
   const request: TestServer['request'] = async (method, path, body, token, headers = {}) => {
     const response = await fetch(url + path, {
       method,
@@ -329,12 +332,12 @@ export function spawnFixture(script: string, env: Record<string, string>): Fixtu
       for (const wake of waiters.splice(0)) wake()
     }),
   )
-  // Stopped after the file's tests, failed or not; and if this process goes first (a crashed or
+  // Stopped when the test or suite that started it ends, failed or not; and if this process goes first (a crashed or
   // terminated worker), the fixture sees its stdin close (stop-with-parent.ts).
   const kill = (): void => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   }
-  afterAll(kill)
+  onCleanup(kill)
   process.once('exit', kill)
   const line: Fixture['line'] = async (predicate) => {
     for (;;) {
@@ -353,13 +356,13 @@ export function spawnFixture(script: string, env: Record<string, string>): Fixtu
 /**
  * Two nodes on one Postgres and one Redis, seen as one server: each request and each socket goes
  * to the next node in turn, so a suite written for one server runs unchanged against a cluster.
- * Everything is stopped after the file's tests (nodes first).
+ * Everything is stopped when the test or suite that started it ends (nodes first).
  */
 export async function startCluster(overrides: Partial<Config> = {}): Promise<TestServer> {
   const postgres = await startPostgres()
-  afterAll(() => postgres.stop())
+  onCleanup(() => postgres.stop())
   const redis = await startRedis()
-  afterAll(() => redis.stop())
+  onCleanup(() => redis.stop())
   const nodes: TestServer[] = []
   for (const nodeId of ['node-1', 'node-2'])
     nodes.push(

@@ -1,40 +1,12 @@
-import { join } from 'node:path'
-import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openDatabase } from '../../signaling-server/src/db/open.js'
 import { POSTGRES_MIGRATIONS } from '../../signaling-server/src/db/postgres/migrations.js'
 import { migratePostgres, PgDb } from '../../signaling-server/src/db/postgres/pool.js'
-import { postgresStorage } from '../../signaling-server/src/db/postgres/storage.js'
-import { sqliteStorage } from '../../signaling-server/src/db/sqlite-storage.js'
 import type { Storage } from '../../signaling-server/src/db/storage.js'
-import { PG_BIN, reportSkip, startPostgres, type RunningService } from './backends.js'
-import { tempDir, uniqueName } from './helper.js'
+import { uniqueName } from './helper.js'
+import { storageBackends } from './storage-backends.js'
 
 /** The repositories behind the Storage interface: one suite, run on SQLite and on Postgres. */
-const pgSkip = PG_BIN ? undefined : 'postgresql is not installed (apt-get install postgresql)'
-reportSkip('storage on postgres', pgSkip)
-
-let postgres: RunningService | undefined
-beforeAll(async () => {
-  if (!pgSkip) postgres = await startPostgres()
-}, 60_000)
-afterAll(async () => {
-  await postgres?.stop()
-})
-
-const BACKENDS = [
-  {
-    name: 'sqlite',
-    skip: undefined,
-    open: async (): Promise<Storage> =>
-      sqliteStorage(openDatabase(join(tempDir(), `${uniqueName('s')}.db`))),
-  },
-  {
-    name: 'postgres',
-    skip: pgSkip,
-    open: (): Promise<Storage> => postgresStorage(postgres?.url ?? '', pino({ level: 'silent' })),
-  },
-]
+const BACKENDS = storageBackends('storage')
 
 describe.each(BACKENDS)('storage on $name', ({ name, skip, open }) => {
   describe.skipIf(skip !== undefined)(name, () => {
@@ -109,9 +81,9 @@ describe.each(BACKENDS)('storage on $name', ({ name, skip, open }) => {
   })
 })
 
-describe.skipIf(pgSkip !== undefined)('postgres migrations', () => {
+describe.skipIf(BACKENDS.postgresSkip !== undefined)('postgres migrations', () => {
   it('run once when several nodes start together', async () => {
-    const dbs = [1, 2, 3].map(() => new PgDb(postgres?.url ?? ''))
+    const dbs = [1, 2, 3].map(() => new PgDb(BACKENDS.postgresUrl()))
     try {
       const versions = await Promise.all(dbs.map((db) => migratePostgres(db, POSTGRES_MIGRATIONS)))
       const latest = Math.max(...POSTGRES_MIGRATIONS.map((m) => m.version))

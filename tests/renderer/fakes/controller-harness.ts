@@ -2,6 +2,7 @@
 import { vi } from 'vitest'
 import { ROUTES, type Call, type User } from 'veracall-signaling/protocol'
 import { AppController } from '../../../src/renderer/src/controller/app-controller.js'
+import { createLocalPrefsStore } from '../../../src/renderer/src/controller/prefs.js'
 import { ringThroughMain } from '../../../src/renderer/src/platform/desktop-ring.js'
 import { createMemoryTokenStore, ringFromPage } from '../../../src/renderer/src/platform/web.js'
 import type { Platform } from '../../../src/renderer/src/platform/platform.js'
@@ -178,6 +179,7 @@ export function harness(
     kind: desktop ? 'electron' : 'web',
     defaultServerUrl: async () => 'http://localhost:8000',
     tokens: createMemoryTokenStore(),
+    prefs: createLocalPrefsStore(null),
     notify,
     // The platforms' own ringing: main's decision in the desktop app, the page's in the web build.
     ring: opts.ring ?? (desktop ? ringThroughMain(desktop) : ringFromPage(notify)),
@@ -191,7 +193,6 @@ export function harness(
     store,
     platform,
     t: (key, vars) => `${key}:${vars?.name ?? ''}`,
-    storage: null,
     createSocket: (url, protocols) => {
       const s = new FakeSocket(url, protocols)
       sockets.push(s)

@@ -9,7 +9,7 @@ import { CallController } from '../call/call-controller.js'
 import { DeviceController } from '../call/devices.js'
 import { canChooseSpeaker } from '../call/media.js'
 import { usernameProblem } from './username-rule.js'
-import { loadPrefs, savePrefs, type Prefs } from './prefs.js'
+import { DEFAULT_PREFS, type Prefs } from './prefs.js'
 import { DesktopBridge } from './desktop-bridge.js'
 import { isSearchable } from './search-query.js'
 
@@ -18,7 +18,8 @@ export interface ControllerDeps {
   platform: Platform
   /** Plain-text strings for notifications (the UI itself renders through react-i18next). */
   t: (key: string, vars?: Record<string, string>) => string
-  storage?: Storage | null
+  /** The prefs the platform loaded before the first render (defaults when absent). */
+  prefs?: Prefs
   createSocket?: SocketFactory
   /** Starts the incoming-call ringtone and returns its stop function (WebAudio by default). */
   ringtone?: () => () => void
@@ -36,7 +37,6 @@ export class AppController {
   readonly links: DesktopBridge
   private readonly store: AppStore
   private readonly platform: Platform
-  private readonly storage: Storage | null
   private api: ApiClient | null = null
   private token: string | null = null
   private events: WsClient | null = null
@@ -47,8 +47,7 @@ export class AppController {
   constructor(private readonly deps: ControllerDeps) {
     this.store = deps.store
     this.platform = deps.platform
-    this.storage = deps.storage === undefined ? safeLocalStorage() : deps.storage
-    this.prefs = loadPrefs(this.storage)
+    this.prefs = { ...(deps.prefs ?? DEFAULT_PREFS) }
     this.call = new CallController({
       store: deps.store,
       platform: deps.platform,
@@ -257,14 +256,6 @@ export class AppController {
 
   private updatePrefs(patch: Partial<Prefs>): void {
     this.prefs = { ...this.prefs, ...patch }
-    savePrefs(this.storage, this.prefs)
-  }
-}
-
-function safeLocalStorage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null
-  } catch {
-    return null
+    void this.platform.prefs.save(patch)
   }
 }

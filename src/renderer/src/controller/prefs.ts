@@ -1,7 +1,9 @@
-import type { LanguagePref, ThemePref } from '../store/slices/settings.js'
+import type { LanguagePref, ThemePref } from '../../../shared/ipc-contract.js'
+import type { PrefsStore } from '../platform/platform.js'
 
 /**
- * Preferences kept across launches. Deliberately no secrets here (checklist R3): no token, no
+ * Preferences kept across launches, behind the platform's PrefsStore (main's settings in the
+ * desktop app, localStorage here in the web build). Deliberately no secrets here (checklist R3): no token, no
  * password, no TURN credential; only what a person would not mind anyone reading.
  */
 export interface Prefs {
@@ -55,5 +57,15 @@ export function savePrefs(storage: Pick<Storage, 'setItem'> | null, prefs: Prefs
     storage?.setItem(PREFS_KEY, JSON.stringify(prefs))
   } catch {
     // Storage full or disabled: preferences are a convenience, not a requirement.
+  }
+}
+
+/** The web build's PrefsStore: localStorage under PREFS_KEY (null storage: nothing kept). */
+export function createLocalPrefsStore(
+  storage: Pick<Storage, 'getItem' | 'setItem'> | null,
+): PrefsStore {
+  return {
+    load: async () => loadPrefs(storage),
+    save: async (patch) => savePrefs(storage, { ...loadPrefs(storage), ...patch }),
   }
 }

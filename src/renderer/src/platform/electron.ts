@@ -1,6 +1,8 @@
 import type { DetectionPort } from '../../../shared/detection.js'
 import type { IpcResult, VeracallApi } from '../../../shared/ipc-contract.js'
+import { createDesktopPrefsStore } from './desktop-prefs.js'
 import { ringThroughMain } from './desktop-ring.js'
+import { safeLocalStorage } from './local-storage.js'
 import type { Platform } from './platform.js'
 
 /** Thrown when main answers a request with an error code (invalid_argument, unavailable...). */
@@ -50,8 +52,6 @@ export function createElectronPlatform(
   return {
     kind: 'electron',
     async defaultServerUrl() {
-      const settings = unwrap('settings:get', await api.settingsGet())
-      if (settings.serverUrl !== '') return settings.serverUrl
       const info = unwrap('server:getInfo', await api.serverGetInfo())
       if (info.localUrl === null) {
         throw new DesktopIpcError('server:getInfo', info.error ?? 'embedded server not running')
@@ -64,6 +64,8 @@ export function createElectronPlatform(
         unwrap('auth:setToken', await api.authSetToken(token))
       },
     },
+    // localStorage only to move an older version's prefs into main's settings.
+    prefs: createDesktopPrefsStore(api, safeLocalStorage(win)),
     async notify({ title, body, tag }) {
       const result = await api.appNotify(tag === undefined ? { title, body } : { title, body, tag })
       return result.ok && result.value

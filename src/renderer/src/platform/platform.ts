@@ -1,5 +1,6 @@
 import type { DetectionPort } from '../../../shared/detection.js'
 import type { IncomingCall, VeracallApi } from '../../../shared/ipc-contract.js'
+import type { Prefs } from '../controller/prefs.js'
 
 /** A notification shown outside the page (system tray / OS notification centre). */
 export interface PlatformNotification {
@@ -18,12 +19,28 @@ export interface TokenStore {
   set(token: string | null): Promise<void>
 }
 
+/**
+ * Where the person's preferences live, one owner per build: main's settings in the desktop app
+ * (which then speaks the chosen language too), localStorage (`veracall.prefs`) in the web build.
+ */
+export interface PrefsStore {
+  /**
+   * Read once before the first render, so it draws in the chosen language and theme (one async
+   * read rather than a synchronous IPC that would block the page, or preload arguments that a
+   * reload would not refresh).
+   */
+  load(): Promise<Prefs>
+  /** Stores a change. Best effort: a failure is logged and the change lives on in memory. */
+  save(patch: Partial<Prefs>): Promise<void>
+}
+
 /** Everything that differs between the Electron renderer and the plain web build. */
 export interface Platform {
   readonly kind: 'electron' | 'web'
   /** The signaling server offered by default: the embedded server, or the page's own origin. */
   defaultServerUrl(): Promise<string>
   readonly tokens: TokenStore
+  readonly prefs: PrefsStore
   /** Shows a notification, when permitted; resolves false when it could not be shown. */
   notify(notification: PlatformNotification): Promise<boolean>
   /**

@@ -5,6 +5,8 @@ import {
   type WebDetectorUnavailable,
 } from '../detection/web-detection-port.js'
 import type { Platform, TokenStore } from './platform.js'
+import { createLocalPrefsStore } from '../controller/prefs.js'
+import { safeLocalStorage } from './local-storage.js'
 import { isSafeExternalUrl } from '../../../shared/external-url.js'
 
 const isLoopbackHost = (hostname: string): boolean =>
@@ -81,6 +83,7 @@ export function createWebPlatform(win: Window = window): Platform {
     kind: 'web',
     defaultServerUrl: async () => win.location.origin,
     tokens: createMemoryTokenStore(),
+    prefs: createLocalPrefsStore(safeLocalStorage(win)),
     detection,
     notify,
     ring: ringFromPage(notify),

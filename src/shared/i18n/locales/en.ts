@@ -151,7 +151,6 @@ const en = {
       closed: 'Call ended',
     },
     security: 'Security',
-    securityPending: 'Deepfake check is not available in this build.',
     securityAudioOnly:
       'Audio call: the deepfake check needs the other person’s video, so it is off for this call.',
     deviceError: {

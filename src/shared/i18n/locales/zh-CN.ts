@@ -148,7 +148,6 @@ const zhCN: Messages = {
       closed: '通话已结束',
     },
     security: '安全',
-    securityPending: '此版本暂不提供深度伪造检测。',
     securityAudioOnly: '语音通话：深度伪造检测需要对方的视频，本次通话不进行检测。',
     deviceError: {
       camera: '无法切换摄像头。',

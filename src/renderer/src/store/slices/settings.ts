@@ -1,9 +1,9 @@
 import type { StateCreator } from 'zustand'
 import type { AppState } from '../types.js'
 import type { TurnConfig } from '../../call/ice-servers.js'
+import type { LanguagePref, ThemePref } from '../../../../shared/ipc-contract.js'
 
-export type LanguagePref = 'system' | 'en' | 'zh-CN'
-export type ThemePref = 'system' | 'light' | 'dark'
+export type { LanguagePref, ThemePref } from '../../../../shared/ipc-contract.js'
 export type Screen = 'home' | 'history' | 'settings'
 
 export interface SettingsSlice {
