@@ -1,4 +1,6 @@
 import type * as HostModule from './detector/host.js'
+import { reasonDetail } from './detector/unavailable-code.js'
+import type { DetectorUnavailableCode } from '../shared/detection.js'
 import {
   MAX_REPORT_TIMELINE,
   type RiskUpdate,
@@ -22,10 +24,20 @@ export async function loadDetectorModule(): Promise<DetectorModule | null> {
   return import('./detector/host.js')
 }
 
-/** Says plainly why detection is unavailable; never produces a score (no faked detection). */
-export function unavailableDetector(reason: string): DetectorHost {
+/**
+ * Says why detection is unavailable (a code the UI words, and any technical detail apart from it);
+ * never produces a score (no faked detection).
+ */
+export function unavailableDetector(code: DetectorUnavailableCode, detail?: string): DetectorHost {
+  const status = {
+    available: false,
+    code,
+    ...(detail !== undefined && { reason: reasonDetail(detail) }),
+    model: null,
+    fps: 0,
+  }
   return {
-    status: async () => ({ available: false, reason, model: null, fps: 0 }),
+    status: async () => status,
     startSession: async () => undefined,
     submitFrame: async () => undefined,
     endSession: async () => null,
@@ -134,19 +146,22 @@ export function createDetectorBridge(deps: {
     idle: Running['idle'],
   ): Running => ({ host, api: tracked(host), unsubscribe, idle })
   let current: Promise<Running> | null = null
-  const idle = (level: 'off' | 'unavailable', reason: string): Running =>
-    running(unavailableDetector(reason), () => undefined, level)
+  const idle = (
+    level: 'off' | 'unavailable',
+    code: DetectorUnavailableCode,
+    detail?: string,
+  ): Running => running(unavailableDetector(code, detail), () => undefined, level)
 
   const start = async (): Promise<Running> => {
-    if (!deps.enabled()) return idle('off', 'Detection is turned off in Settings.')
+    if (!deps.enabled()) return idle('off', 'turned_off')
     try {
       const module = await deps.load()
-      if (module === null) return idle('unavailable', 'The detector is not included in this build.')
+      if (module === null) return idle('unavailable', 'not_in_build')
       const host = module.createDetectorHost(deps.options())
       return running(host, host.onRisk(deps.onRisk), null)
     } catch (error) {
       deps.log(`detector failed to load: ${String(error)}`)
-      return idle('unavailable', 'The detector could not be started.')
+      return idle('unavailable', 'failed_to_start', String(error))
     }
   }
 

@@ -229,6 +229,11 @@ export interface ElectronAdapter {
   chooseFolder(window: BrowserWindowLike | null, title: string): Promise<string | null>
   /** desktopCapturer.getSources: the screens and windows a screen share may show. */
   getDesktopSources: GetDesktopSources
+  /** The native save dialog for a WebM file, in the Downloads folder; null when cancelled. */
+  chooseSavePath(
+    window: BrowserWindowLike | null,
+    options: { title: string; defaultName: string; filterName: string },
+  ): Promise<string | null>
   /** Starts the detector entry in its own utility process (a crash there leaves the app alone). */
   spawnDetector(entry: string): DetectorChild
 }

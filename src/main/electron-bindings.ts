@@ -13,6 +13,7 @@ import {
   shell,
   utilityProcess,
 } from 'electron'
+import { join } from 'node:path'
 import { procRss } from './detector/detector-process.js'
 import type { AppLike, ElectronAdapter, TrayLike } from './electron-adapter.js'
 
@@ -51,6 +52,18 @@ export function createElectronAdapter(): ElectronAdapter {
       return result.canceled ? null : (result.filePaths[0] ?? null)
     },
     getDesktopSources: (options) => desktopCapturer.getSources(options),
+    chooseSavePath: async (window, { title, defaultName, filterName }) => {
+      const options = {
+        title,
+        defaultPath: join(app.getPath('downloads'), defaultName),
+        filters: [{ name: filterName, extensions: ['webm'] }],
+      }
+      const result =
+        window === null
+          ? await dialog.showSaveDialog(options)
+          : await dialog.showSaveDialog(window as unknown as BrowserWindow, options)
+      return result.canceled ? null : (result.filePath ?? null)
+    },
     spawnDetector: (entry) => {
       const child = utilityProcess.fork(entry, [], { serviceName: 'Veracall detector' })
       let exited = false

@@ -15,6 +15,7 @@ import { installBlockedSchemes } from './security/blocked-schemes.js'
 import { installDevCsp } from './security/dev-csp.js'
 import { openExternalIfSafe } from './security/navigation.js'
 import { installPermissionHandlers } from './security/permissions.js'
+import { saveRecording } from './recording-save.js'
 import { installRequestFilter } from './security/request-filter.js'
 import { createMainTranslator, mainLanguage } from './settings/language.js'
 import { createSettingsStore } from './settings/store.js'
@@ -196,6 +197,18 @@ export function servicesStarter(deps: {
         detector: () => detector.get(),
         openExternal: (url) => openExternalIfSafe(policy, url),
         chooseFolder: () => adapter.chooseFolder(window, t('native.dialogs.chooseModelFolder')),
+        saveRecording: (file) =>
+          saveRecording(
+            {
+              chooseSavePath: (defaultName) =>
+                adapter.chooseSavePath(window, {
+                  title: t('native.dialogs.saveRecording'),
+                  defaultName,
+                  filterName: t('native.dialogs.recordingFilter'),
+                }),
+            },
+            file,
+          ),
         setInCall: (inCall) => tray.update(inCall ? { inCall } : { inCall, securityAlert: false }),
         notify: (toast) => notifier.toast(toast),
         screenPicker,

@@ -22,6 +22,9 @@ export const MAX_FRAME_BYTES = MAX_FRAME_SIDE * MAX_FRAME_SIDE * 4
  */
 export const FRAME_HEADER_BYTES = 24
 
+/** Longest unavailable-detector detail (`DetectorStatus.reason`) that crosses the boundary. */
+export const MAX_REASON_LENGTH = 512
+
 /** Most timeline points a report may carry across the boundary. */
 export const MAX_REPORT_TIMELINE = 100_000
 
@@ -64,11 +67,40 @@ export const ChallengeStatus = Type.Object(
 )
 export type ChallengeStatus = Type.Static<typeof ChallengeStatus>
 
+/**
+ * Why the detector cannot run, as a code each UI words in the user's language (the renderer's
+ * `security.reasons.*`), so no English detail ends up inside a translated sentence.
+ */
+export const DetectorUnavailableCode = Type.Union([
+  /** Detection is turned off in Settings. */
+  Type.Literal('turned_off'),
+  /** This build has no detector. */
+  Type.Literal('not_in_build'),
+  /** The detector (process or module) failed to start. */
+  Type.Literal('failed_to_start'),
+  /** The model folder lacks model.json or model.onnx. */
+  Type.Literal('model_missing'),
+  /** model.json or model.onnx is not a model this app can run (the detail says what). */
+  Type.Literal('model_invalid'),
+  /** The model stopped the detector process every time it loaded. */
+  Type.Literal('model_crashed'),
+  /** Web build: the page is not served from this computer. */
+  Type.Literal('web_remote_page'),
+  /** Web build: no detector bridge answers on this server. */
+  Type.Literal('web_bridge_unreachable'),
+])
+export type DetectorUnavailableCode = Type.Static<typeof DetectorUnavailableCode>
+
 export const DetectorStatus = Type.Object(
   {
     available: Type.Boolean(),
-    /** Why it is unavailable, in words a user can act on (or a code the renderer words). */
-    reason: Type.Optional(Type.String({ maxLength: 512 })),
+    /**
+     * Technical detail of why it is unavailable (English, for logs and a details line), or, from
+     * a port without `code`, a code itself. A UI words `code` and shows this apart from its sentence.
+     */
+    reason: Type.Optional(Type.String({ maxLength: MAX_REASON_LENGTH })),
+    /** Why it is unavailable, as a code the UI words (added alongside `reason`, which it keeps). */
+    code: Type.Optional(DetectorUnavailableCode),
     model: ModelInfo,
     fps: Type.Number({ minimum: 0 }),
   },
@@ -91,6 +123,20 @@ export const RiskUpdate = Type.Object(
 )
 export type RiskUpdate = Type.Static<typeof RiskUpdate>
 
+/**
+ * What the person said when they compared the call's verification code with the other person
+ * (src/shared/verification-code.ts): the code shown and whether the two matched.
+ */
+export const VerificationRecord = Type.Object(
+  {
+    code: Type.String({ pattern: '^[0-9]{3} [0-9]{3}$' }),
+    result: Type.Union([Type.Literal('match'), Type.Literal('mismatch')]),
+    at: Type.Number(),
+  },
+  strict,
+)
+export type VerificationRecord = Type.Static<typeof VerificationRecord>
+
 export const SecurityReport = Type.Object(
   {
     callId: CallId,
@@ -111,6 +157,8 @@ export const SecurityReport = Type.Object(
       Type.Object({ t: Type.Number(), level: RiskLevel, score: Score }, strict),
       { maxItems: MAX_REPORT_TIMELINE },
     ),
+    /** Added by the renderer when the person compared the verification code (absent before). */
+    verification: Type.Optional(VerificationRecord),
   },
   strict,
 )

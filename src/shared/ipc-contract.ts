@@ -229,6 +229,38 @@ export const CallAction = Type.Object(
 )
 export type CallAction = Type.Static<typeof CallAction>
 
+/** Largest call recording main writes (1 GiB: about two hours of the recorded WebM). */
+export const MAX_RECORDING_BYTES = 1024 ** 3
+/** WebM files start with the EBML header's magic number. */
+const EBML_MAGIC = [0x1a, 0x45, 0xdf, 0xa3] as const
+
+/** Whether `data` is a plausible WebM recording: not empty, not too big, an EBML header first. */
+export function isWebmRecording(data: ArrayBuffer): boolean {
+  if (data.byteLength < EBML_MAGIC.length || data.byteLength > MAX_RECORDING_BYTES) return false
+  const head = new Uint8Array(data, 0, EBML_MAGIC.length)
+  return EBML_MAGIC.every((byte, i) => head[i] === byte)
+}
+
+/**
+ * A finished call recording for main to save where the person chooses. The name is only the
+ * dialog's suggestion (no folder, no separators); main picks the folder and adds `.webm`.
+ */
+export const RecordingFile = Type.Object(
+  {
+    suggestedName: Type.String({
+      minLength: 1,
+      maxLength: 120,
+      pattern: '^(?!\\.)[^/\\\\:*?"<>|\\x00-\\x1f]+$',
+    }),
+    data: Type.Refine(
+      Type.Unsafe<ArrayBuffer>({}),
+      (value) => value instanceof ArrayBuffer && isWebmRecording(value),
+    ),
+  },
+  strict,
+)
+export type RecordingFile = Type.Static<typeof RecordingFile>
+
 /** Renderer → main requests (`ipcRenderer.invoke` / `ipcMain.handle`). Args are a tuple. */
 export const invokeContract = {
   'app:getInfo': { args: Type.Tuple([]), result: AppInfo },
@@ -275,6 +307,8 @@ export const invokeContract = {
     args: Type.Tuple([Type.Union([ScreenSourceId, Type.Null()])]),
     result: Type.Null(),
   },
+  /** Shows a save dialog and writes the recording there; false when the person cancelled. */
+  'recording:save': { args: Type.Tuple([RecordingFile]), result: Type.Boolean() },
 } as const
 
 /** Main → renderer events (`webContents.send`); the preload gives listeners the payload only. */

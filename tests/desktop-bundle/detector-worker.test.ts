@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RiskUpdate } from '../../src/shared/detection.js'
 import { forkDetector } from '../../src/main/detector/detector-process.js'
 import { createDetectorHost, type DetectorHost } from '../../src/main/detector/host.js'
-import { demoFrame } from '../detector/photos.js'
+import { demoFrame } from '../main/detector/photos.js'
 import { buildDesktopBundle } from './desktop-shell.js'
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)))

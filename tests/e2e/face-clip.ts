@@ -15,7 +15,7 @@ const demoDir = path.join(
 )
 
 /**
- * sample3.jpg (1920×1350): the clearest face, hand-checked in tests/detector/blazeface.test.ts as
+ * sample3.jpg (1920×1350): the clearest face, hand-checked in tests/main/detector/blazeface.test.ts as
  * centre (404, 127), side 95 at 640 px wide; here in the photo's own pixels (× 3).
  */
 const PHOTO = { name: 'sample3.jpg', cx: 1212, cy: 381, side: 285 }

@@ -14,7 +14,7 @@ const built = existsSync(path.join(root, 'out/main/index.js'))
 const reason =
   binary === null
     ? 'SKIPPED: no Electron binary on this machine (ELECTRON_SKIP_BINARY_DOWNLOAD); ' +
-      'tests/main/entry.test.ts runs this launch over the fake adapter instead'
+      'tests/main/index.test.ts runs this launch over the fake adapter instead'
     : 'SKIPPED: app not built (run npm run build)'
 if (binary === null || !built) console.warn(`[tests/electron] ${reason}`)
 

@@ -399,6 +399,16 @@ export class FakeAdapter implements ElectronAdapter {
     this.desktopSourceQueries.push(options)
     return this.desktopSources
   }
+  /** What the save dialog answers (null: cancelled), and what each one was asked to show. */
+  savePath: string | null = null
+  saveDialogs: { title: string; defaultName: string; filterName: string }[] = []
+  async chooseSavePath(
+    _window: unknown,
+    options: { title: string; defaultName: string; filterName: string },
+  ): Promise<string | null> {
+    this.saveDialogs.push(options)
+    return this.savePath
+  }
   /** The detector as a plain child process (utilityProcess needs Electron). */
   spawnDetector(entry: string): DetectorChild {
     return forkDetector(entry)()

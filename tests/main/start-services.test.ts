@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -192,6 +192,44 @@ describe('service start-up', () => {
     await invoke('settings:update', { language: 'system' })
     await expect.poll(tray).toContain('Quit Veracall')
     expect(tray()).not.toContain('退出 Veracall')
+  })
+
+  it('saves a call recording where the save dialog says, as a private .webm, or not at all', async () => {
+    const { adapter } = await startMain({ locale: 'zh-CN' })
+    const invoke = (...args: unknown[]) =>
+      adapter.ipcMain.invoke('app://veracall/index.html', 'recording:save', ...args)
+    const bytes = new Uint8Array([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01])
+    const file = { suggestedName: '与 Ada 的 Veracall 通话', data: bytes.buffer }
+    const dir = await mkdtemp(path.join(tmpdir(), 'veracall-rec-'))
+    dirs.push(dir)
+    // Cancelled: nothing is written.
+    expect(await invoke(file)).toEqual({ ok: true, value: false })
+    expect(await readdir(dir)).toEqual([])
+    // Saved under the chosen name, `.webm` added, readable by this user only.
+    adapter.savePath = path.join(dir, 'call')
+    expect(await invoke(file)).toEqual({ ok: true, value: true })
+    expect(new Uint8Array(await readFile(path.join(dir, 'call.webm')))).toEqual(bytes)
+    expect((await stat(path.join(dir, 'call.webm'))).mode & 0o777).toBe(0o600)
+    expect(adapter.saveDialogs).toEqual([
+      {
+        title: '保存通话录制',
+        defaultName: '与 Ada 的 Veracall 通话.webm',
+        filterName: 'WebM 视频',
+      },
+      {
+        title: '保存通话录制',
+        defaultName: '与 Ada 的 Veracall 通话.webm',
+        filterName: 'WebM 视频',
+      },
+    ])
+    // Not a WebM, or a name with a path in it: refused before any dialog opens.
+    for (const bad of [
+      { ...file, data: new TextEncoder().encode('#!/bin/sh').buffer },
+      { ...file, suggestedName: '../../.profile' },
+    ])
+      expect(await invoke(bad)).toEqual({ ok: false, error: { code: 'invalid_argument' } })
+    expect(adapter.saveDialogs).toHaveLength(2)
+    expect(await readdir(dir)).toEqual(['call.webm'])
   })
 
   it('installs the private-network request filter on the session', async () => {

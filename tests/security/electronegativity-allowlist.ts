@@ -24,7 +24,7 @@ export interface AllowedScanError {
 const WINDOW_OPTIONS =
   'The adapter passes through the options createMainWindow builds, whose webPreferences are ' +
   'always HARDENED_WEB_PREFERENCES (contextIsolation and sandbox on, nodeIntegration off), as ' +
-  'tests/main/window-and-prefs.test.ts asserts; the tool cannot follow the variable.'
+  'tests/main/windows/main-window.test.ts asserts; the tool cannot follow the variable.'
 
 export const ALLOWED_FINDINGS: readonly AllowedFinding[] = [
   {
@@ -45,7 +45,7 @@ export const ALLOWED_FINDINGS: readonly AllowedFinding[] = [
     findings: { 'src/main/electron-bindings.ts': 1, 'out/main/index.js': 1 },
     reason:
       'A middle click can only ask for a new window, and every new window is denied ' +
-      '(setWindowOpenHandler → deny in navigation.ts, E5; tested in tests/main/entry.test.ts).',
+      '(setWindowOpenHandler → deny in navigation.ts, E5; tested in tests/main/index.test.ts).',
   },
   {
     id: 'OPEN_EXTERNAL_JS_CHECK',

@@ -19,6 +19,7 @@ import type { SpawnDetector } from './detector-process.js'
 import { RiskAggregator } from './score.js'
 import type { InitResult } from './worker-protocol.js'
 import { DetectorError, WorkerHost } from './worker-host.js'
+import { reasonDetail, unavailableCodeFor } from './unavailable-code.js'
 
 export interface DetectorHostOptions {
   /** Folder with model.onnx + model.json: the user's own or the bundled one. */
@@ -142,17 +143,18 @@ export function createDetectorHost(opts: DetectorHostOptions): DetectorHost {
     for (const l of listeners) l(update)
   }
 
-  const unavailableReason = (): string | null => {
-    const s = worker.state
-    return s.state === 'unavailable' ? s.reason : null
-  }
-
   return {
     async status() {
       await ensureStarted()
-      const reason = unavailableReason()
-      return reason
-        ? { available: false, reason, model: null, fps: 0 }
+      const s = worker.state
+      return s.state === 'unavailable'
+        ? {
+            available: false,
+            code: unavailableCodeFor(s.code),
+            reason: reasonDetail(s.reason),
+            model: null,
+            fps: 0,
+          }
         : { available: init !== null, model: model(), fps: currentFps() }
     },
 

@@ -3,7 +3,7 @@ import type { EmbeddedServer } from '../embedded-server.js'
 import type { Notifier } from '../notifications/notifier.js'
 import type { DetectorHost } from '../detector-bridge.js'
 import type { ScreenPicker } from '../screen-share/screen-picker.js'
-import type { AppInfo, Toast } from '../../shared/ipc-contract.js'
+import type { AppInfo, RecordingFile, Toast } from '../../shared/ipc-contract.js'
 import { IpcError } from './result.js'
 import type { IpcHandlers } from './register.js'
 
@@ -16,6 +16,8 @@ export interface HandlerServices {
   /** Opens the link if it passes isSafeExternalUrl; false if refused. */
   openExternal(url: string): boolean
   chooseFolder(): Promise<string | null>
+  /** Saves a call recording through the native save dialog; false when cancelled. */
+  saveRecording(file: RecordingFile): Promise<boolean>
   setInCall(active: boolean): void
   /** Shows a plain notification unless do-not-disturb is on; false if not shown. */
   notify(toast: Toast): boolean
@@ -74,5 +76,6 @@ export function createIpcHandlers(s: HandlerServices): IpcHandlers {
       s.screenPicker.choose(id)
       return null
     },
+    'recording:save': (file) => s.saveRecording(file),
   }
 }

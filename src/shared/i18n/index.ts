@@ -4,6 +4,7 @@
  * defines the keys; the Chinese one is type-checked against it.
  */
 import i18next from 'i18next'
+import callPrivacy from './locales/call-privacy.js'
 import en from './locales/en.js'
 import native from './locales/native.js'
 import security from './locales/security.js'
@@ -12,12 +13,12 @@ import { SUPPORTED_LANGUAGES, type Language } from './language.js'
 
 export { systemLanguage, type Language } from './language.js'
 
-const enCatalog = { ...security.en, ...native.en, ...en }
+const enCatalog = { ...callPrivacy.en, ...security.en, ...native.en, ...en }
 export type Catalog = typeof enCatalog
 
 export const catalogs: Readonly<Record<Language, Catalog>> = {
   en: enCatalog,
-  'zh-CN': { ...security['zh-CN'], ...native['zh-CN'], ...zhCN },
+  'zh-CN': { ...callPrivacy['zh-CN'], ...security['zh-CN'], ...native['zh-CN'], ...zhCN },
 }
 
 /** i18next options shared by both processes (same fallback, plural and interpolation rules). */

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { vi } from 'vitest'
 import { ROUTES, type Call, type User } from 'veracall-signaling/protocol'
 import { AppController } from '../../../src/renderer/src/controller/app-controller.js'
@@ -161,8 +160,9 @@ export function harness(
   vi.stubGlobal(
     'RTCPeerConnection',
     class extends FakePeerConnection {
-      constructor(...args: ConstructorParameters<typeof FakePeerConnection>) {
-        super(...args)
+      // The app calls `new RTCPeerConnection(config)`: keep the config where tests read it.
+      constructor(config?: RTCConfiguration) {
+        super('app', config)
         peers.push(this)
       }
     },
@@ -170,6 +170,8 @@ export function harness(
   vi.stubGlobal('MediaStream', FakeStream)
   const sockets: FakeSocket[] = []
   const notifications: string[] = []
+  /** Recordings the platform was asked to save. */
+  const saved: { recording: Blob; name: string }[] = []
   const rings = { started: 0, stopped: 0 }
   const notify: Platform['notify'] = async (n) => {
     notifications.push(n.body)
@@ -185,6 +187,10 @@ export function harness(
     ring: opts.ring ?? (desktop ? ringThroughMain(desktop) : ringFromPage(notify)),
     detection: opts.detection ?? null,
     openExternal: () => undefined,
+    saveRecording: async (recording, name) => {
+      saved.push({ recording, name })
+      return true
+    },
     languages: () => ['en'],
   }
   const platform = desktop ? { ...base, desktop } : base
@@ -230,6 +236,7 @@ export function harness(
     fetches,
     tracks,
     notifications,
+    saved,
     rings,
     signIn,
     ringIn,

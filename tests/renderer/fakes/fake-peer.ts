@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 /**
  * A small RTCPeerConnection stand-in with the JSEP signaling-state machine (including implicit
  * rollback on a remote offer in have-local-offer, as current browsers do), async events, and

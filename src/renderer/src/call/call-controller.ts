@@ -15,6 +15,8 @@ import type { SocketFactory, WsClient } from '../signaling/ws-client.js'
 import type { CallSession } from './call-session.js'
 import { CallDetection } from './call-detection.js'
 import { CallEvents } from './call-events.js'
+import { CallRecording } from './call-recording.js'
+import { CallVerification } from './call-verification.js'
 import { callOutcome } from './call-outcome.js'
 import { openLocalMedia, stopStream } from './media.js'
 import { openRoom, type RoomLink } from './room-link.js'
@@ -23,6 +25,7 @@ import { StatsSampler } from './stats-sampler.js'
 import { startCallSession } from './start-session.js'
 import { captureFor, type CaptureScreen } from './screen-capture.js'
 import { ScreenShare } from './screen-share.js'
+import { fetchCallTurnServers } from './turn-credentials.js'
 
 export interface CallControllerDeps {
   store: AppStore
@@ -55,6 +58,10 @@ export class CallController {
   readonly detection: CallDetection
   /** Sharing a screen in place of the camera during the current call. */
   readonly screenShare: ScreenShare
+  /** The current call's verification code and the person's choice about it. */
+  readonly verification: CallVerification
+  /** Local recording of the current call, and the other side's. */
+  readonly recording: CallRecording
   private room: WsClient | null = null
   private current: CallSession | null = null
   private readonly ringer: Ringer
@@ -82,6 +89,12 @@ export class CallController {
       session: () => this.current,
       capture: deps.captureScreen ?? captureFor(deps.platform),
     })
+    this.verification = new CallVerification({ store: deps.store })
+    this.recording = new CallRecording({
+      store: deps.store,
+      platform: deps.platform,
+      fileName: (name) => deps.t('recording.fileName', { name }),
+    })
   }
 
   private get store(): AppStore {
@@ -103,6 +116,7 @@ export class CallController {
     const api = this.deps.api()
     if (!api || !s.user || (s.phase !== 'idle' && s.phase !== 'ended')) return
     s.callOutgoing(peer, callType)
+    const turn = this.callTurnServers(api)
     let stream: MediaStream
     try {
       stream = await openLocalMedia(callType, s)
@@ -125,6 +139,7 @@ export class CallController {
       this.fail(err instanceof ApiError && err.code === 'busy' ? 'busy' : 'start', err)
       return
     }
+    const turnServers = await turn
     // Cancelled while the request was in flight.
     if (this.store.getState().phase !== 'outgoing') {
       stopStream(stream)
@@ -133,7 +148,7 @@ export class CallController {
     }
     this.store.getState().callCreated(call)
     const link = this.connectRoom(call)
-    this.startSession(call, stream, false, link)
+    this.startSession(call, stream, false, link, turnServers)
     link.transport.startSending()
     this.ringer.ringback()
   }
@@ -151,6 +166,7 @@ export class CallController {
     // run, not after them: the caller's offer and candidates, held until we join, are waiting
     // when the session starts. The server lets either party join a call that is still ringing.
     const link = this.connectRoom(call)
+    const turn = this.callTurnServers(api)
     let stream: MediaStream
     try {
       stream = await openLocalMedia(call.call_type, s)
@@ -161,6 +177,7 @@ export class CallController {
       this.fail('media', err)
       return
     }
+    const turnServers = await turn
     // Declined, missed or cancelled while the devices opened.
     if (!this.stillRinging(call)) {
       stopStream(stream)
@@ -171,7 +188,7 @@ export class CallController {
     this.deps.onMediaOpened()
     // The session answers the waiting offer while the accept request is in flight; what it
     // sends is held until the server has said yes.
-    const session = this.startSession(call, stream, true, link)
+    const session = this.startSession(call, stream, true, link, turnServers)
     try {
       const accepted = await api.acceptCall(call.id)
       // Declined, cancelled or missed while the request was in flight.
@@ -273,11 +290,22 @@ export class CallController {
     if (this.room === link.room) this.room = null
   }
 
+  /**
+   * This call's TURN relay from the server, unless the settings name a TURN server of their own
+   * (that static entry overrides the server's).
+   */
+  private callTurnServers(api: ApiClient): Promise<RTCIceServer[]> {
+    const { turn } = this.store.getState()
+    if (turn && turn.urls.length > 0) return Promise.resolve([])
+    return fetchCallTurnServers(api)
+  }
+
   private startSession(
     call: Call,
     stream: MediaStream,
     polite: boolean,
     link: RoomLink,
+    turnServers: RTCIceServer[],
   ): CallSession {
     const session = startCallSession({
       store: this.store,
@@ -286,6 +314,7 @@ export class CallController {
       polite,
       link,
       turnCredential: this.deps.turnCredential(),
+      turnServers,
       onConnectionState: (state) => {
         if (state !== 'connected') return
         this.ringer.stop()
@@ -295,16 +324,22 @@ export class CallController {
     // The other side shares a screen: no face to check until it stops.
     session.on('remoteMedia', (media) => this.detection.setRemoteScreen(media.screen === true))
     this.current = session
+    this.verification.begin(call.id, session.pc)
+    const peer = this.store.getState().peer
+    this.recording.begin(session, peer ? nameOf(peer) : '')
     this.stats.start(session)
     if (call.call_type === 'video') this.detection.begin(call.id)
     return session
   }
 
   private teardown(): void {
+    // First: a recording running is stopped, saved, and the other side told, while the room is up.
+    void this.recording.finish()
     this.ringer.stop()
     this.stats.stop()
     this.detection.finish()
     this.screenShare.reset()
+    this.verification.finish()
     this.current?.close()
     this.current = null
     this.room?.close()

@@ -1,9 +1,15 @@
-import type { ChallengeKind, ClientDataOf, Envelope } from 'veracall-signaling/protocol'
+import type {
+  ChallengeKind,
+  ClientDataOf,
+  Envelope,
+  RecordingState,
+} from 'veracall-signaling/protocol'
 import Value from 'typebox/value'
 import { CHALLENGE_DURATION_MS, ClientData, PeerData } from 'veracall-signaling/protocol'
 import { Negotiator, type NegotiationError } from './negotiation.js'
 
-export type RelayType = 'offer' | 'answer' | 'ice_candidate' | 'media_state' | 'challenge'
+export type RelayType =
+  'offer' | 'answer' | 'ice_candidate' | 'media_state' | 'challenge' | 'recording'
 
 /** The call room as CallSession sees it: send relayed messages, receive everything. */
 export interface RoomTransport {
@@ -26,6 +32,8 @@ export interface CallSessionEvents {
   iceRestart: number
   /** The other person's app asks for a liveness move (Verify). */
   challenge: ClientDataOf<'challenge'>
+  /** The other person started or stopped recording the call on their device. */
+  remoteRecording: RecordingState
   error: { code: string; message: string }
 }
 
@@ -64,6 +72,7 @@ export class CallSession {
   private peerPresent = false
   private closed = false
   private media: MediaState
+  private recording: RecordingState = 'stopped'
   iceRestarts = 0
 
   constructor(private readonly options: CallSessionOptions) {
@@ -177,6 +186,12 @@ export class CallSession {
     return id
   }
 
+  /** Tells the other side this end started or stopped recording (they show a banner). */
+  sendRecording(state: RecordingState): void {
+    this.recording = state
+    this.relay('recording', { state })
+  }
+
   getStats(): Promise<RTCStatsReport> {
     return this.pc.getStats()
   }
@@ -241,6 +256,9 @@ export class CallSession {
         const offerHeld = this.flush()
         this.resendLostOffer(offerHeld)
         this.options.transport.send('media_state', this.media)
+        // A peer back after a drop must still see that this end records.
+        if (this.recording === 'started')
+          this.options.transport.send('recording', { state: 'started' })
         // The peer came back after a drop: if media broke meanwhile, find a new path.
         const state = this.pc.connectionState
         if (state === 'failed' || state === 'disconnected') this.restartIce()
@@ -272,6 +290,10 @@ export class CallSession {
       case 'challenge':
         if (!Value.Check(ClientData.challenge, data)) return
         this.emit('challenge', data)
+        return
+      case 'recording':
+        if (!Value.Check(ClientData.recording, data)) return
+        this.emit('remoteRecording', data.state)
         return
       case 'error':
         this.options.log?.(`server error: ${JSON.stringify(data)}`)

@@ -15,6 +15,8 @@ export function startCallSession(opts: {
   polite: boolean
   link: RoomLink
   turnCredential: string
+  /** This call's TURN relay from the server (fetched per call), added to the configured servers. */
+  turnServers: RTCIceServer[]
   onConnectionState: (state: RTCPeerConnectionState) => void
 }): CallSession {
   const { store, call, link } = opts
@@ -22,10 +24,13 @@ export function startCallSession(opts: {
   const session = new CallSession({
     selfId: s.user?.id ?? '',
     polite: opts.polite,
-    iceServers: buildIceServers({
-      stunUrls: s.stunUrls,
-      turn: s.turn ? { ...s.turn, credential: opts.turnCredential } : null,
-    }),
+    iceServers: [
+      ...buildIceServers({
+        stunUrls: s.stunUrls,
+        turn: s.turn ? { ...s.turn, credential: opts.turnCredential } : null,
+      }),
+      ...opts.turnServers,
+    ],
     transport: link.transport,
     localStream: opts.stream,
     log: (m) => console.debug(`[call ${call.id}] ${m}`),

@@ -10,7 +10,7 @@ import { useTranslation } from 'react-i18next'
 import type { RiskLevel } from '../../../shared/detection.js'
 import { riskAvailable, riskLevel, type RiskState } from '../store/slices/risk.js'
 import { Sparkline } from './Sparkline.js'
-import { unavailableExplanation } from './unavailable-reason.js'
+import { unavailableDetail, unavailableExplanation } from './unavailable-reason.js'
 
 export interface SecurityPanelProps {
   risk: RiskState
@@ -61,6 +61,7 @@ export function SecurityPanel(props: SecurityPanelProps): ReactElement {
 
   const explanation =
     level === 'unavailable' ? unavailableExplanation(i18n, status) : t(`security.explain.${level}`)
+  const detail = level === 'unavailable' ? unavailableDetail(status) : null
   const model = update?.model ?? status?.model ?? null
   const colour = COLOURS[level]
 
@@ -143,6 +144,11 @@ export function SecurityPanel(props: SecurityPanelProps): ReactElement {
         style={{ maxWidth: '28em', fontSize: '0.85em' }}
       >
         <p>{verifying ? t('security.verifyHint') : explanation}</p>
+        {!verifying && detail !== null && (
+          <p className="security-panel-detail">
+            {t('security.technicalDetail')} <code lang="en">{detail}</code>
+          </p>
+        )}
         {!verifying && <p>{t('security.local')}</p>}
         {!verifying && model && (
           <p>{t('security.model', { name: model.name, version: model.version })}</p>

@@ -7,7 +7,7 @@ import type { ReactElement } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { SecurityReport } from '../../../shared/detection.js'
 import { useApp } from '../app/context.js'
-import { reportShares } from '../store/slices/reports.js'
+import { hasFaceCheck, reportShares } from '../store/slices/reports.js'
 import { reportVerdict } from './report-verdict.js'
 
 export function SecurityReportView(props: {
@@ -26,16 +26,30 @@ export function SecurityReportView(props: {
     )
     .join(' · ')
   const model = report.model ? `${report.model.name} ${report.model.version}` : '–'
+  const faceCheck = hasFaceCheck(report)
+  const { verification } = report
 
   if (compact) {
+    const parts = [
+      faceCheck
+        ? `${t('security.report.short')}: ${[peak, shares, model].filter(Boolean).join(' · ')}`
+        : '',
+      verification
+        ? `${t('verification.report.short')}: ${t(
+            verification.result === 'match'
+              ? 'verification.report.shortMatch'
+              : 'verification.report.shortMismatch',
+          )}`
+        : '',
+    ]
     return (
       <span
         className="security-report-line"
         data-testid="security-report"
         data-peak={report.peakLevel}
+        data-verification={verification?.result ?? ''}
       >
-        {t('security.report.short')}: {peak}
-        {shares && ` · ${shares}`} · {model}
+        {parts.filter(Boolean).join(' · ')}
       </span>
     )
   }
@@ -45,21 +59,34 @@ export function SecurityReportView(props: {
       aria-label={t('security.report.title')}
       data-testid="security-report"
       data-peak={report.peakLevel}
+      data-verification={verification?.result ?? ''}
     >
-      <h2>{t('security.report.title')}</h2>
+      <h2>{t(faceCheck ? 'security.report.title' : 'verification.report.title')}</h2>
       <dl className="facts">
-        <div>
-          <dt>{t('security.report.peak')}</dt>
-          <dd>{peak}</dd>
-        </div>
-        <div>
-          <dt>{t('security.report.shares')}</dt>
-          <dd>{shares || '–'}</dd>
-        </div>
-        <div>
-          <dt>{t('security.report.model')}</dt>
-          <dd>{model}</dd>
-        </div>
+        {faceCheck && (
+          <>
+            <div>
+              <dt>{t('security.report.peak')}</dt>
+              <dd>{peak}</dd>
+            </div>
+            <div>
+              <dt>{t('security.report.shares')}</dt>
+              <dd>{shares || '–'}</dd>
+            </div>
+            <div>
+              <dt>{t('security.report.model')}</dt>
+              <dd>{model}</dd>
+            </div>
+          </>
+        )}
+        {verification && (
+          <div>
+            <dt>{t('verification.report.title')}</dt>
+            <dd data-testid="verification-report">
+              {t(`verification.report.${verification.result}`, { code: verification.code })}
+            </dd>
+          </div>
+        )}
       </dl>
       <p className="muted">{t('security.report.local')}</p>
     </section>

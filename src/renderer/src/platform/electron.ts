@@ -75,6 +75,11 @@ export function createElectronPlatform(
     openExternal(url) {
       void api.shellOpenExternal(url)
     },
+    saveRecording: async (recording, suggestedName) =>
+      unwrap(
+        'recording:save',
+        await api.recordingSave({ suggestedName, data: await recording.arrayBuffer() }),
+      ),
     languages: () => win.navigator.languages,
     // The rest of the desktop API (call ringing, tray state, settings, deep links) for code
     // that knows it runs in the desktop app.

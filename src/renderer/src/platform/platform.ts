@@ -54,6 +54,11 @@ export interface Platform {
   readonly detection: DetectionPort | null
   /** Opens an http(s) link in the system browser (never inside the app window). */
   openExternal(url: string): void
+  /**
+   * Saves a finished call recording (WebM) where the person chooses: a download in the web build,
+   * main's save dialog in the desktop app. False when they cancelled.
+   */
+  saveRecording(recording: Blob, suggestedName: string): Promise<boolean>
   /** The operating system's preferred languages, most preferred first (BCP 47). */
   languages(): readonly string[]
 }

@@ -64,6 +64,23 @@ export function ringFromPage(notify: Platform['notify']): Platform['ring'] {
   }
 }
 
+/** The web build saves a recording as a download (the browser asks where, or uses Downloads). */
+export function downloadRecording(win: Window): Platform['saveRecording'] {
+  return async (recording, suggestedName) => {
+    const url = URL.createObjectURL(recording)
+    const link = win.document.createElement('a')
+    link.href = url
+    link.download = `${suggestedName.replace(/[/\\:*?"<>|]/g, '_')}.webm`
+    link.rel = 'noopener'
+    win.document.body.append(link)
+    link.click()
+    link.remove()
+    // Revoked only once the browser has surely read it (revoking at once can cancel a download).
+    win.setTimeout(() => URL.revokeObjectURL(url), 60_000)
+    return true
+  }
+}
+
 /** The plain browser build, served by the signaling server itself (same origin, no CORS). */
 export function createWebPlatform(win: Window = window): Platform {
   const bridge = detectorBridgeFor(win.location)
@@ -90,6 +107,7 @@ export function createWebPlatform(win: Window = window): Platform {
     openExternal(url) {
       if (isSafeExternalUrl(url)) win.open(url, '_blank', 'noopener,noreferrer')
     },
+    saveRecording: downloadRecording(win),
     languages: () => win.navigator.languages,
   }
 }

@@ -12,8 +12,10 @@ import {
   SharingBar,
   isShareShortcut,
 } from '../components/ScreenShare.js'
+import { RecordButton, RecordingBanners } from '../components/Recording.js'
 import { SecurityPanel } from '../detection/SecurityPanel.js'
 import { ChallengePrompt } from '../detection/ChallengePrompt.js'
+import { VerificationPanel } from '../detection/VerificationPanel.js'
 import { formatClock } from '../app/format.js'
 import { selectPeerName, selectQualityLevel } from '../store/selectors.js'
 
@@ -147,6 +149,7 @@ export function CallScreen(): ReactElement {
     (id: string | null) => controller.call.screenShare.pick(id),
     [controller],
   )
+  const verification = useApp((s) => s.verification)
   const onRemoteElement = useCallback(
     (el: HTMLVideoElement | null) => {
       controller.devices.setRemoteMediaElement(el)
@@ -271,6 +274,7 @@ export function CallScreen(): ReactElement {
             {t('call.micOffRemote', { name })}
           </div>
         )}
+        <RecordingBanners peerName={name} />
         {signalingDown && (
           <div className="banner" role="status">
             {t('call.signalingLost')}
@@ -348,6 +352,7 @@ export function CallScreen(): ReactElement {
               <Icon name="screenShare" size={24} />
             </button>
           )}
+          <RecordButton disabled={ringing || remoteStream === null} />
           <button
             type="button"
             className="btn btn-round btn-glass"
@@ -387,6 +392,10 @@ export function CallScreen(): ReactElement {
               {t('call.securityAudioOnly')}
             </p>
           )}
+          <VerificationPanel
+            verification={verification}
+            onChoose={(result) => controller.call.verification.choose(result)}
+          />
         </aside>
       )}
     </main>

@@ -10,6 +10,7 @@ import {
   HistoryResponse,
   MeResponse,
   ROUTES,
+  TurnCredentialsResponse,
   UserListResponse,
   type Call,
   type CallType,
@@ -99,6 +100,10 @@ export class ApiClient {
   }
   async activeCalls(): Promise<Call[]> {
     return (await this.request('GET', ROUTES.activeCalls, CallListResponse)).calls
+  }
+  /** A short-lived TURN credential for one call (404 `not_found`: the server has no TURN). */
+  turnCredentials(): Promise<TurnCredentialsResponse> {
+    return this.request('GET', ROUTES.turnCredentials, TurnCredentialsResponse)
   }
   history(page: number, limit: number): Promise<History> {
     const qs = new URLSearchParams({ page: String(page), limit: String(limit) })

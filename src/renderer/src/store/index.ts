@@ -14,6 +14,8 @@ import {
   createReportsSlice,
   sanitiseReports,
 } from './slices/reports.js'
+import { createVerificationSlice } from './slices/verification.js'
+import { createRecordingSlice } from './slices/recording.js'
 import type { AppState } from './types.js'
 
 export type { AppState } from './types.js'
@@ -50,6 +52,8 @@ export function createAppStore(storage: () => StateStorage = defaultStorage): Ap
     ...createPromptsSlice(...a),
     ...createRiskSlice(...a),
     ...createReportsSlice(...a),
+    ...createVerificationSlice(...a),
+    ...createRecordingSlice(...a),
   }))
   const saved = storage()
   store.setState({ reports: loadReports(saved) })

@@ -7,6 +7,8 @@ import type { SettingsSlice } from './slices/settings.js'
 import type { PromptsSlice } from './slices/prompts.js'
 import type { RiskSlice } from './slices/risk.js'
 import type { ReportsSlice } from './slices/reports.js'
+import type { VerificationSlice } from './slices/verification.js'
+import type { RecordingSlice } from './slices/recording.js'
 
 export type AppState = SessionSlice &
   ContactsSlice &
@@ -16,4 +18,6 @@ export type AppState = SessionSlice &
   SettingsSlice &
   PromptsSlice &
   RiskSlice &
-  ReportsSlice
+  ReportsSlice &
+  VerificationSlice &
+  RecordingSlice

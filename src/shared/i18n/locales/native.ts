@@ -31,6 +31,8 @@ const en = {
     },
     dialogs: {
       chooseModelFolder: 'Choose a folder with a detector model',
+      saveRecording: 'Save the call recording',
+      recordingFilter: 'WebM video',
     },
   },
 }
@@ -64,6 +66,8 @@ const zhCN: typeof en = {
     },
     dialogs: {
       chooseModelFolder: '选择包含检测模型的文件夹',
+      saveRecording: '保存通话录制',
+      recordingFilter: 'WebM 视频',
     },
   },
 }

@@ -32,11 +32,21 @@ const en = {
         'The other person is sharing a screen, not their face, so the face check is paused. It resumes when they stop sharing.',
     },
     reasons: {
+      turned_off: 'it is turned off in Settings.',
+      not_in_build: 'this build of Veracall has no detector.',
+      failed_to_start: 'the detector could not be started.',
+      model_missing:
+        'the model folder has no model. Put model.onnx and model.json in it, or choose another folder in Settings.',
+      model_invalid:
+        'the model in the model folder is not one Veracall can run. Choose another folder in Settings.',
+      model_crashed:
+        'the model stopped the detector every time it loaded. Choose another model folder in Settings.',
       web_remote_page:
         'this page does not come from this computer. Open Veracall at the http://localhost address that npm start prints, so the video is analysed on this device.',
       web_bridge_unreachable:
         'this server runs no face-check detector. Start Veracall with npm start (with the model in resources/models) to use it.',
     },
+    technicalDetail: 'Technical detail:',
     local: 'Analysed on this device; no video leaves it.',
     model: 'Model: {{name}} {{version}}',
     sparkline: 'Risk over the last minute',
@@ -115,11 +125,19 @@ const zhCN: Strings = {
         '对方正在共享屏幕，画面中不是人脸，因此面部检测已暂停。对方停止共享后会自动恢复。',
     },
     reasons: {
+      turned_off: '已在设置中关闭。',
+      not_in_build: '此版本的 Veracall 不含检测器。',
+      failed_to_start: '检测器无法启动。',
+      model_missing:
+        '模型文件夹中没有模型。请放入 model.onnx 和 model.json，或在设置中选择其他文件夹。',
+      model_invalid: '模型文件夹中的模型无法在 Veracall 中运行。请在设置中选择其他文件夹。',
+      model_crashed: '该模型每次加载都会使检测器停止运行。请在设置中选择其他模型文件夹。',
       web_remote_page:
         '此页面不是由本机提供的。请用 npm start 打印的 http://localhost 地址打开 Veracall，视频才会在本设备上分析。',
       web_bridge_unreachable:
         '此服务器没有运行面部检测器。请用 npm start 启动 Veracall（模型位于 resources/models）后再使用。',
     },
+    technicalDetail: '技术细节：',
     local: '在本设备上分析，视频不会离开本设备。',
     model: '模型：{{name}} {{version}}',
     sparkline: '过去一分钟的风险',

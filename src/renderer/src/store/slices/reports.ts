@@ -5,7 +5,7 @@
  */
 import Value from 'typebox/value'
 import type { StateCreator } from 'zustand'
-import type { RiskLevel, SecurityReport } from '../../../../shared/detection.js'
+import type { RiskLevel, SecurityReport, VerificationRecord } from '../../../../shared/detection.js'
 import { SecurityReport as SecurityReportSchema } from '../../../../shared/ipc-contract.js'
 import type { AppState } from '../types.js'
 
@@ -22,18 +22,56 @@ export interface ReportsSlice {
   /** By call id, as a string (JSON object keys). */
   reports: Record<string, SecurityReport>
   addReport: (report: SecurityReport) => void
+  /**
+   * The verification-code choice of a call: kept in its report, which is created (with no face
+   * check in it) when the call has none, e.g. an audio call or the detector off.
+   */
+  recordVerification: (callId: number, verification: VerificationRecord) => void
   clearReports: () => void
+}
+
+/** A report that holds no face check: what a call without one keeps its verification in. */
+function emptyReport(callId: number, at: number): SecurityReport {
+  return {
+    callId,
+    model: null,
+    startedAt: at,
+    endedAt: at,
+    peakLevel: 'off',
+    peakScore: null,
+    shareByLevel: {},
+    timeline: [],
+  }
+}
+
+/** Whether a report holds a face check (not only a verification choice). */
+export function hasFaceCheck(report: SecurityReport): boolean {
+  return report.model !== null || report.timeline.length > 0
+}
+
+function keepNewest(reports: Record<string, SecurityReport>): Record<string, SecurityReport> {
+  const newest = Object.values(reports)
+    .sort((a, b) => b.endedAt - a.endedAt)
+    .slice(0, MAX_REPORTS)
+  return Object.fromEntries(newest.map((r) => [String(r.callId), r]))
 }
 
 export const createReportsSlice: StateCreator<AppState, [], [], ReportsSlice> = (set) => ({
   reports: {},
   addReport: (report) =>
     set((s) => {
-      const kept = { ...report, timeline: thinTimeline(report.timeline) }
-      const newest = Object.values({ ...s.reports, [String(report.callId)]: kept })
-        .sort((a, b) => b.endedAt - a.endedAt)
-        .slice(0, MAX_REPORTS)
-      return { reports: Object.fromEntries(newest.map((r) => [String(r.callId), r])) }
+      const kept: SecurityReport = { ...report, timeline: thinTimeline(report.timeline) }
+      // The detector's report comes after the choice was made: the choice stays.
+      const verification = report.verification ?? s.reports[String(report.callId)]?.verification
+      if (verification) kept.verification = verification
+      return { reports: keepNewest({ ...s.reports, [String(report.callId)]: kept }) }
+    }),
+  recordVerification: (callId, verification) =>
+    set((s) => {
+      const report = s.reports[String(callId)] ?? emptyReport(callId, verification.at)
+      return {
+        reports: keepNewest({ ...s.reports, [String(callId)]: { ...report, verification } }),
+      }
     }),
   clearReports: () => set({ reports: {} }),
 })

@@ -1,0 +1,332 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { Envelope } from 'veracall-signaling/protocol'
+import { CallSession, type RoomTransport } from '../../../src/renderer/src/call/call-session.js'
+import { FakePeerConnection, FakeStream, FakeTrack, settle } from '../fakes/fake-peer.js'
+
+const ROOM = 'room_abcdefgh'
+const CALLER = '00000000-0000-4000-8000-00000000000a'
+const CALLEE = '00000000-0000-4000-8000-00000000000b'
+
+/** A room like the server's: relays to the other member only, announces joins both ways. */
+class FakeRoom {
+  private members = new Map<string, (m: Envelope) => void>()
+  readonly relayed: { from: string; type: string; data: unknown }[] = []
+  dropped = 0
+
+  /** Every socket drops at once: the server has nobody left to tell, so no peer_left is sent. */
+  dropAll(): void {
+    this.members.clear()
+  }
+
+  transport(userId: string): RoomTransport & { join(): void; leave(): void } {
+    return FakeRoom.member(this, userId)
+  }
+
+  private static member(
+    room: FakeRoom,
+    userId: string,
+  ): RoomTransport & { join(): void; leave(): void } {
+    let listener: ((m: Envelope) => void) | null = null
+    return {
+      send(type, data) {
+        room.relayed.push({ from: userId, type, data })
+        const others = [...room.members].filter(([id]) => id !== userId)
+        if (others.length === 0) room.dropped += 1
+        for (const [, deliver] of others) {
+          setTimeout(() => deliver({ type, call_id: ROOM, user_id: userId, data, timestamp: 0 }), 0)
+        }
+      },
+      onMessage(l) {
+        listener = l
+        return () => {
+          listener = null
+        }
+      },
+      join() {
+        const deliver = (m: Envelope): void => listener?.(m)
+        const present = [...room.members]
+        room.members.set(userId, deliver)
+        for (const [id, other] of present) {
+          other({
+            type: 'peer_joined',
+            call_id: ROOM,
+            user_id: userId,
+            data: { user_id: userId },
+            timestamp: 0,
+          })
+          deliver({
+            type: 'peer_joined',
+            call_id: ROOM,
+            user_id: id,
+            data: { user_id: id },
+            timestamp: 0,
+          })
+        }
+      },
+      leave() {
+        room.members.delete(userId)
+        for (const [, other] of room.members) {
+          other({
+            type: 'peer_left',
+            call_id: ROOM,
+            user_id: userId,
+            data: { user_id: userId },
+            timestamp: 0,
+          })
+        }
+      },
+    }
+  }
+}
+
+function makeSession(
+  room: FakeRoom,
+  userId: string,
+  polite: boolean,
+  tracks: FakeTrack[] = [new FakeTrack('audio'), new FakeTrack('video')],
+) {
+  const transport = room.transport(userId)
+  const stream = new FakeStream(tracks)
+  let pc: FakePeerConnection | null = null
+  const session = new CallSession({
+    selfId: userId,
+    polite,
+    iceServers: [],
+    transport,
+    localStream: stream as unknown as MediaStream,
+    disconnectedRestartMs: 20,
+    createPeerConnection: (config) => {
+      pc = new FakePeerConnection(polite ? 'callee' : 'caller', config)
+      return pc as unknown as RTCPeerConnection
+    },
+  })
+  const events: { type: string; value: unknown }[] = []
+  for (const type of [
+    'connectionState',
+    'remoteMedia',
+    'peerPresent',
+    'iceRestart',
+    'error',
+  ] as const) {
+    session.on(type, (value) => events.push({ type, value }))
+  }
+  return { session, transport, stream, pc: pc as unknown as FakePeerConnection, events }
+}
+
+/** Caller and callee both in the room with negotiation settled: the start of most call tests. */
+async function connectedPair() {
+  const room = new FakeRoom()
+  const a = makeSession(room, CALLER, false)
+  const b = makeSession(room, CALLEE, true)
+  a.transport.join()
+  b.transport.join()
+  a.session.start()
+  b.session.start()
+  await settle(60)
+  return { room, a, b }
+}
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('CallSession', () => {
+  it('holds its offer until the callee joins, then both sides connect', async () => {
+    const room = new FakeRoom()
+    const caller = makeSession(room, CALLER, false)
+    caller.transport.join()
+    caller.session.start()
+    await settle()
+    // Nobody to talk to yet: nothing was sent into the void.
+    expect(room.relayed).toEqual([])
+    expect(caller.pc.signalingState).toBe('have-local-offer')
+
+    const callee = makeSession(room, CALLEE, true)
+    callee.transport.join()
+    callee.session.start()
+    await settle(60)
+    expect(room.dropped).toBe(0)
+    // The held offer went out once, not again on peer_joined.
+    const offers = room.relayed
+      .filter((m) => m.from === CALLER && m.type === 'offer')
+      .map((m) => (m.data as { sdp: string }).sdp)
+    expect(new Set(offers).size).toBe(offers.length)
+    expect(caller.pc.signalingState).toBe('stable')
+    expect(callee.pc.signalingState).toBe('stable')
+    expect(caller.events).toContainEqual({ type: 'connectionState', value: 'connected' })
+    expect(callee.events).toContainEqual({ type: 'connectionState', value: 'connected' })
+    expect(caller.events.filter((e) => e.type === 'error')).toEqual([])
+    expect(callee.events.filter((e) => e.type === 'error')).toEqual([])
+    // Each side told the other its media state when the peer arrived.
+    expect(callee.events).toContainEqual({
+      type: 'remoteMedia',
+      value: { audio: true, video: true },
+    })
+    expect(caller.pc.config.iceServers).toEqual([])
+  })
+
+  it("the callee answers the caller's offer and makes none of its own: no glare to roll back", async () => {
+    const room = new FakeRoom()
+    const caller = makeSession(room, CALLER, false)
+    caller.transport.join()
+    caller.session.start()
+    await settle()
+    const callee = makeSession(room, CALLEE, true)
+    // What the callee's connection did, in the signaling state each call found it in.
+    const calleeLocal: RTCSignalingState[] = []
+    const setLocal = callee.pc.setLocalDescription.bind(callee.pc)
+    callee.pc.setLocalDescription = (d) => {
+      calleeLocal.push(callee.pc.signalingState)
+      return setLocal(d)
+    }
+    // The callee has its tracks before the caller's held offer reaches it (the race that made it
+    // offer too, and roll back, in every instrumented call).
+    callee.transport.join()
+    callee.session.start()
+    await settle(60)
+    expect(room.relayed.filter((m) => m.from === CALLEE && m.type === 'offer')).toEqual([])
+    // Only answers (the fake may renegotiate the caller's second track: answered too).
+    expect([...new Set(calleeLocal)]).toEqual(['have-remote-offer'])
+    expect([
+      ...new Set(room.relayed.filter((m) => m.type === 'answer').map((m) => m.from)),
+    ]).toEqual([CALLEE])
+    expect([caller.pc.signalingState, callee.pc.signalingState]).toEqual(['stable', 'stable'])
+    expect(callee.pc.connectionState).toBe('connected')
+    expect([...caller.events, ...callee.events].filter((e) => e.type === 'error')).toEqual([])
+  })
+
+  it('lets the callee renegotiate once the first offer is answered (an ICE restart)', async () => {
+    const { room, a, b } = await connectedPair()
+    const before = room.relayed.length
+    b.pc.setConnectionState('failed')
+    await settle(60)
+    const after = room.relayed.slice(before)
+    expect(after.filter((m) => m.type === 'offer').map((m) => m.from)).toEqual([CALLEE])
+    expect(after.filter((m) => m.type === 'answer').map((m) => m.from)).toEqual([CALLER])
+    expect([a.pc.signalingState, b.pc.signalingState]).toEqual(['stable', 'stable'])
+    expect([...a.events, ...b.events].filter((e) => e.type === 'error')).toEqual([])
+  })
+
+  it('relays mute and camera-off as media_state, and stops the camera track', async () => {
+    const { room, a, b } = await connectedPair()
+    a.session.setMicrophoneEnabled(false)
+    expect(a.stream.getAudioTracks()[0]?.enabled).toBe(false)
+    await settle()
+    expect(b.events.at(-1)).toEqual({ type: 'remoteMedia', value: { audio: false, video: true } })
+
+    const camera = b.stream.getVideoTracks()[0] as FakeTrack
+    await b.session.replaceTrack('video', null)
+    expect(camera.readyState).toBe('ended')
+    expect(b.stream.getVideoTracks()).toEqual([])
+    expect(b.pc.senders.find((s) => s.track === camera)).toBeUndefined()
+    await settle()
+    expect(a.events.at(-1)).toEqual({ type: 'remoteMedia', value: { audio: true, video: false } })
+
+    // Camera back on with a new device: replaceTrack, no new offer.
+    const offersBefore = room.relayed.filter((m) => m.type === 'offer').length
+    const next = new FakeTrack('video')
+    await b.session.replaceTrack('video', next as unknown as MediaStreamTrack)
+    await settle()
+    expect(b.stream.getVideoTracks()).toEqual([next])
+    expect(room.relayed.filter((m) => m.type === 'offer').length).toBe(offersBefore)
+    expect(a.events.at(-1)).toEqual({ type: 'remoteMedia', value: { audio: true, video: true } })
+  })
+
+  it('announces a screen share in media_state (screen left out when not sharing), no new offer', async () => {
+    const { room, a, b } = await connectedPair()
+    const offersBefore = room.relayed.filter((m) => m.type === 'offer').length
+    b.session.setScreenSharing(true)
+    const screen = new FakeTrack('video')
+    await b.session.replaceTrack('video', screen as unknown as MediaStreamTrack)
+    await settle()
+    expect(b.session.mediaState).toEqual({ audio: true, video: true, screen: true })
+    expect(a.events.at(-1)).toEqual({
+      type: 'remoteMedia',
+      value: { audio: true, video: true, screen: true },
+    })
+    b.session.setScreenSharing(false)
+    await settle()
+    const last = room.relayed.filter((m) => m.type === 'media_state').at(-1)
+    expect(last?.data).toEqual({ audio: true, video: true })
+    expect(a.events.at(-1)).toEqual({ type: 'remoteMedia', value: { audio: true, video: true } })
+    expect(room.relayed.filter((m) => m.type === 'offer').length).toBe(offersBefore)
+    // A malformed flag from the other side is ignored, not half-applied.
+    const seen = a.events.length
+    b.transport.send('media_state', { audio: true, video: true, screen: 'yes' } as never)
+    await settle()
+    expect(a.events.length).toBe(seen)
+  })
+
+  it('restarts ICE when the connection fails or stays disconnected', async () => {
+    const room = new FakeRoom()
+    const a = makeSession(room, CALLER, false)
+    a.transport.join()
+    a.pc.setConnectionState('failed')
+    expect(a.pc.restartIceCalls).toBe(1)
+    a.pc.setConnectionState('disconnected')
+    await new Promise((r) => setTimeout(r, 40))
+    expect(a.pc.restartIceCalls).toBe(2)
+    // A brief disconnection that recovers does not restart.
+    a.pc.setConnectionState('disconnected')
+    a.pc.setConnectionState('connected')
+    await new Promise((r) => setTimeout(r, 40))
+    expect(a.pc.restartIceCalls).toBe(2)
+    expect(a.events.filter((e) => e.type === 'iceRestart').map((e) => e.value)).toEqual([1, 2])
+  })
+
+  it('restarts ICE when the peer re-joins after a drop and media had failed', async () => {
+    const { a, b } = await connectedPair()
+    b.transport.leave()
+    expect(a.events.at(-1)).toEqual({ type: 'peerPresent', value: false })
+    a.pc.connectionState = 'failed'
+    b.transport.join()
+    expect(a.pc.restartIceCalls).toBe(1)
+  })
+
+  it('re-sends an ICE-restart offer lost while both room sockets were down', async () => {
+    const { room, a, b } = await connectedPair()
+    room.dropAll()
+    // Neither side saw peer_left: the restart offers go into the empty room.
+    const dropped = room.dropped
+    a.pc.setConnectionState('failed')
+    b.pc.setConnectionState('failed')
+    await settle()
+    expect(room.dropped).toBeGreaterThan(dropped)
+    expect(a.pc.signalingState).toBe('have-local-offer')
+    const offersBefore = room.relayed.filter((m) => m.from === CALLER && m.type === 'offer').length
+    a.transport.join()
+    b.transport.join()
+    await settle(60)
+    expect(
+      room.relayed.filter((m) => m.from === CALLER && m.type === 'offer').length,
+    ).toBeGreaterThan(offersBefore)
+    expect(a.pc.signalingState).toBe('stable')
+    expect(b.pc.signalingState).toBe('stable')
+    expect(a.pc.connectionState).toBe('connected')
+    expect([...a.events, ...b.events].filter((e) => e.type === 'error')).toEqual([])
+  })
+
+  it('stops every track and closes the connection on close, once', () => {
+    const room = new FakeRoom()
+    const a = makeSession(room, CALLER, false)
+    a.session.start()
+    const tracks = a.stream.getTracks()
+    a.session.close()
+    a.session.close()
+    expect(tracks.every((t) => t.readyState === 'ended')).toBe(true)
+    expect(a.pc.closed).toBe(true)
+    expect(a.session.isClosed).toBe(true)
+  })
+
+  it('ignores malformed room messages', async () => {
+    const room = new FakeRoom()
+    const a = makeSession(room, CALLER, false)
+    const bogus = room.transport(CALLEE)
+    a.transport.join()
+    bogus.join()
+    bogus.send('media_state', { audio: 'loud' } as never)
+    bogus.send('offer', { nope: 1 } as never)
+    await settle()
+    expect(a.events.filter((e) => e.type === 'remoteMedia' || e.type === 'error')).toEqual([])
+  })
+})

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest'
+import type { StateStorage } from 'zustand/middleware'
+import type { RiskLevel, SecurityReport } from '../../../../src/shared/detection.js'
+import { createAppStore } from '../../../../src/renderer/src/store/index.js'
+import {
+  MAX_REPORTS,
+  MAX_TIMELINE,
+  REPORTS_STORAGE_KEY,
+  reportShares,
+  thinTimeline,
+} from '../../../../src/renderer/src/store/slices/reports.js'
+
+/** The reports are the app store's persisted slice (they had a store of their own before). */
+const createReportStore = createAppStore
+
+function memoryStorage(initial: Record<string, string> = {}): StateStorage & {
+  data: Map<string, string>
+} {
+  const data = new Map(Object.entries(initial))
+  return {
+    data,
+    getItem: (k) => data.get(k) ?? null,
+    setItem: (k, v) => void data.set(k, v),
+    removeItem: (k) => void data.delete(k),
+  }
+}
+
+function report(callId: number, endedAt = 10_000, levels: RiskLevel[] = ['analysing', 'low']) {
+  const timeline = levels.map((level, i) => ({
+    t: 1000 * i,
+    level,
+    score: level === 'analysing' ? null : 0.2 + 0.1 * i,
+  }))
+  const r: SecurityReport = {
+    callId,
+    model: { name: 'veracall-mnv2-sbi', version: '1.1.0' },
+    startedAt: 0,
+    endedAt,
+    peakLevel: 'low',
+    peakScore: 0.3,
+    shareByLevel: { analysing: 0.25, low: 0.75 },
+    timeline,
+  }
+  return r
+}
+
+describe('security report store', () => {
+  it('keeps a report per call id and persists it under its key, with no token in it', () => {
+    const storage = memoryStorage()
+    const store = createReportStore(() => storage)
+    store.getState().addReport(report(7))
+    store.getState().addReport(report(8))
+    expect(store.getState().reports['7']?.callId).toBe(7)
+    expect(store.getState().reports['8']?.peakLevel).toBe('low')
+    const saved = storage.data.get(REPORTS_STORAGE_KEY) ?? ''
+    expect(JSON.parse(saved)).toMatchObject({ state: { reports: { '7': { callId: 7 } } } })
+    expect(saved.toLowerCase()).not.toContain('token')
+    // Only the reports persist: nothing else of the app's state (session, call, risk).
+    expect(Object.keys(JSON.parse(saved).state)).toEqual(['reports'])
+
+    // A new store over the same storage (a reload) gets the reports back.
+    const reloaded = createReportStore(() => storage)
+    expect(reloaded.getState().reports).toEqual(store.getState().reports)
+  })
+
+  it('replaces a call’s report when it is sent again', () => {
+    const store = createReportStore(() => memoryStorage())
+    store.getState().addReport(report(7))
+    store.getState().addReport({ ...report(7), peakLevel: 'elevated' })
+    expect(Object.keys(store.getState().reports)).toEqual(['7'])
+    expect(store.getState().reports['7']?.peakLevel).toBe('elevated')
+  })
+
+  it('drops stored entries that are malformed or filed under another call id', () => {
+    const good = report(3)
+    const storage = memoryStorage({
+      [REPORTS_STORAGE_KEY]: JSON.stringify({
+        version: 1,
+        state: {
+          reports: {
+            '3': good,
+            '4': report(5),
+            '6': { ...report(6), peakLevel: 'certainly-fake' },
+            '9': 'junk',
+          },
+        },
+      }),
+    })
+    const store = createReportStore(() => storage)
+    expect(store.getState().reports).toEqual({ '3': good })
+  })
+
+  it('starts empty from unreadable storage', () => {
+    const storage = memoryStorage({ [REPORTS_STORAGE_KEY]: '{not json' })
+    const store = createReportStore(() => storage)
+    expect(store.getState().reports).toEqual({})
+    store.getState().addReport(report(1))
+    expect(store.getState().reports['1']?.callId).toBe(1)
+  })
+
+  it('keeps only the most recent calls', () => {
+    const store = createReportStore(() => memoryStorage())
+    for (let id = 1; id <= MAX_REPORTS + 5; id++) store.getState().addReport(report(id, id * 1000))
+    const ids = Object.keys(store.getState().reports).map(Number)
+    expect(ids).toHaveLength(MAX_REPORTS)
+    expect(Math.min(...ids)).toBe(6)
+    expect(ids).toContain(MAX_REPORTS + 5)
+  })
+
+  it('thins a long timeline but keeps every level change and the last point', () => {
+    const long: SecurityReport['timeline'] = Array.from({ length: 3600 }, (_, i) => ({
+      t: i * 1000,
+      level: i < 5 ? 'analysing' : i >= 2000 && i < 2003 ? 'elevated' : 'low',
+      score: i < 5 ? null : 0.3,
+    }))
+    const thin = thinTimeline(long)
+    expect(thin.length).toBeLessThanOrEqual(MAX_TIMELINE)
+    expect(thin.length).toBeGreaterThan(MAX_TIMELINE / 2)
+    for (const t of [0, 5000, 2_000_000, 2_003_000, 3_599_000])
+      expect(thin.map((p) => p.t)).toContain(t)
+    // Stored reports are thinned too; short timelines are kept as they are.
+    const store = createReportStore(() => memoryStorage())
+    store.getState().addReport({ ...report(2), timeline: long })
+    expect(store.getState().reports['2']?.timeline).toEqual(thin)
+    expect(thinTimeline(report(1).timeline)).toEqual(report(1).timeline)
+  })
+
+  it('lists the levels the call spent time at, risk levels first, as whole percentages', () => {
+    expect(
+      reportShares({
+        ...report(1),
+        shareByLevel: { no_face: 0.1, elevated: 0.333, analysing: 0.2, low: 0.367, high: 0 },
+      }),
+    ).toEqual([
+      { level: 'low', percent: 37 },
+      { level: 'elevated', percent: 33 },
+      { level: 'analysing', percent: 20 },
+      { level: 'no_face', percent: 10 },
+    ])
+  })
+})
