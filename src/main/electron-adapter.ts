@@ -60,9 +60,33 @@ export interface WebRequestLike {
   onHeadersReceived(listener: HeadersReceivedListener | null): void
 }
 
+/** One desktopCapturer source (screen or window). */
+export interface DesktopSourceLike {
+  id: string
+  name: string
+  thumbnail: { isEmpty(): boolean; toJPEG(quality: number): Uint8Array }
+}
+export type GetDesktopSources = (options: {
+  types: ('screen' | 'window')[]
+  thumbnailSize: { width: number; height: number }
+  fetchWindowIcons: boolean
+}) => Promise<DesktopSourceLike[]>
+export interface DisplayMediaRequestLike {
+  frame: { url: string } | null
+  securityOrigin?: string
+  videoRequested: boolean
+}
+/** Grants a source, or refuses with null (the page's getDisplayMedia then rejects). */
+export type DisplayMediaCallback = (streams: { video: DesktopSourceLike } | null) => void
+export type DisplayMediaRequestHandler = (
+  request: DisplayMediaRequestLike,
+  callback: DisplayMediaCallback,
+) => void
+
 export interface SessionLike {
   setPermissionRequestHandler(handler: PermissionRequestHandler | null): void
   setPermissionCheckHandler(handler: PermissionCheckHandler | null): void
+  setDisplayMediaRequestHandler(handler: DisplayMediaRequestHandler | null): void
   protocol: ProtocolLike
   webRequest: WebRequestLike
 }
@@ -203,6 +227,8 @@ export interface ElectronAdapter {
   safeStorage: SafeStorageLike
   openExternal(url: string): Promise<void>
   chooseFolder(window: BrowserWindowLike | null, title: string): Promise<string | null>
+  /** desktopCapturer.getSources: the screens and windows a screen share may show. */
+  getDesktopSources: GetDesktopSources
   /** The native save dialog for a WebM file, in the Downloads folder; null when cancelled. */
   chooseSavePath(
     window: BrowserWindowLike | null,

@@ -4,6 +4,7 @@ import {
   Notification,
   Tray,
   app,
+  desktopCapturer,
   dialog,
   ipcMain,
   protocol,
@@ -50,6 +51,7 @@ export function createElectronAdapter(): ElectronAdapter {
           : await dialog.showOpenDialog(window as unknown as BrowserWindow, options)
       return result.canceled ? null : (result.filePaths[0] ?? null)
     },
+    getDesktopSources: (options) => desktopCapturer.getSources(options),
     chooseSavePath: async (window, { title, defaultName, filterName }) => {
       const options = {
         title,

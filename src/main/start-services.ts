@@ -19,6 +19,7 @@ import { saveRecording } from './recording-save.js'
 import { installRequestFilter } from './security/request-filter.js'
 import { createMainTranslator, mainLanguage } from './settings/language.js'
 import { createSettingsStore } from './settings/store.js'
+import { createScreenPicker, installDisplayMediaHandler } from './screen-share/screen-picker.js'
 import { createTrayController } from './tray/tray.js'
 import type { TrayIcon } from './tray/tray-state.js'
 import { createMainWindow, revealWindow } from './windows/main-window.js'
@@ -50,6 +51,12 @@ export function servicesStarter(deps: {
     installBlockedSchemes(session, log)
     installRequestFilter(session, log)
     if (paths.devServerUrl !== undefined) installDevCsp(session, paths.devServerUrl)
+    const screenPicker = createScreenPicker({
+      getSources: (options) => adapter.getDesktopSources(options),
+      appOrigins: allowedOrigins,
+      log,
+    })
+    installDisplayMediaHandler(session, screenPicker)
     const csp = buildCsp({ target: 'desktop', dev: false })
     session.protocol.handle(
       'app',
@@ -204,6 +211,7 @@ export function servicesStarter(deps: {
           ),
         setInCall: (inCall) => tray.update(inCall ? { inCall } : { inCall, securityAlert: false }),
         notify: (toast) => notifier.toast(toast),
+        screenPicker,
         token: {
           get: () => token,
           set: (next) => {

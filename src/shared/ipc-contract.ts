@@ -7,6 +7,7 @@
 import Type from 'typebox'
 import { CallId, CallType, ChallengeKindSchema, Username } from 'veracall-signaling/protocol'
 import { DetectorStatus, FrameInput, RiskUpdate, SecurityReport } from './detection.js'
+import { ScreenSourceId, ScreenSources } from './screen-sources.js'
 
 // The detection schemas (and their types) are owned by detection.ts; re-exported for IPC users.
 export {
@@ -295,6 +296,16 @@ export const invokeContract = {
   'detector:endSession': {
     args: Type.Tuple([CallId]),
     result: Type.Union([SecurityReport, Type.Null()]),
+  },
+  /** Screen share: the screens and windows the person may pick from (the app's own picker). */
+  'screen:listSources': { args: Type.Tuple([]), result: ScreenSources },
+  /**
+   * The person picked one of the listed sources (or cancelled with null): the next
+   * getDisplayMedia from the app's page gets that source, once, shortly after.
+   */
+  'screen:chooseSource': {
+    args: Type.Tuple([Type.Union([ScreenSourceId, Type.Null()])]),
+    result: Type.Null(),
   },
   /** Shows a save dialog and writes the recording there; false when the person cancelled. */
   'recording:save': { args: Type.Tuple([RecordingFile]), result: Type.Boolean() },

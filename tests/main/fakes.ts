@@ -5,6 +5,8 @@ import type {
   AppLike,
   BeforeRequestListener,
   BrowserWindowLike,
+  DesktopSourceLike,
+  DisplayMediaRequestHandler,
   HeadersReceivedListener,
   ElectronAdapter,
   IpcInvokeEvent,
@@ -190,6 +192,24 @@ export class FakeSession implements SessionLike {
     this.calls.push(handler === null ? 'check:null' : 'check:set')
     this.checkHandler = handler
   }
+  displayMediaHandler: DisplayMediaRequestHandler | null = null
+  displayCalls: string[] = []
+  setDisplayMediaRequestHandler(handler: DisplayMediaRequestHandler | null): void {
+    this.displayCalls.push(handler === null ? 'display:null' : 'display:set')
+    this.displayMediaHandler = handler
+  }
+}
+
+/** A desktopCapturer source whose thumbnail is `jpegBytes` bytes of JPEG (0: empty). */
+export function fakeDesktopSource(id: string, name: string, jpegBytes = 100): DesktopSourceLike {
+  return {
+    id,
+    name,
+    thumbnail: {
+      isEmpty: () => jpegBytes === 0,
+      toJPEG: () => Buffer.alloc(jpegBytes, 0xff),
+    },
+  }
 }
 
 export class FakeTray implements TrayLike {
@@ -369,6 +389,15 @@ export class FakeAdapter implements ElectronAdapter {
   async chooseFolder(_window: unknown, title: string): Promise<string | null> {
     this.folderTitles.push(title)
     return this.folder
+  }
+  /** What desktopCapturer lists, and the options it was asked with. */
+  desktopSources: DesktopSourceLike[] = []
+  desktopSourceQueries: Parameters<ElectronAdapter['getDesktopSources']>[0][] = []
+  async getDesktopSources(
+    options: Parameters<ElectronAdapter['getDesktopSources']>[0],
+  ): Promise<DesktopSourceLike[]> {
+    this.desktopSourceQueries.push(options)
+    return this.desktopSources
   }
   /** What the save dialog answers (null: cancelled), and what each one was asked to show. */
   savePath: string | null = null

@@ -9,7 +9,7 @@ import { SETTINGS_FILE } from '../../src/main/settings/store.js'
 import { servicesStarter } from '../../src/main/start-services.js'
 import { buildCsp } from 'veracall-signaling/protocol'
 import { APP_ORIGIN, type RiskUpdate } from '../../src/shared/ipc-contract.js'
-import { FakeAdapter, type FakeWindow } from './fakes.js'
+import { FakeAdapter, fakeDesktopSource, type FakeWindow } from './fakes.js'
 
 const dirs: string[] = []
 const running: Services[] = []
@@ -86,6 +86,27 @@ describe('service start-up', () => {
       { kind: 'call', username: 'grace' },
       { kind: 'call', username: 'ada' },
     ])
+  })
+
+  it("installs the screen-share handler: the app's page gets a source only after picking it", async () => {
+    const { adapter } = await startMain()
+    expect(adapter.session.displayCalls).toEqual(['display:null', 'display:set'])
+    adapter.desktopSources = [fakeDesktopSource('screen:0:0', 'Entire screen')]
+    const granted: unknown[] = []
+    const ask = (): void =>
+      adapter.session.displayMediaHandler?.(
+        { frame: { url: 'app://veracall/index.html' }, videoRequested: true },
+        (streams) => granted.push(streams?.video.id ?? null),
+      )
+    ask()
+    const app = 'app://veracall/index.html'
+    expect(await adapter.ipcMain.invoke(app, 'screen:listSources')).toMatchObject({ ok: true })
+    expect(await adapter.ipcMain.invoke(app, 'screen:chooseSource', 'screen:0:0')).toEqual({
+      ok: true,
+      value: null,
+    })
+    ask()
+    expect(granted).toEqual([null, 'screen:0:0'])
   })
 
   it('hides the window from screen capture only when the setting is on', async () => {

@@ -201,6 +201,31 @@ describe('call room signaling', async () => {
     b.close()
   })
 
+  it('relays media_state with the optional screen flag and refuses a malformed one', async () => {
+    const { alice, call, a, b } = await room(t)
+    await joinBoth(a, b, call.room_id)
+    for (const data of [
+      { audio: true, video: true, screen: true },
+      { audio: false, video: true, screen: false },
+      { audio: true, video: true },
+    ]) {
+      const message = envelope('media_state', call.room_id, data)
+      a.send(message)
+      expect(await b.ofType('media_state')).toEqual({ ...message, user_id: alice.user.id })
+    }
+    for (const data of [
+      { audio: true, video: true, screen: 'yes' },
+      { audio: true, video: true, screen: true, window: 'x' },
+    ]) {
+      a.send(envelope('media_state', call.room_id, data))
+      expect((await a.ofType('error')).data).toMatchObject({ code: 'invalid_input' })
+    }
+    // Nothing malformed reached the peer.
+    expect(b.messages).toEqual([])
+    a.close()
+    b.close()
+  })
+
   it('relays a Verify challenge and refuses a malformed one with an error to the sender only', async () => {
     const { alice, call, a, b } = await room(t)
     await joinBoth(a, b, call.room_id)

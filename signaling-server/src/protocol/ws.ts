@@ -54,8 +54,15 @@ export const ClientData = {
     },
     strict,
   ),
-  /** Extension: tells the other side that the microphone or camera is on or off. */
-  media_state: Type.Object({ audio: Type.Boolean(), video: Type.Boolean() }, strict),
+  /**
+   * Extension: tells the other side that the microphone or camera is on or off. `screen: true`
+   * (itself an extension) says the video track carries a shared screen, not a face; senders leave
+   * it out when not sharing, so clients that predate it keep reading every other state.
+   */
+  media_state: Type.Object(
+    { audio: Type.Boolean(), video: Type.Boolean(), screen: Type.Optional(Type.Boolean()) },
+    strict,
+  ),
   /**
    * Extension: a liveness challenge ("Verify"). The receiving app asks its user to do `kind`
    * within `duration_ms`; the sender's detector watches the move on its side.

@@ -2,6 +2,7 @@ import type { SettingsStore } from '../settings/store.js'
 import type { EmbeddedServer } from '../embedded-server.js'
 import type { Notifier } from '../notifications/notifier.js'
 import type { DetectorHost } from '../detector-bridge.js'
+import type { ScreenPicker } from '../screen-share/screen-picker.js'
 import type { AppInfo, RecordingFile, Toast } from '../../shared/ipc-contract.js'
 import { IpcError } from './result.js'
 import type { IpcHandlers } from './register.js'
@@ -20,6 +21,8 @@ export interface HandlerServices {
   setInCall(active: boolean): void
   /** Shows a plain notification unless do-not-disturb is on; false if not shown. */
   notify(toast: Toast): boolean
+  /** Screen share: the source list and the person's pick for the next getDisplayMedia. */
+  screenPicker: Pick<ScreenPicker, 'listSources' | 'choose'>
   /** The session token, kept in main's memory only. */
   token: { get(): string | null; set(token: string | null): void }
 }
@@ -68,6 +71,11 @@ export function createIpcHandlers(s: HandlerServices): IpcHandlers {
       return null
     },
     'detector:endSession': async (callId) => (await s.detector()).endSession(callId),
+    'screen:listSources': () => s.screenPicker.listSources(),
+    'screen:chooseSource': (id) => {
+      s.screenPicker.choose(id)
+      return null
+    },
     'recording:save': (file) => s.saveRecording(file),
   }
 }

@@ -4,8 +4,9 @@ import { originOf } from './origin.js'
 /**
  * Which permissions the app's own origin may have (E7): media (audio/video) and notifications.
  * Everything else, and everything for any other origin, is denied. The renderer uses neither the
- * Fullscreen API nor the clipboard, so those are denied too. Screen capture comes later, as
- * `display-capture`.
+ * Fullscreen API nor the clipboard, so those are denied too. Screen capture is granted by the
+ * session's display-media handler instead (screen-share/screen-picker.ts: the app's origin, a
+ * source the person picked), never as a blanket `display-capture` permission.
  */
 export const APP_ORIGIN_PERMISSIONS: Readonly<Record<string, boolean>> = Object.freeze({
   media: true,

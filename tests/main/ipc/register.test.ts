@@ -102,6 +102,11 @@ const CASES: Record<InvokeChannel, { good: unknown[]; bad: unknown[][] }> = {
       [{ callId: 3, ms: 60_000 }],
     ],
   },
+  'screen:listSources': { good: [], bad: [['screen:0:0']] },
+  'screen:chooseSource': {
+    good: ['window:42:0'],
+    bad: [[], ['tab:1'], ['screen:0:0; rm'], [7], [{ id: 'screen:0:0' }], ['x'.repeat(100)]],
+  },
 }
 
 function spyHandlers() {
@@ -131,6 +136,10 @@ function spyHandlers() {
     'detector:submitFrame': null,
     'detector:endSession': null,
     'detector:verify': null,
+    'screen:listSources': [
+      { id: 'screen:0:0', kind: 'screen', name: 'Screen 1', thumbnail: new Uint8Array(3) },
+    ],
+    'screen:chooseSource': null,
     'recording:save': true,
   }
   const handlers = Object.fromEntries(

@@ -235,6 +235,31 @@ describe('CallSession', () => {
     expect(a.events.at(-1)).toEqual({ type: 'remoteMedia', value: { audio: true, video: true } })
   })
 
+  it('announces a screen share in media_state (screen left out when not sharing), no new offer', async () => {
+    const { room, a, b } = await connectedPair()
+    const offersBefore = room.relayed.filter((m) => m.type === 'offer').length
+    b.session.setScreenSharing(true)
+    const screen = new FakeTrack('video')
+    await b.session.replaceTrack('video', screen as unknown as MediaStreamTrack)
+    await settle()
+    expect(b.session.mediaState).toEqual({ audio: true, video: true, screen: true })
+    expect(a.events.at(-1)).toEqual({
+      type: 'remoteMedia',
+      value: { audio: true, video: true, screen: true },
+    })
+    b.session.setScreenSharing(false)
+    await settle()
+    const last = room.relayed.filter((m) => m.type === 'media_state').at(-1)
+    expect(last?.data).toEqual({ audio: true, video: true })
+    expect(a.events.at(-1)).toEqual({ type: 'remoteMedia', value: { audio: true, video: true } })
+    expect(room.relayed.filter((m) => m.type === 'offer').length).toBe(offersBefore)
+    // A malformed flag from the other side is ignored, not half-applied.
+    const seen = a.events.length
+    b.transport.send('media_state', { audio: true, video: true, screen: 'yes' } as never)
+    await settle()
+    expect(a.events.length).toBe(seen)
+  })
+
   it('restarts ICE when the connection fails or stays disconnected', async () => {
     const room = new FakeRoom()
     const a = makeSession(room, CALLER, false)

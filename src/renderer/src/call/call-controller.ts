@@ -25,6 +25,8 @@ import { ReconnectWatch, type ReconnectClock } from './reconnect-watch.js'
 import { playReconnectCue } from './ringtone.js'
 import { StatsSampler } from './stats-sampler.js'
 import { startCallSession } from './start-session.js'
+import { captureFor, type CaptureScreen } from './screen-capture.js'
+import { ScreenShare } from './screen-share.js'
 import { fetchCallTurnServers } from './turn-credentials.js'
 
 export interface CallControllerDeps {
@@ -40,6 +42,8 @@ export interface CallControllerDeps {
   createSocket?: SocketFactory
   /** Starts the incoming-call ringtone and returns its stop function (WebAudio by default). */
   ringtone?: () => () => void
+  /** How a screen share captures (the platform's way by default). */
+  captureScreen?: CaptureScreen
   /** Local media opened: device labels are readable now. */
   onMediaOpened: () => void
   /** A call ended here (any way): the history has a new row. */
@@ -58,6 +62,8 @@ export interface CallControllerDeps {
 export class CallController {
   /** The face check of the current video call (its badge reads the store's `risk` slice). */
   readonly detection: CallDetection
+  /** Sharing a screen in place of the camera during the current call. */
+  readonly screenShare: ScreenShare
   /** The current call's verification code and the person's choice about it. */
   readonly verification: CallVerification
   /** Local recording of the current call, and the other side's. */
@@ -84,6 +90,11 @@ export class CallController {
       store: deps.store,
       port: deps.platform.detection,
       sendChallenge: (kind) => this.sendChallenge(kind),
+    })
+    this.screenShare = new ScreenShare({
+      store: deps.store,
+      session: () => this.current,
+      capture: deps.captureScreen ?? captureFor(deps.platform),
     })
     this.verification = new CallVerification({ store: deps.store })
     this.recording = new CallRecording({
@@ -374,6 +385,8 @@ export class CallController {
       },
     })
     session.on('peerPresent', (present) => watch.update({ peerPresent: present }))
+    // The other side shares a screen: no face to check until it stops.
+    session.on('remoteMedia', (media) => this.detection.setRemoteScreen(media.screen === true))
     this.current = session
     this.verification.begin(call.id, session.pc)
     const peer = this.store.getState().peer
@@ -418,6 +431,7 @@ export class CallController {
     this.ringer.stop()
     this.stats.stop()
     this.detection.finish()
+    this.screenShare.reset()
     this.verification.finish()
     this.current?.close()
     this.current = null

@@ -35,6 +35,8 @@ export class CallDetection {
   private sampler: Sampler | null = null
   private unsubscribe: (() => void) | null = null
   private challenges = 0
+  /** The other side shares a screen: no frames go to the detector. */
+  private paused = false
   private verifyTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor(private readonly deps: CallDetectionDeps) {}
@@ -68,6 +70,18 @@ export class CallDetection {
     this.startSampler()
   }
 
+  /**
+   * The other side started or stopped sharing a screen. While it shares, the sampler stops (the
+   * session stays open), so no screen frame reaches the detector, nor a "no face" from one.
+   */
+  setRemoteScreen(sharing: boolean): void {
+    if (this.callId === null || sharing === this.paused) return
+    this.paused = sharing
+    this.deps.store.getState().setRisk({ screenShare: sharing })
+    if (sharing) this.stopSampler()
+    else this.startSampler()
+  }
+
   /** The person's on/off switch: off ends the session (its report is kept), on starts a new one. */
   setEnabled(enabled: boolean): void {
     if (this.callId === null) return
@@ -80,7 +94,7 @@ export class CallDetection {
   verify(): void {
     const { port, store } = this.deps
     const callId = this.session
-    if (callId === null || !port) return
+    if (callId === null || !port || this.paused) return
     const kind = CHALLENGE_ORDER[this.challenges++ % CHALLENGE_ORDER.length] ?? 'turn_head'
     if (!this.deps.sendChallenge(kind)) return
     void port.verify?.(callId, kind)
@@ -102,6 +116,7 @@ export class CallDetection {
     this.verifyTimer = null
     this.callId = null
     this.connected = false
+    this.paused = false
     this.deps.store.getState().setRisk(IDLE_RISK)
   }
 
@@ -145,7 +160,8 @@ export class CallDetection {
   private startSampler(): void {
     const { port } = this.deps
     const callId = this.session
-    if (!port || callId === null || !this.ready || !this.video || this.sampler) return
+    if (!port || callId === null || !this.ready || !this.video || this.sampler || this.paused)
+      return
     this.sampler = (this.deps.startSampler ?? startSampler)({
       video: this.video,
       callId,

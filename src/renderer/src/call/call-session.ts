@@ -24,6 +24,8 @@ export interface RoomTransport {
 export interface MediaState {
   audio: boolean
   video: boolean
+  /** The video track is a shared screen, not a face. Present only while true (see ws.ts). */
+  screen?: true
 }
 
 export interface CallSessionEvents {
@@ -230,6 +232,17 @@ export class CallSession {
     }
   }
 
+  /**
+   * Tells the other side that the video track is (or is no longer) a shared screen. The screen
+   * share announces before it swaps the screen in and after it swaps the camera back, so the
+   * other side's face check is paused before the first screen frame and resumes on the camera.
+   */
+  setScreenSharing(sharing: boolean): void {
+    const { audio, video } = this.media
+    this.media = sharing ? { audio, video, screen: true } : { audio, video }
+    this.relay('media_state', this.media)
+  }
+
   /** Asks the other side to do a liveness move (Verify); returns the challenge id. */
   sendChallenge(kind: ChallengeKind): string {
     const id = Math.random().toString(36).slice(2, 12)
@@ -344,7 +357,12 @@ export class CallSession {
         return
       case 'media_state':
         if (!Value.Check(ClientData.media_state, data)) return
-        this.emit('remoteMedia', { audio: data.audio, video: data.video })
+        this.emit(
+          'remoteMedia',
+          data.screen === true
+            ? { audio: data.audio, video: data.video, screen: true }
+            : { audio: data.audio, video: data.video },
+        )
         return
       case 'challenge':
         if (!Value.Check(ClientData.challenge, data)) return

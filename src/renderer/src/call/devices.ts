@@ -61,7 +61,8 @@ export class DeviceController {
   async toggleCamera(): Promise<void> {
     const s = this.store.getState()
     const session = this.deps.session()
-    if (s.callType !== 'video' || !session) return
+    // While a screen is shared the video sender carries it; Stop sharing brings the camera back.
+    if (s.callType !== 'video' || !session || s.screenSharing) return
     if (s.cameraEnabled) {
       await session.replaceTrack('video', null)
       s.setCameraEnabled(false)
@@ -101,8 +102,8 @@ export class DeviceController {
       s.setDeviceError(null)
       return
     }
-    // No call, or the camera is off: the choice applies when the device next opens.
-    if (!session || (kind === 'camera' && !s.cameraEnabled)) {
+    // No call, the camera is off or a screen is shared: the choice applies when it next opens.
+    if (!session || (kind === 'camera' && (!s.cameraEnabled || s.screenSharing))) {
       s.selectDevice(kind, deviceId)
       return
     }

@@ -20,7 +20,10 @@ export interface SecurityPanelProps {
   onVerify?: () => void
 }
 
-const COLOURS: Record<RiskLevel, string> = {
+/** What the badge shows: the detector's level, or the pause while the other side shares a screen. */
+type ShownLevel = RiskLevel | 'screen_share'
+
+const COLOURS: Record<ShownLevel, string> = {
   off: '#6b7280',
   unavailable: '#6b7280',
   analysing: '#2563eb',
@@ -29,9 +32,10 @@ const COLOURS: Record<RiskLevel, string> = {
   low: '#15803d',
   elevated: '#c2410c',
   high: '#b91c1c',
+  screen_share: '#6b7280',
 }
 /** A shape per level so the state reads without colour too. */
-const SYMBOLS: Record<RiskLevel, string> = {
+const SYMBOLS: Record<ShownLevel, string> = {
   off: '○',
   unavailable: '⊘',
   analysing: '◌',
@@ -40,6 +44,7 @@ const SYMBOLS: Record<RiskLevel, string> = {
   low: '✓',
   elevated: '!',
   high: '‼',
+  screen_share: '‖',
 }
 
 export function SecurityPanel(props: SecurityPanelProps): ReactElement {
@@ -48,8 +53,11 @@ export function SecurityPanel(props: SecurityPanelProps): ReactElement {
   const [showHelp, setShowHelp] = useState(false)
   const helpId = useId()
   const { enabled, status, update, verifying } = risk
-  const available = riskAvailable(risk)
-  const level = riskLevel(risk)
+  const detected = riskLevel(risk)
+  // A shared screen has no face to check: say so rather than "No face" (the sampler is paused).
+  const paused = risk.screenShare && detected !== 'off' && detected !== 'unavailable'
+  const level: ShownLevel = paused ? 'screen_share' : detected
+  const available = riskAvailable(risk) && !paused
 
   const explanation =
     level === 'unavailable' ? unavailableExplanation(i18n, status) : t(`security.explain.${level}`)

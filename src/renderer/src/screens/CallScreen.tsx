@@ -7,6 +7,12 @@ import { Icon, type IconName } from '../components/Icon.js'
 import { MediaView } from '../components/MediaView.js'
 import { QualityPanel } from '../components/QualityPanel.js'
 import { ReconnectingBanner } from '../components/ReconnectingBanner.js'
+import {
+  SHARE_SHORTCUT,
+  ScreenSourcePicker,
+  SharingBar,
+  isShareShortcut,
+} from '../components/ScreenShare.js'
 import { RecordButton, RecordingBanners } from '../components/Recording.js'
 import { SecurityPanel } from '../detection/SecurityPanel.js'
 import { ChallengePrompt } from '../detection/ChallengePrompt.js'
@@ -138,6 +144,13 @@ export function CallScreen(): ReactElement {
   const [showStats, setShowStats] = useState(false)
   const [showDevices, setShowDevices] = useState(false)
   const risk = useApp((s) => s.risk)
+  const screenSharing = useApp((s) => s.screenSharing)
+  const screenPicker = useApp((s) => s.screenPicker)
+  const toggleShare = useCallback(() => void controller.call.screenShare.toggle(), [controller])
+  const pickSource = useCallback(
+    (id: string | null) => controller.call.screenShare.pick(id),
+    [controller],
+  )
   const verification = useApp((s) => s.verification)
   const onRemoteElement = useCallback(
     (el: HTMLVideoElement | null) => {
@@ -153,6 +166,18 @@ export function CallScreen(): ReactElement {
   const statsId = useId()
 
   const ringing = phase === 'outgoing'
+  const canShare = callType === 'video' && !ringing
+  const remoteScreen = remoteMedia.screen === true
+  useEffect(() => {
+    if (!canShare) return
+    const onKey = (e: KeyboardEvent): void => {
+      if (!isShareShortcut(e)) return
+      e.preventDefault()
+      toggleShare()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [canShare, toggleShare])
   const showRemoteVideo =
     callType === 'video' && remoteMedia.video && remoteStream !== null && !ringing
   const signalingDown =
@@ -172,8 +197,8 @@ export function CallScreen(): ReactElement {
       <section className="stage">
         <MediaView
           stream={remoteStream}
-          label={t('call.remoteVideo', { name })}
-          className={`remote ${showRemoteVideo ? '' : 'hidden-video'}`}
+          label={t(remoteScreen ? 'call.remoteScreen' : 'call.remoteVideo', { name })}
+          className={`remote ${remoteScreen ? 'screen' : ''} ${showRemoteVideo ? '' : 'hidden-video'}`}
           sinkId={speakerId}
           onElement={onRemoteElement}
           testId="remote-video"
@@ -241,6 +266,13 @@ export function CallScreen(): ReactElement {
           )}
         </header>
 
+        {screenSharing && <SharingBar onStop={toggleShare} />}
+        {remoteScreen && showRemoteVideo && (
+          <div className="remote-sharing" role="status" data-testid="remote-sharing">
+            <Icon name="screenShare" size={16} />
+            {t('call.remoteSharing', { name })}
+          </div>
+        )}
         {!remoteMedia.audio && !ringing && (
           <div className="badge badge-muted" role="status" data-testid="remote-muted">
             <Icon name="micOff" size={16} />
@@ -274,12 +306,13 @@ export function CallScreen(): ReactElement {
 
         {callType === 'video' && (
           <div className="pip">
-            {cameraEnabled ? (
+            {cameraEnabled || screenSharing ? (
               <MediaView
                 stream={localStream}
                 muted
-                mirrored
-                label={t('call.localVideo')}
+                mirrored={!screenSharing}
+                className={screenSharing ? 'screen' : ''}
+                label={t(screenSharing ? 'call.localScreen' : 'call.localVideo')}
                 testId="local-video"
               />
             ) : (
@@ -292,6 +325,7 @@ export function CallScreen(): ReactElement {
         )}
 
         {showDevices && <DevicesMenu onClose={closeDevices} />}
+        {screenPicker && <ScreenSourcePicker sources={screenPicker} onPick={pickSource} />}
 
         <nav className="controls" aria-label={t('call.region', { name })}>
           <MediaToggle
@@ -305,9 +339,24 @@ export function CallScreen(): ReactElement {
               on={cameraEnabled}
               icons={['video', 'videoOff']}
               labels={[t('call.cameraOff'), t('call.cameraOn')]}
-              disabled={ringing}
+              // While sharing, the camera's sender carries the screen; Stop brings the camera back.
+              disabled={ringing || screenSharing}
               onClick={() => void controller.devices.toggleCamera()}
             />
+          )}
+          {canShare && (
+            <button
+              type="button"
+              className={`btn btn-round ${screenSharing ? 'btn-accent' : 'btn-glass'}`}
+              aria-pressed={screenSharing}
+              aria-label={t(screenSharing ? 'call.stopSharing' : 'call.shareScreen')}
+              aria-keyshortcuts={SHARE_SHORTCUT}
+              title={`${t(screenSharing ? 'call.stopSharing' : 'call.shareScreen')} (Ctrl+Shift+S)`}
+              data-testid="share-screen"
+              onClick={toggleShare}
+            >
+              <Icon name="screenShare" size={24} />
+            </button>
           )}
           <RecordButton disabled={ringing || remoteStream === null} />
           <button

@@ -14,6 +14,7 @@ const en = {
       low: 'Low risk',
       elevated: 'Elevated risk',
       high: 'High risk',
+      screen_share: 'Screen share — face check paused',
     },
     explain: {
       off: 'The face check is off. Turn it on to analyse the other person’s video on this device.',
@@ -27,6 +28,8 @@ const en = {
       elevated:
         'Some frames show signs that can come from a face swap — or from poor video. Stay alert and verify if it matters.',
       high: 'The face has shown signs typical of a face swap for several seconds. This is a risk estimate, not proof: verify the person another way before sharing anything sensitive.',
+      screen_share:
+        'The other person is sharing a screen, not their face, so the face check is paused. It resumes when they stop sharing.',
     },
     reasons: {
       turned_off: 'it is turned off in Settings.',
@@ -104,6 +107,7 @@ const zhCN: Strings = {
       low: '低风险',
       elevated: '风险升高',
       high: '高风险',
+      screen_share: '屏幕共享——面部检测已暂停',
     },
     explain: {
       off: '面部检测已关闭。开启后将在本设备上分析对方的视频。',
@@ -117,6 +121,8 @@ const zhCN: Strings = {
       elevated:
         '部分画面出现了可能来自换脸（也可能来自画质较差）的迹象。请保持警惕，必要时进行核实。',
       high: '该人脸已连续数秒出现典型的换脸迹象。这是风险估计而非证明：在分享任何敏感信息之前，请通过其他方式核实对方身份。',
+      screen_share:
+        '对方正在共享屏幕，画面中不是人脸，因此面部检测已暂停。对方停止共享后会自动恢复。',
     },
     reasons: {
       turned_off: '已在设置中关闭。',

@@ -5,6 +5,7 @@ import type { QualitySample } from '../../call/stats.js'
 import type { MediaState } from '../../call/call-session.js'
 import type { WsState } from '../../signaling/ws-client.js'
 import type { ReconnectCause } from '../../call/reconnect-watch.js'
+import type { ScreenSource } from '../../../../shared/screen-sources.js'
 
 export type CallPhase = 'idle' | 'outgoing' | 'incoming' | 'connecting' | 'active' | 'ended'
 export type Direction = 'outgoing' | 'incoming'
@@ -28,7 +29,7 @@ export interface CallNotice {
 
 /** A mid-call device change that failed: what was tried and, roughly, why. */
 export interface DeviceError {
-  action: 'camera' | 'cameraOn' | 'microphone' | 'speaker'
+  action: 'camera' | 'cameraOn' | 'microphone' | 'speaker' | 'screen'
   reason: 'denied' | 'busy' | 'missing' | 'other'
 }
 
@@ -59,6 +60,10 @@ export interface CallSlice {
   reconnecting: ReconnectCause | null
   /** A call in progress that this app left without hanging up (a reload): it can rejoin. */
   rejoinable: Call | null
+  /** This side is sharing a screen or window in place of the camera. */
+  screenSharing: boolean
+  /** The desktop app's source picker is open with these sources (null: closed). */
+  screenPicker: ScreenSource[] | null
   callOutgoing: (peer: User, callType: CallType) => void
   callCreated: (call: Call) => void
   callIncoming: (call: Call, peer: User) => void
@@ -82,6 +87,8 @@ export interface CallSlice {
   setRejoinable: (call: Call | null) => void
   /** Rejoining `call` (in progress) with `peer`: straight to connecting. */
   callRejoining: (call: Call, peer: User, direction: Direction) => void
+  setScreenSharing: (sharing: boolean) => void
+  setScreenPicker: (sources: ScreenSource[] | null) => void
 }
 
 const idle = {
@@ -101,6 +108,8 @@ const idle = {
   deviceError: null,
   challenge: null,
   reconnecting: null as ReconnectCause | null,
+  screenSharing: false,
+  screenPicker: null,
 }
 
 export const createCallSlice: StateCreator<AppState, [], [], CallSlice> = (set, get) => ({
@@ -181,4 +190,6 @@ export const createCallSlice: StateCreator<AppState, [], [], CallSlice> = (set, 
       callError: null,
       rejoinable: null,
     }),
+  setScreenSharing: (screenSharing) => set({ screenSharing }),
+  setScreenPicker: (screenPicker) => set({ screenPicker }),
 })

@@ -14,6 +14,8 @@ export interface RiskState {
   enabled: boolean
   /** A Verify check is running (its prompt's length). */
   verifying: boolean
+  /** The other person shares a screen: the face check is paused (no frames are sampled). */
+  screenShare: boolean
 }
 
 export interface RiskSlice {
@@ -27,6 +29,7 @@ export const IDLE_RISK: RiskState = {
   update: null,
   enabled: true,
   verifying: false,
+  screenShare: false,
 }
 
 export const createRiskSlice: StateCreator<AppState, [], [], RiskSlice> = (set) => ({
