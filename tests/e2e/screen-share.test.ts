@@ -180,6 +180,9 @@ run('screen sharing (Chromium, real server)', { timeout: 150_000 }, () => {
     await waitAspect(bob.page, 'remote-video', CAMERA)
     await expectVideoPlaying(bob.page)
     expect([...alice.consoleErrors, ...bob.consoleErrors]).toEqual([])
+    // Close this call's pages now: left running, their video and face check load the machine
+    // while the next test's pages start (its sign-in then timed out on a busy machine).
+    await Promise.all(people.splice(0).map((p) => closePerson(p)))
   })
 
   it('camera off before sharing stays off after Stop; the zh-CN screens', async () => {
