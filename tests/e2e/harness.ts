@@ -355,5 +355,6 @@ export async function shot(page: Page, name: string): Promise<void> {
   const update = process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(docPath)
   const dir = update ? DOCS_SHOTS : TMP_SHOTS
   mkdirSync(dir, { recursive: true })
-  await page.screenshot({ path: join(dir, `${name}.png`) })
+  // A loaded machine can take long to load the CJK fonts a screenshot waits for: allow it.
+  await page.screenshot({ path: join(dir, `${name}.png`), timeout: 60_000 })
 }
