@@ -7,10 +7,9 @@
  * the banner until they stop, and the recording is a non-empty WebM download.
  */
 import { readFile } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import {
-  chromiumAvailable,
   closePerson,
   expectVideoPlaying,
   launchChromium,
@@ -21,9 +20,9 @@ import {
   type Person,
   type Stack,
 } from './harness.js'
+import { describeInChromium } from './suite.js'
 
-const run = chromiumAvailable() ? describe : describe.skip
-if (!chromiumAvailable()) console.log('SKIPPED e2e: /usr/bin/chromium not found')
+const run = describeInChromium('call-privacy')
 
 /** The code a page shows, once it shows one. */
 async function shownCode(page: Page): Promise<string> {

@@ -4,10 +4,9 @@
  * Two real Chromium peers through the real signaling server on loopback: the whole calling
  * experience, plus decline, missed, audio-only and a signaling-socket drop mid-call.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import {
-  chromiumAvailable,
   closePerson,
   decodedFrames,
   expectVideoPlaying,
@@ -19,11 +18,11 @@ import {
   type Person,
   type Stack,
 } from './harness.js'
+import { describeInChromium } from './suite.js'
 
 const callScreen = (page: Page): ReturnType<Page['locator']> => page.locator('main.call')
 
-const run = chromiumAvailable() ? describe : describe.skip
-if (!chromiumAvailable()) console.log('SKIPPED e2e: /usr/bin/chromium not found')
+const run = describeInChromium('calls')
 
 run('calling end to end (Chromium, real server)', { timeout: 120_000 }, () => {
   let stack: Stack

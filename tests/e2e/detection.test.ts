@@ -11,10 +11,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { writeFaceClip } from './face-clip.js'
 import {
-  chromiumAvailable,
   closePerson,
   expectVideoPlaying,
   launchChromium,
@@ -25,6 +24,7 @@ import {
   type Person,
   type Stack,
 } from './harness.js'
+import { describeInChromium } from './suite.js'
 
 const RISK_LEVELS = /^(Low risk|Elevated risk|High risk)$/
 
@@ -49,8 +49,7 @@ async function hangUp(person: Person): Promise<void> {
   await person.page.locator('main.call').waitFor({ state: 'detached' })
 }
 
-const run = chromiumAvailable() ? describe : describe.skip
-if (!chromiumAvailable()) console.log('SKIPPED e2e detection: /usr/bin/chromium not found')
+const run = describeInChromium('detection')
 
 run('deepfake detection end to end (Chromium, real server, loopback detector)', () => {
   let stack: Stack

@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import {
-  chromiumAvailable,
   closePerson,
   expectVideoPlaying,
   launchChromium,
@@ -13,8 +12,9 @@ import {
   startStack,
   type Stack,
 } from './harness.js'
+import { describeInChromium } from './suite.js'
 
-const run = chromiumAvailable() ? describe : describe.skip
+const run = describeInChromium('long-names')
 const NARROW = { width: 360, height: 740 }
 /** The longest display names the server accepts (64), one with no space to break at. */
 const NAMES = [

@@ -5,10 +5,9 @@
  * and rejoins (media plays again on both sides), and a participant whose app vanishes leaves the
  * other on "Reconnecting…" until the bound ends the call with its reason.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import {
-  chromiumAvailable,
   closePerson,
   expectVideoPlaying,
   launchChromium,
@@ -19,10 +18,10 @@ import {
   type Person,
   type Stack,
 } from './harness.js'
+import { describeInChromium } from './suite.js'
 import { RECONNECT_BOUND_MS } from '../../src/renderer/src/call/reconnect-watch.js'
 
-const run = chromiumAvailable() ? describe : describe.skip
-if (!chromiumAvailable()) console.log('SKIPPED e2e: /usr/bin/chromium not found')
+const run = describeInChromium('reconnect')
 
 /** The web build keeps the token in memory: a reload signs out, so sign in again. */
 async function signInAgain(person: Person): Promise<void> {

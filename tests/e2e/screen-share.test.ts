@@ -12,10 +12,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import {
-  chromiumAvailable,
   closePerson,
   expectVideoPlaying,
   launchChromium,
@@ -26,9 +25,10 @@ import {
   type Person,
   type Stack,
 } from './harness.js'
+import { describeInChromium } from './suite.js'
 import { writeFaceClip } from './face-clip.js'
 
-const run = chromiumAvailable() ? describe : describe.skip
+const run = describeInChromium('screen-share')
 
 /** The aspect ratio of a <video>'s current frames (0 before the first). */
 const aspect = (page: Page, testId: string): Promise<number> =>

@@ -4,12 +4,13 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { createSignalingServer, type SignalingServer } from 'veracall-signaling'
-import { chromiumAvailable, launchChromium, startStack, type Stack } from './harness.js'
+import { launchChromium, startStack, type Stack } from './harness.js'
+import { describeInChromium } from './suite.js'
 
-const run = chromiumAvailable() ? describe : describe.skip
+const run = describeInChromium('sign-in-errors')
 
 /** A plain HTTP server that is not Veracall: 404 HTML, readable cross-origin or not. */
 async function otherServer(cors: boolean): Promise<{ server: Server; url: string }> {
