@@ -12,7 +12,7 @@ import { nameOf, otherParty } from '../store/selectors.js'
 import { ApiError, toAppError } from '../signaling/api-error.js'
 import type { ApiClient } from '../signaling/api-client.js'
 import type { SocketFactory, WsClient } from '../signaling/ws-client.js'
-import type { CallSession } from './call-session.js'
+import type { CallSession, MediaState } from './call-session.js'
 import { CallDetection } from './call-detection.js'
 import { CallEvents } from './call-events.js'
 import { CallRecording } from './call-recording.js'
@@ -20,6 +20,9 @@ import { CallVerification } from './call-verification.js'
 import { callOutcome } from './call-outcome.js'
 import { openLocalMedia, stopStream } from './media.js'
 import { openRoom, type RoomLink } from './room-link.js'
+import { isGroupCall, isPoliteTowards } from './mesh-roles.js'
+import { PeerMesh, type LocalMediaSession } from './peer-mesh.js'
+import { meshConnectionState } from './mesh-state.js'
 import { Ringer } from './ringer.js'
 import { ReconnectWatch, type ReconnectClock } from './reconnect-watch.js'
 import { playReconnectCue } from './ringtone.js'
@@ -55,8 +58,9 @@ export interface CallControllerDeps {
 }
 
 /**
- * One call at a time, from the click (or the ring) to the summary: REST, the room socket, the
- * CallSession, ringing, stats, and how it ended. Talks to the rest of the app only through its
+ * One call at a time, from the click (or the ring) to the summary: REST, the room socket, one
+ * CallSession per remote person (a PeerMesh: a 1:1 call has one), ringing, stats, and how it
+ * ended. Talks to the rest of the app only through its
  * deps, so nothing here reaches back into the session or the views.
  */
 export class CallController {
@@ -69,7 +73,14 @@ export class CallController {
   /** Local recording of the current call, and the other side's. */
   readonly recording: CallRecording
   private room: WsClient | null = null
-  private current: CallSession | null = null
+  private mesh: PeerMesh | null = null
+  /**
+   * The remote person whose connection feeds the call's single-peer fields (the 1:1 view, the
+   * recording, the face check): a 1:1 call's other person, a group call's first connection.
+   */
+  private primaryId: string | null = null
+  /** Each remote tile's <video> (group calls), so the face check can follow the primary. */
+  private readonly peerVideos = new Map<string, HTMLVideoElement>()
   private readonly ringer: Ringer
   private readonly stats: StatsSampler
   private readonly events: CallEvents
@@ -93,7 +104,7 @@ export class CallController {
     })
     this.screenShare = new ScreenShare({
       store: deps.store,
-      session: () => this.current,
+      session: () => this.mesh,
       capture: deps.captureScreen ?? captureFor(deps.platform),
     })
     this.verification = new CallVerification({ store: deps.store })
@@ -113,16 +124,44 @@ export class CallController {
     return this.room
   }
 
-  /** The current call's session, null between calls (the device controller switches its tracks). */
-  get session(): CallSession | null {
-    return this.current
+  /**
+   * The current call's connections as one (mute, camera, device switch and screen share change
+   * them all), null between calls.
+   */
+  get session(): LocalMediaSession | null {
+    return this.mesh
   }
 
-  async startCall(peer: User, callType: CallType): Promise<void> {
+  /** The connection to one remote person of the current call (diagnostics and tests). */
+  sessionWith(userId: string): CallSession | null {
+    return this.mesh?.get(userId) ?? null
+  }
+
+  /** A group call's tile for `userId` mounted (or, with null, unmounted) its <video>. */
+  setPeerVideo(userId: string, el: HTMLVideoElement | null): void {
+    if (el) this.peerVideos.set(userId, el)
+    else this.peerVideos.delete(userId)
+    if (userId === this.primaryId) this.detection.setVideo(el)
+  }
+
+  /** A 1:1 call, placed exactly as before group calls (`callee_id`). */
+  startCall(peer: User, callType: CallType): Promise<void> {
+    return this.place([peer], callType)
+  }
+
+  /** A call with 1 to MAX_CALL_PARTICIPANTS - 1 people, all rung at once. */
+  startGroupCall(people: User[], callType: CallType): Promise<void> {
+    return this.place(people, callType)
+  }
+
+  private async place(people: User[], callType: CallType): Promise<void> {
     const s = this.store.getState()
     const api = this.deps.api()
-    if (!api || !s.user || (s.phase !== 'idle' && s.phase !== 'ended')) return
+    const peer = people[0]
+    if (!api || !s.user || !peer || (s.phase !== 'idle' && s.phase !== 'ended')) return
+    const group = people.length > 1
     s.callOutgoing(peer, callType)
+    if (group) s.setGroup(true)
     const turn = this.callTurnServers(api)
     let stream: MediaStream
     try {
@@ -140,10 +179,16 @@ export class CallController {
     this.deps.onMediaOpened()
     let call: Call
     try {
-      call = await api.startCall(peer.id, callType)
+      call = group
+        ? await api.startGroupCall(
+            people.map((p) => p.id),
+            callType,
+          )
+        : await api.startCall(peer.id, callType)
     } catch (err) {
       stopStream(stream)
-      this.fail(err instanceof ApiError && err.code === 'busy' ? 'busy' : 'start', err)
+      const busy = err instanceof ApiError && err.code === 'busy'
+      this.fail(busy ? (group ? 'busyGroup' : 'busy') : 'start', err, people)
       return
     }
     const turnServers = await turn
@@ -155,7 +200,7 @@ export class CallController {
     }
     this.store.getState().callCreated(call)
     const link = this.connectRoom(call)
-    this.startSession(call, stream, false, link, turnServers)
+    this.openMesh(call, stream, link, turnServers)
     link.transport.startSending()
     this.ringer.ringback()
   }
@@ -169,6 +214,7 @@ export class CallController {
     if (!api || !call || s.phase !== 'incoming' || s.accepting) return
     s.setAccepting(true)
     this.ringer.stop()
+    if (isGroupCall(call)) return this.acceptGroup(call, api)
     // The room socket (connect, authenticate, join) opens while the camera and the accept request
     // run, not after them: the caller's offer and candidates, held until we join, are waiting
     // when the session starts. The server lets either party join a call that is still ringing.
@@ -195,24 +241,83 @@ export class CallController {
     this.deps.onMediaOpened()
     // The session answers the waiting offer while the accept request is in flight; what it
     // sends is held until the server has said yes.
-    const session = this.startSession(call, stream, true, link, turnServers)
+    const mesh = this.openMesh(call, stream, link, turnServers)
     try {
       const accepted = await api.acceptCall(call.id)
       // Declined, cancelled or missed while the request was in flight.
       if (!this.stillRinging(call)) {
-        if (this.current === session) this.teardown()
+        if (this.mesh === mesh) this.teardown()
         return
       }
       this.store.getState().callAccepted(accepted)
       // A state reached while the phase was still `incoming` takes effect now (connected → active).
-      this.store.getState().setConnectionState(session.pc.connectionState)
+      this.store.getState().setConnectionState(meshConnectionState(mesh))
       link.transport.startSending()
     } catch (err) {
       if (!this.stillRinging(call)) {
-        if (this.current === session) this.teardown()
+        if (this.mesh === mesh) this.teardown()
         return
       }
       this.fail('accept', err)
+    }
+  }
+
+  /**
+   * A group call admits only its joined people to the room: the accept goes first, then the room
+   * opens and each person already in it gets a connection (they offer, or we do: mesh-roles.ts).
+   */
+  private async acceptGroup(call: Call, api: ApiClient): Promise<void> {
+    const s = this.store.getState()
+    s.setGroup(true)
+    const turn = this.callTurnServers(api)
+    let stream: MediaStream
+    try {
+      stream = await openLocalMedia(call.call_type, s)
+    } catch (err) {
+      if (!this.stillRinging(call)) return
+      void api.declineCall(call.id).catch(() => undefined)
+      this.fail('media', err)
+      return
+    }
+    let accepted: Call
+    try {
+      accepted = await api.acceptCall(call.id)
+    } catch (err) {
+      stopStream(stream)
+      if (this.stillRinging(call)) this.fail('accept', err)
+      return
+    }
+    const turnServers = await turn
+    // Declined, cancelled or missed while the devices opened or the request was in flight.
+    if (!this.stillRinging(call)) {
+      stopStream(stream)
+      void api.endCall(call.id).catch(() => undefined)
+      return
+    }
+    this.store.getState().setLocalStream(stream)
+    this.deps.onMediaOpened()
+    this.store.getState().callAccepted(accepted)
+    const link = this.connectRoom(accepted)
+    this.openMesh(accepted, stream, link, turnServers)
+    link.transport.startSending()
+  }
+
+  /**
+   * Rings one more person into the current call (participants only, MAX_CALL_PARTICIPANTS in
+   * all). Resolves to null when they are ringing, else the server's error code (`call_full`,
+   * `busy`, `conflict` when they are in the call already, ...).
+   */
+  async invite(person: User): Promise<string | null> {
+    const { call, phase } = this.store.getState()
+    const api = this.deps.api()
+    if (!api || !call || (phase !== 'active' && phase !== 'connecting')) return 'conflict'
+    try {
+      const updated = await api.inviteToCall(call.id, person.id)
+      this.store.getState().callUpdated(updated)
+      this.syncParticipants(updated)
+      return null
+    } catch (err) {
+      return toAppError(err).code
     }
   }
 
@@ -245,7 +350,7 @@ export class CallController {
     this.store.getState().setLocalStream(stream)
     this.deps.onMediaOpened()
     const link = this.connectRoom(call)
-    this.startSession(call, stream, direction === 'incoming', link, await turnServers, true)
+    this.openMesh(call, stream, link, await turnServers, true)
     link.transport.startSending()
   }
 
@@ -283,8 +388,9 @@ export class CallController {
 
   /** Verify: asks the other person's app to prompt a liveness move; false outside a call. */
   sendChallenge(kind: ChallengeKind): boolean {
-    if (!this.current) return false
-    this.current.sendChallenge(kind)
+    const session = this.primaryId ? this.mesh?.get(this.primaryId) : undefined
+    if (!session) return false
+    session.sendChallenge(kind)
     return true
   }
 
@@ -301,9 +407,60 @@ export class CallController {
     this.store.getState().setCallError(null)
   }
 
+  /**
+   * The server's newer view of the current call: a group call from now on if more than two
+   * people are in its list, and whoever left, declined or missed it loses their connection.
+   */
+  private syncParticipants(call: Call): void {
+    const s = this.store.getState()
+    if (s.call?.id !== call.id || !this.mesh) return
+    if (isGroupCall(call) && !s.group) this.becomeGroup()
+    for (const p of call.participants ?? []) {
+      if (p.status === 'joined' || p.status === 'invited') continue
+      this.removePeer(p.user_id)
+    }
+  }
+
+  /**
+   * A 1:1 call that someone was added to. Messages are addressed from now on (PeerMesh), and the
+   * extras that assume one other person stop: the recording (saved), the screen share, the
+   * verification code (it is one pair's), the quality sample (one connection's).
+   */
+  private becomeGroup(): void {
+    this.store.getState().setGroup(true)
+    void this.recording.finish()
+    if (this.store.getState().screenSharing) void this.screenShare.stop()
+    this.verification.finish()
+    this.stats.stop()
+  }
+
+  /** That person is no longer in the call: their connection and tile go; the call goes on. */
+  private removePeer(userId: string): void {
+    const mesh = this.mesh
+    if (!mesh?.remove(userId)) return
+    this.store.getState().dropPeer(userId)
+    if (this.primaryId === userId) this.choosePrimary(mesh)
+    this.onMeshChanged(mesh)
+  }
+
+  /** The next connection feeds the single-peer fields (and, until per-face risk, the face check). */
+  private choosePrimary(mesh: PeerMesh): void {
+    const next = mesh.entries()[0]
+    this.primaryId = next?.[0] ?? null
+    const s = this.store.getState()
+    const live = this.primaryId ? s.peers[this.primaryId] : undefined
+    s.setRemoteStream(live?.stream ?? null)
+    if (live) s.setRemoteMedia(live.media)
+    this.detection.setRemoteScreen(live?.media.screen === true)
+    this.detection.setVideo(this.primaryId ? (this.peerVideos.get(this.primaryId) ?? null) : null)
+  }
+
   /** A message on the events socket: a call ringing here, or a change to the current call. */
-  onEvent(message: Envelope): Promise<void> {
-    return this.events.onEvent(message)
+  async onEvent(message: Envelope): Promise<void> {
+    await this.events.onEvent(message)
+    const call = this.store.getState().call
+    // The events module updated the call (participant_*): connections follow.
+    if (call) this.syncParticipants(call)
   }
 
   /** The events socket (re)opened: a call that rang meanwhile rings now. */
@@ -359,41 +516,88 @@ export class CallController {
     return fetchCallTurnServers(api)
   }
 
-  private startSession(
+  /**
+   * The call's connections over its room link: a 1:1 call's one connection now (the callee's
+   * answers the held offer), a group call's as each person appears in the room.
+   */
+  private openMesh(
     call: Call,
     stream: MediaStream,
-    polite: boolean,
     link: RoomLink,
     turnServers: RTCIceServer[],
     rejoin = false,
-  ): CallSession {
+  ): PeerMesh {
     const watch = this.watchReconnection(call)
-    const session = startCallSession({
-      store: this.store,
-      call,
-      stream,
-      polite,
-      rejoin,
-      link,
-      turnCredential: this.deps.turnCredential(),
-      turnServers,
-      onConnectionState: (state) => {
-        watch.update({ media: state })
-        if (state !== 'connected') return
-        this.ringer.stop()
-        if (this.current === session) this.detection.connect()
+    const selfId = this.store.getState().user?.id ?? ''
+    const turnCredential = this.deps.turnCredential()
+    const mesh: PeerMesh = new PeerMesh({
+      selfId,
+      link: link.transport,
+      localStream: stream,
+      group: () => this.store.getState().group,
+      create: (remoteId, transport) => {
+        if (this.primaryId === null) {
+          this.primaryId = remoteId
+          // A group call's tile may have mounted before the connection (it rang first); a 1:1
+          // call's one <video> hands itself to the face check directly.
+          const video = this.peerVideos.get(remoteId)
+          if (video) this.detection.setVideo(video)
+        }
+        const session = startCallSession({
+          store: this.store,
+          call,
+          stream,
+          remoteId,
+          polite: isPoliteTowards(call, selfId, remoteId),
+          rejoin,
+          transport,
+          turnCredential,
+          turnServers,
+          primary: () => this.primaryId === remoteId,
+          onConnectionState: (state) => {
+            const overall = meshConnectionState(mesh)
+            watch.update({ media: overall })
+            if (state === 'connected') {
+              this.ringer.stop()
+              if (this.primaryId === remoteId) this.detection.connect()
+            }
+            this.store.getState().setConnectionState(overall)
+          },
+          onPeerPresent: () => watch.update({ peerPresent: this.anyPeerPresent(mesh) }),
+          // The other side shares a screen: no face to check until it stops.
+          onRemoteMedia: (media: MediaState) => {
+            if (this.primaryId === remoteId) this.detection.setRemoteScreen(media.screen === true)
+          },
+        })
+        return session
       },
     })
-    session.on('peerPresent', (present) => watch.update({ peerPresent: present }))
-    // The other side shares a screen: no face to check until it stops.
-    session.on('remoteMedia', (media) => this.detection.setRemoteScreen(media.screen === true))
-    this.current = session
-    this.verification.begin(call.id, session.pc)
-    const peer = this.store.getState().peer
-    this.recording.begin(session, peer ? nameOf(peer) : '')
-    this.stats.start(session)
+    this.mesh = mesh
+    this.primaryId = null
     if (call.call_type === 'video') this.detection.begin(call.id)
-    return session
+    const other = isGroupCall(call) ? null : otherParty(call, selfId)
+    if (other) {
+      // 1:1: the one connection now, as always (the caller's offer waits for the callee).
+      const session = mesh.connect(other.id)
+      this.verification.begin(call.id, session.pc)
+      this.recording.begin(session, nameOf(other))
+      this.stats.start(session)
+    }
+    // The tracks are on the connection now: the held offer (callee) can be answered with them.
+    link.transport.startReceiving()
+    return mesh
+  }
+
+  private anyPeerPresent(mesh: PeerMesh): boolean {
+    const peers = this.store.getState().peers
+    return mesh.size === 0 || mesh.entries().some(([id]) => peers[id]?.present === true)
+  }
+
+  /** The people in the call changed: the overall state and the reconnection watch follow. */
+  private onMeshChanged(mesh: PeerMesh): void {
+    const overall = meshConnectionState(mesh)
+    this.watch?.update({ media: overall, peerPresent: this.anyPeerPresent(mesh) })
+    this.store.getState().setConnectionState(overall)
   }
 
   /**
@@ -433,8 +637,9 @@ export class CallController {
     this.detection.finish()
     this.screenShare.reset()
     this.verification.finish()
-    this.current?.close()
-    this.current = null
+    this.mesh?.close()
+    this.mesh = null
+    this.primaryId = null
     this.room?.close()
     this.room = null
     stopStream(this.store.getState().localStream)
@@ -451,21 +656,24 @@ export class CallController {
     this.deps.onCallFinished()
   }
 
-  private fail(kind: 'media' | 'start' | 'accept' | 'busy', err: unknown): void {
+  private fail(
+    kind: 'media' | 'start' | 'accept' | 'busy' | 'busyGroup',
+    err: unknown,
+    people: User[] = [],
+  ): void {
     const s = this.store.getState()
     const peer = s.peer
     const call = s.call
     const api = this.deps.api()
-    if (call && api && kind !== 'start' && kind !== 'busy') {
+    const refused = kind === 'start' || kind === 'busy' || kind === 'busyGroup'
+    if (call && api && !refused) {
       void api.endCall(call.id).catch(() => undefined)
     }
     this.teardown()
-    s.callFinished(
-      null,
-      peer
-        ? { kind: kind === 'busy' ? 'busy' : 'failed', peerName: nameOf(peer), at: Date.now() }
-        : null,
-    )
+    // A group call refused as busy names everyone it was for: the server does not say who.
+    const peerName = kind === 'busyGroup' ? people.map(nameOf).join(', ') : nameOf(peer)
+    const noticeKind = kind === 'busy' || kind === 'busyGroup' ? kind : 'failed'
+    s.callFinished(null, peer ? { kind: noticeKind, peerName, at: Date.now() } : null)
     this.store.getState().setCallError(kind === 'media' ? 'media' : toAppError(err).message)
   }
 }

@@ -8,6 +8,7 @@ import type { ApiClient } from '../signaling/api-client.js'
 import { announceIncoming } from './incoming.js'
 import { findRejoinable } from './rejoin.js'
 import type { Ringer } from './ringer.js'
+import { isGroupCall, isInvitee } from './mesh-roles.js'
 
 /**
  * The events socket's side of a call: a call ringing here (announced through the platform, which
@@ -43,14 +44,25 @@ export class CallEvents {
       case 'incoming_call':
         return this.ringIn(call, s.user.id)
       case 'call_accepted':
+        // A group call keeps ringing for its other callees: only their tiles say so.
         if (current?.id === call.id) this.deps.ringer.stop()
         if (current?.id === call.id && s.phase === 'outgoing') s.callAccepted(call)
+        else s.callUpdated(call)
         return
       case 'call_declined':
         if (current?.id === call.id) this.deps.finish(call, 'declined')
         return
       case 'call_ended':
         if (current?.id === call.id) this.deps.finish(call, call.end_reason ?? 'completed')
+        return
+      // Group calls: someone invited, joined, declined, left or missed; the call goes on. The
+      // controller follows the call's list (connections, tiles).
+      case 'participant_invited':
+      case 'participant_joined':
+      case 'participant_declined':
+      case 'participant_left':
+      case 'participant_missed':
+        s.callUpdated(call)
         return
       default:
         return
@@ -69,7 +81,11 @@ export class CallEvents {
     const now = this.deps.store.getState()
     if (now.phase === 'idle' || now.phase === 'ended')
       now.setRejoinable(findRejoinable(calls, self))
-    const ringing = calls.find((c) => c.status === 'waiting' && c.callee_id === self)
+    // Ringing here: a call placed to us, or (group calls) one we were invited into.
+    const ringing = calls.find(
+      (c) =>
+        (c.status === 'waiting' || isGroupCall(c)) && c.status !== 'ended' && isInvitee(c, self),
+    )
     if (ringing && this.deps.store.getState().phase === 'idle') {
       await this.onEvent({
         type: 'incoming_call',
@@ -83,7 +99,7 @@ export class CallEvents {
   private async ringIn(call: Call, self: string): Promise<void> {
     const { store, ringer } = this.deps
     const s = store.getState()
-    if (call.callee_id !== self) return
+    if (!isInvitee(call, self)) return
     // The same call again (socket catch-up): it is already ringing.
     if (s.phase === 'incoming' && s.call?.id === call.id) return
     if (s.phase !== 'idle' && s.phase !== 'ended') {

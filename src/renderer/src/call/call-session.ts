@@ -260,13 +260,18 @@ export class CallSession {
     return this.pc.getStats()
   }
 
-  /** Stops every local track and closes the connection. Idempotent. */
-  close(): void {
+  /**
+   * Stops every local track and closes the connection. Idempotent. `keepLocalTracks`: a group
+   * call's other connections still send the same tracks (one person left, the call goes on).
+   */
+  close(options: { keepLocalTracks?: boolean } = {}): void {
     if (this.closed) return
     this.closed = true
     this.unsubscribe()
-    for (const track of this.options.localStream.getTracks()) track.stop()
-    for (const sender of this.pc.getSenders()) sender.track?.stop()
+    if (!options.keepLocalTracks) {
+      for (const track of this.options.localStream.getTracks()) track.stop()
+      for (const sender of this.pc.getSenders()) sender.track?.stop()
+    }
     this.disconnect()
     this.outbox.length = 0
   }

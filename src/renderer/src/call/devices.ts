@@ -1,6 +1,6 @@
 import type { AppStore } from '../store/index.js'
 import type { DeviceError } from '../store/slices/call.js'
-import type { CallSession } from './call-session.js'
+import type { LocalMediaSession } from './peer-mesh.js'
 import { listDevices, openTrack } from './media.js'
 
 /**
@@ -17,7 +17,7 @@ export class DeviceController {
     private readonly deps: {
       store: AppStore
       /** The call's session, or null between calls. */
-      session: () => CallSession | null
+      session: () => LocalMediaSession | null
     },
   ) {}
 
@@ -137,7 +137,7 @@ export class DeviceController {
    * meanwhile, the new track is stopped (camera/mic light off) and null is returned.
    */
   private async openTrackFor(
-    session: CallSession,
+    session: LocalMediaSession,
     kind: 'audio' | 'video',
     deviceId: string | null,
   ): Promise<MediaStreamTrack | null> {
@@ -148,7 +148,7 @@ export class DeviceController {
   }
 
   /** A new MediaStream object, so the local preview re-binds after a track swap. */
-  private showLocalTracks(session: CallSession): void {
+  private showLocalTracks(session: LocalMediaSession): void {
     if (this.deps.session() !== session) return
     this.store.getState().setLocalStream(new MediaStream(session.localStream.getTracks()))
   }

@@ -1,6 +1,6 @@
 import type { ScreenSource } from '../../../shared/screen-sources.js'
 import type { AppStore } from '../store/index.js'
-import type { CallSession } from './call-session.js'
+import type { LocalMediaSession } from './peer-mesh.js'
 import { deviceError } from './devices.js'
 import { openTrack } from './media.js'
 import type { CaptureScreen } from './screen-capture.js'
@@ -8,7 +8,7 @@ import type { CaptureScreen } from './screen-capture.js'
 export interface ScreenShareDeps {
   store: AppStore
   /** The call's session, or null between calls. */
-  session: () => CallSession | null
+  session: () => LocalMediaSession | null
   capture: CaptureScreen
   /** Reopens the camera after sharing (getUserMedia by default). */
   openCamera?: (deviceId: string | null) => Promise<MediaStreamTrack>
@@ -139,7 +139,7 @@ export class ScreenShare {
   }
 
   /** A new MediaStream object, so the local preview re-binds after a track swap. */
-  private showLocalTracks(session: CallSession): void {
+  private showLocalTracks(session: LocalMediaSession): void {
     if (this.deps.session() !== session) return
     this.store.getState().setLocalStream(new MediaStream(session.localStream.getTracks()))
   }

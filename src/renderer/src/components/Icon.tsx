@@ -33,6 +33,9 @@ const PATHS = {
   screenShare:
     'M3 4h18a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1h-6v2h3v2H6v-2h3v-2H3a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1zm1 2v9h16V6zm8 1 4 4h-3v3h-2v-3H8z',
   logout: 'M10 17v-3H3v-4h7V7l5 5zm9-14H11v2h8v14h-8v2h8a2 2 0 0 0 2-2V5a2 2 0 0 0-2-2z',
+  personAdd:
+    'M15 12a4 4 0 1 0-4-4 4 4 0 0 0 4 4zm-9-2V7H4v3H1v2h3v3h2v-3h3v-2zm9 4c-2.7 0-8 1.3-8 4v2h16v-2c0-2.7-5.3-4-8-4z',
+  check: 'M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z',
 } as const
 
 export type IconName = keyof typeof PATHS

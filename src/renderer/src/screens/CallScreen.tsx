@@ -17,8 +17,16 @@ import { RecordButton, RecordingBanners } from '../components/Recording.js'
 import { SecurityPanel } from '../detection/SecurityPanel.js'
 import { ChallengePrompt } from '../detection/ChallengePrompt.js'
 import { VerificationPanel } from '../detection/VerificationPanel.js'
+import { AddPersonDialog } from '../components/AddPersonDialog.js'
+import { ParticipantGrid } from '../components/ParticipantGrid.js'
 import { formatClock } from '../app/format.js'
-import { selectPeerName, selectQualityLevel } from '../store/selectors.js'
+import {
+  selectCallFull,
+  selectOtherNames,
+  selectPeerName,
+  selectQualityLevel,
+} from '../store/selectors.js'
+import { MAX_CALL_PARTICIPANTS } from 'veracall-signaling/protocol'
 
 function CallTimer({ since }: { since: number | null }): ReactElement {
   const { t } = useTranslation()
@@ -118,12 +126,39 @@ function MediaToggle({
   )
 }
 
+/** Add person: opens the picker; says so (and stays off) when the call is full. */
+function AddPersonButton({ open, onClick }: { open: boolean; onClick: () => void }): ReactElement {
+  const { t } = useTranslation()
+  const full = useApp(selectCallFull)
+  const label = full
+    ? t('group.addPersonFull', { max: MAX_CALL_PARTICIPANTS })
+    : t('group.addPerson')
+  return (
+    <button
+      type="button"
+      className="btn btn-round btn-glass"
+      aria-label={label}
+      aria-expanded={open}
+      title={label}
+      disabled={full}
+      data-testid="add-person-button"
+      onClick={onClick}
+    >
+      <Icon name="personAdd" size={24} />
+    </button>
+  )
+}
+
 /** Outgoing ringing, connecting and the call itself share one layout. */
 
 export function CallScreen(): ReactElement {
   const { t } = useTranslation()
   const controller = useController()
+  const group = useApp((s) => s.group)
+  const others = useApp(selectOtherNames)
+  // A group call is named for everyone else in it; a 1:1 call for the other person.
   const name = useApp(selectPeerName)
+  const title = group && others ? others : name
   const peerId = useApp((s) => s.peer?.id ?? '')
   const phase = useApp((s) => s.phase)
   const callType = useApp((s) => s.callType)
@@ -143,6 +178,8 @@ export function CallScreen(): ReactElement {
   const deviceError = useApp((s) => s.deviceError)
   const [showStats, setShowStats] = useState(false)
   const [showDevices, setShowDevices] = useState(false)
+  const [showAdd, setShowAdd] = useState(false)
+  const closeAdd = useCallback(() => setShowAdd(false), [])
   const risk = useApp((s) => s.risk)
   const screenSharing = useApp((s) => s.screenSharing)
   const screenPicker = useApp((s) => s.screenPicker)
@@ -166,7 +203,8 @@ export function CallScreen(): ReactElement {
   const statsId = useId()
 
   const ringing = phase === 'outgoing'
-  const canShare = callType === 'video' && !ringing
+  // Screen sharing, recording and the verification code are 1:1 features (see README).
+  const canShare = callType === 'video' && !ringing && !group
   const remoteScreen = remoteMedia.screen === true
   useEffect(() => {
     if (!canShare) return
@@ -188,25 +226,29 @@ export function CallScreen(): ReactElement {
   return (
     <main
       className={`call call-${phase}`}
-      aria-label={t('call.region', { name })}
+      aria-label={group ? t('group.region', { names: title }) : t('call.region', { name })}
       data-phase={phase}
+      data-group={group ? 'yes' : 'no'}
       data-connection={connectionState}
       data-signaling={signalingState}
       data-reconnecting={reconnecting ?? 'no'}
     >
       <section className="stage">
-        <MediaView
-          stream={remoteStream}
-          label={t(remoteScreen ? 'call.remoteScreen' : 'call.remoteVideo', { name })}
-          className={`remote ${remoteScreen ? 'screen' : ''} ${showRemoteVideo ? '' : 'hidden-video'}`}
-          sinkId={speakerId}
-          onElement={onRemoteElement}
-          testId="remote-video"
-        />
+        {group && <ParticipantGrid />}
+        {!group && (
+          <MediaView
+            stream={remoteStream}
+            label={t(remoteScreen ? 'call.remoteScreen' : 'call.remoteVideo', { name })}
+            className={`remote ${remoteScreen ? 'screen' : ''} ${showRemoteVideo ? '' : 'hidden-video'}`}
+            sinkId={speakerId}
+            onElement={onRemoteElement}
+            testId="remote-video"
+          />
+        )}
         {challenge && !ringing && (
           <ChallengePrompt challenge={challenge} onDismiss={dismissChallenge} />
         )}
-        {!showRemoteVideo && (
+        {!showRemoteVideo && !group && (
           <div className="stage-placeholder">
             <div className={ringing ? 'pulse' : ''}>
               <Avatar name={name} id={peerId} size="xl" />
@@ -232,7 +274,7 @@ export function CallScreen(): ReactElement {
 
         <header className="call-top">
           <div className="call-who">
-            <strong>{name}</strong>
+            <strong>{ringing && group ? t('group.calling', { names: title }) : title}</strong>
             {!ringing && (
               <span className="call-meta">
                 <CallTimer since={connectedAt} />
@@ -249,7 +291,7 @@ export function CallScreen(): ReactElement {
               </span>
             )}
           </div>
-          {!ringing && (
+          {!ringing && !group && (
             <button
               type="button"
               className={`quality-chip q-${level}`}
@@ -267,13 +309,13 @@ export function CallScreen(): ReactElement {
         </header>
 
         {screenSharing && <SharingBar onStop={toggleShare} />}
-        {remoteScreen && showRemoteVideo && (
+        {remoteScreen && showRemoteVideo && !group && (
           <div className="remote-sharing" role="status" data-testid="remote-sharing">
             <Icon name="screenShare" size={16} />
             {t('call.remoteSharing', { name })}
           </div>
         )}
-        {!remoteMedia.audio && !ringing && (
+        {!remoteMedia.audio && !ringing && !group && (
           <div className="badge badge-muted" role="status" data-testid="remote-muted">
             <Icon name="micOff" size={16} />
             {t('call.micOffRemote', { name })}
@@ -304,7 +346,7 @@ export function CallScreen(): ReactElement {
         )}
         {showStats && !ringing && <QualityPanel id={statsId} />}
 
-        {callType === 'video' && (
+        {callType === 'video' && !group && (
           <div className="pip">
             {cameraEnabled || screenSharing ? (
               <MediaView
@@ -325,6 +367,7 @@ export function CallScreen(): ReactElement {
         )}
 
         {showDevices && <DevicesMenu onClose={closeDevices} />}
+        {showAdd && <AddPersonDialog onClose={closeAdd} />}
         {screenPicker && <ScreenSourcePicker sources={screenPicker} onPick={pickSource} />}
 
         <nav className="controls" aria-label={t('call.region', { name })}>
@@ -358,7 +401,8 @@ export function CallScreen(): ReactElement {
               <Icon name="screenShare" size={24} />
             </button>
           )}
-          <RecordButton disabled={ringing || remoteStream === null} />
+          {!group && <RecordButton disabled={ringing || remoteStream === null} />}
+          {!ringing && <AddPersonButton open={showAdd} onClick={() => setShowAdd((v) => !v)} />}
           <button
             type="button"
             className="btn btn-round btn-glass"
@@ -398,10 +442,16 @@ export function CallScreen(): ReactElement {
               {t('call.securityAudioOnly')}
             </p>
           )}
-          <VerificationPanel
-            verification={verification}
-            onChoose={(result) => controller.call.verification.choose(result)}
-          />
+          {group ? (
+            <p className="security-note" role="note" data-testid="group-extras-note">
+              {t('group.extrasHidden')}
+            </p>
+          ) : (
+            <VerificationPanel
+              verification={verification}
+              onChoose={(result) => controller.call.verification.choose(result)}
+            />
+          )}
         </aside>
       )}
     </main>

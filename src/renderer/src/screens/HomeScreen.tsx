@@ -1,6 +1,6 @@
-import { useEffect, useId, useState, type ReactElement } from 'react'
+import { useCallback, useEffect, useId, useState, type ReactElement } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { User } from 'veracall-signaling/protocol'
+import { MAX_CALL_PARTICIPANTS, type User } from 'veracall-signaling/protocol'
 import { useShallow } from 'zustand/react/shallow'
 import { useApp, useController } from '../app/context.js'
 import { Avatar } from '../components/Avatar.js'
@@ -10,10 +10,24 @@ import { requestErrorText } from '../app/format.js'
 import { isSearchable, MIN_SEARCH_LENGTH } from '../controller/search-query.js'
 import { nameOf, selectRecentPeople } from '../store/selectors.js'
 
-function PersonRow({ user }: { user: User }): ReactElement {
+/** Besides you: the most people one call can ring at once. */
+const MAX_CALLEES = MAX_CALL_PARTICIPANTS - 1
+
+/** The people picked for a group call; `toggle` adds or removes one (up to MAX_CALLEES). */
+interface Picking {
+  picked: User[]
+  toggle: (user: User) => void
+}
+
+function PersonRow({ user, picking }: { user: User; picking: Picking }): ReactElement {
   const { t } = useTranslation()
   const controller = useController()
   const name = nameOf(user)
+  const picked = picking.picked.some((p) => p.id === user.id)
+  const full = !picked && picking.picked.length >= MAX_CALLEES
+  const pickLabel = full
+    ? t('group.selectionFull', { max: MAX_CALL_PARTICIPANTS })
+    : t(picked ? 'group.removeFromCall' : 'group.addToCall', { name })
   return (
     <li className="person" data-username={user.username}>
       <Avatar name={name} id={user.id} />
@@ -22,6 +36,17 @@ function PersonRow({ user }: { user: User }): ReactElement {
         <span className="person-handle">@{user.username}</span>
       </span>
       <span className="person-actions">
+        <button
+          type="button"
+          className="btn btn-icon btn-soft"
+          aria-pressed={picked}
+          aria-label={t(picked ? 'group.removeFromCall' : 'group.addToCall', { name })}
+          title={pickLabel}
+          disabled={full}
+          onClick={() => picking.toggle(user)}
+        >
+          <Icon name={picked ? 'check' : 'personAdd'} />
+        </button>
         <button
           type="button"
           className="btn btn-icon btn-soft"
@@ -45,6 +70,52 @@ function PersonRow({ user }: { user: User }): ReactElement {
   )
 }
 
+/** The people picked so far and the group call buttons (shown once someone is picked). */
+function GroupBar({ picking, onClear }: { picking: Picking; onClear: () => void }): ReactElement {
+  const { t } = useTranslation()
+  const controller = useController()
+  const id = useId()
+  const { picked } = picking
+  // One person picked is a plain 1:1 call, placed as one.
+  const start = (kind: 'video' | 'audio'): void => {
+    const [only] = picked
+    if (picked.length === 1 && only) void controller.call.startCall(only, kind)
+    else void controller.call.startGroupCall(picked, kind)
+  }
+  return (
+    <div className="group-bar" role="group" aria-labelledby={`${id}-title`} data-testid="group-bar">
+      <span className="group-bar-text">
+        <strong id={`${id}-title`}>{t('group.selectionTitle')}</strong>
+        <span className="group-bar-names">{picked.map(nameOf).join(', ')}</span>
+        <span className="muted small" aria-live="polite">
+          {t('group.selection', { count: picked.length, max: MAX_CALLEES })}
+        </span>
+      </span>
+      <button type="button" className="btn btn-ghost" onClick={onClear}>
+        {t('group.clear')}
+      </button>
+      <button
+        type="button"
+        className="btn btn-icon btn-soft"
+        aria-label={t('group.audioCall')}
+        title={t('group.audioCall')}
+        onClick={() => start('audio')}
+      >
+        <Icon name="phone" />
+      </button>
+      <button
+        type="button"
+        className="btn btn-icon btn-accent"
+        aria-label={t('group.videoCall')}
+        title={t('group.videoCall')}
+        onClick={() => start('video')}
+      >
+        <Icon name="video" />
+      </button>
+    </div>
+  )
+}
+
 export function HomeScreen(): ReactElement {
   const { t } = useTranslation()
   const controller = useController()
@@ -59,6 +130,19 @@ export function HomeScreen(): ReactElement {
   const [text, setText] = useState(query)
   const id = useId()
   const searchable = isSearchable(text)
+  const [picked, setPicked] = useState<User[]>([])
+  const toggle = useCallback(
+    (u: User) =>
+      setPicked((now) =>
+        now.some((p) => p.id === u.id)
+          ? now.filter((p) => p.id !== u.id)
+          : now.length < MAX_CALLEES
+            ? [...now, u]
+            : now,
+      ),
+    [],
+  )
+  const picking: Picking = { picked, toggle }
 
   // Debounced search as the person types.
   useEffect(() => {
@@ -98,6 +182,7 @@ export function HomeScreen(): ReactElement {
       )}
       <RejoinBanner />
       <section className="card" aria-labelledby={`${id}-people`}>
+        {picked.length > 0 && <GroupBar picking={picking} onClear={() => setPicked([])} />}
         <div className="search">
           <Icon name="search" />
           <label htmlFor={`${id}-q`} className="sr-only">
@@ -137,7 +222,7 @@ export function HomeScreen(): ReactElement {
         ) : (
           <ul className="people" aria-label={t('home.results')}>
             {results.map((u) => (
-              <PersonRow key={u.id} user={u} />
+              <PersonRow key={u.id} user={u} picking={picking} />
             ))}
           </ul>
         )}
@@ -151,7 +236,7 @@ export function HomeScreen(): ReactElement {
         ) : (
           <ul className="people">
             {recent.map((u) => (
-              <PersonRow key={u.id} user={u} />
+              <PersonRow key={u.id} user={u} picking={picking} />
             ))}
           </ul>
         )}

@@ -89,6 +89,16 @@ export class ApiClient {
     const body = { callee_id: calleeId, call_type: callType }
     return (await this.request('POST', ROUTES.startCall, CallResponse, body)).call
   }
+  /** A group call: 1 to MAX_CALL_PARTICIPANTS - 1 people ring at once. */
+  async startGroupCall(calleeIds: string[], callType: CallType): Promise<Call> {
+    const body = { callee_ids: calleeIds, call_type: callType }
+    return (await this.request('POST', ROUTES.startCall, CallResponse, body)).call
+  }
+  /** Rings one more person into a call in progress (409 `call_full`, `busy`, `conflict`). */
+  async inviteToCall(callId: number, userId: string): Promise<Call> {
+    const body = { call_id: callId, user_id: userId }
+    return (await this.request('POST', ROUTES.inviteToCall, CallResponse, body)).call
+  }
   async acceptCall(callId: number): Promise<Call> {
     return (await this.request('POST', ROUTES.acceptCall, CallResponse, { call_id: callId })).call
   }

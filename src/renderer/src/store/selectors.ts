@@ -1,6 +1,7 @@
 import type { AppState } from './types.js'
 import type { Call, User } from 'veracall-signaling/protocol'
 import type { QualityLevel } from '../call/stats.js'
+import { MAX_CALL_PARTICIPANTS } from 'veracall-signaling/protocol'
 import { HISTORY_PAGE_SIZE } from './slices/history.js'
 
 export const selectIsSignedIn = (s: AppState): boolean => s.authStatus === 'signed_in'
@@ -36,3 +37,18 @@ export function selectRecentPeople(s: AppState): User[] {
   }
   return people.slice(0, 6)
 }
+
+/** Everyone else ringing or in the current call, by name ("Bob Chen, Carol Li"); '' for none. */
+export function selectOtherNames(s: AppState): string {
+  const self = s.user?.id
+  return (s.call?.participants ?? [])
+    .filter((p) => p.user_id !== self && (p.status === 'joined' || p.status === 'invited'))
+    .map((p) => nameOf(p.user))
+    .filter((n) => n !== '')
+    .join(', ')
+}
+
+/** The current call has MAX_CALL_PARTICIPANTS people ringing or in it: nobody can be added. */
+export const selectCallFull = (s: AppState): boolean =>
+  (s.call?.participants ?? []).filter((p) => p.status === 'joined' || p.status === 'invited')
+    .length >= MAX_CALL_PARTICIPANTS

@@ -5,6 +5,7 @@ import type { QualitySample } from '../../call/stats.js'
 import type { MediaState } from '../../call/call-session.js'
 import type { WsState } from '../../signaling/ws-client.js'
 import type { ReconnectCause } from '../../call/reconnect-watch.js'
+import { isGroupCall } from '../../call/mesh-roles.js'
 import type { ScreenSource } from '../../../../shared/screen-sources.js'
 
 export type CallPhase = 'idle' | 'outgoing' | 'incoming' | 'connecting' | 'active' | 'ended'
@@ -21,8 +22,26 @@ export interface CallSummary {
   quality: QualitySample | null
 }
 
+/** What this app knows live about one remote person of a call (one per connection). */
+export interface PeerLive {
+  stream: MediaStream | null
+  media: MediaState
+  connectionState: RTCPeerConnectionState | 'new'
+  /** Their app is in the call's room (peer_left makes it false until they come back). */
+  present: boolean
+}
+
 export interface CallNotice {
-  kind: 'declined' | 'missed' | 'cancelled' | 'cancelledByCaller' | 'busy' | 'failed' | 'unanswered'
+  kind:
+    | 'declined'
+    | 'missed'
+    | 'cancelled'
+    | 'cancelledByCaller'
+    | 'busy'
+    /** A group call refused because one of its people is in another call (peerName: them all). */
+    | 'busyGroup'
+    | 'failed'
+    | 'unanswered'
   peerName: string
   at: number
 }
@@ -64,8 +83,17 @@ export interface CallSlice {
   screenSharing: boolean
   /** The desktop app's source picker is open with these sources (null: closed). */
   screenPicker: ScreenSource[] | null
+  /** A group call (more than two people invited): the grid, `to` addressing, no 1:1 extras. */
+  group: boolean
+  /** Each remote person's connection, by user id (the grid's tiles; 1:1 calls have one). */
+  peers: Record<string, PeerLive>
   callOutgoing: (peer: User, callType: CallType) => void
   callCreated: (call: Call) => void
+  /** The server's newer view of the current call (someone invited, joined, left). */
+  callUpdated: (call: Call) => void
+  setGroup: (group: boolean) => void
+  setPeerLive: (userId: string, patch: Partial<PeerLive>) => void
+  dropPeer: (userId: string) => void
   callIncoming: (call: Call, peer: User) => void
   callAccepted: (call: Call) => void
   setAccepting: (accepting: boolean) => void
@@ -110,6 +138,15 @@ const idle = {
   reconnecting: null as ReconnectCause | null,
   screenSharing: false,
   screenPicker: null,
+  group: false,
+  peers: {} as Record<string, PeerLive>,
+}
+
+const NEW_PEER: PeerLive = {
+  stream: null,
+  media: { audio: true, video: true },
+  connectionState: 'new',
+  present: false,
 }
 
 export const createCallSlice: StateCreator<AppState, [], [], CallSlice> = (set, get) => ({
@@ -134,12 +171,24 @@ export const createCallSlice: StateCreator<AppState, [], [], CallSlice> = (set, 
       callError: null,
     }),
   callCreated: (call) => set({ call }),
+  callUpdated: (call) => {
+    if (get().call?.id === call.id) set({ call })
+  },
+  setGroup: (group) => set({ group }),
+  setPeerLive: (userId, patch) => {
+    const peers = get().peers
+    set({ peers: { ...peers, [userId]: { ...(peers[userId] ?? NEW_PEER), ...patch } } })
+  },
+  dropPeer: (userId) => {
+    set({ peers: Object.fromEntries(Object.entries(get().peers).filter(([id]) => id !== userId)) })
+  },
   callIncoming: (call, peer) =>
     set({
       ...idle,
       phase: 'incoming',
       call,
       peer,
+      group: isGroupCall(call),
       callType: call.call_type,
       direction: 'incoming',
       cameraEnabled: call.call_type === 'video',

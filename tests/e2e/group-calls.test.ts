@@ -1,0 +1,192 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * Group calls among three (then four) real Chromium peers through the real signaling server: a
+ * full mesh where every peer decodes every other peer's video, someone leaves and the others go
+ * on, and Add person rings one more into a running call.
+ */
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import {
+  closePerson,
+  launchChromium,
+  registerPerson,
+  shot,
+  startStack,
+  type Person,
+  type Stack,
+} from './harness.js'
+import { describeInChromium } from './suite.js'
+
+const run = describeInChromium('group calls')
+
+/** Every remote tile's <video>, by the peer it shows: its size and frames decoded so far. */
+function peerVideos(page: Page): Promise<{ id: string; width: number; frames: number }[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('[data-testid="peer-tile"]')].map((tile) => {
+      const v = tile.querySelector<HTMLVideoElement>('video')
+      return {
+        id: tile.dataset.peerId ?? '',
+        width: v?.videoWidth ?? 0,
+        frames: v ? v.getVideoPlaybackQuality().totalVideoFrames : 0,
+      }
+    }),
+  )
+}
+
+/**
+ * Waits until the page shows exactly `count` remote tiles, each with a sized video whose decoded
+ * frame count keeps rising (real frames from that peer, not a frozen first frame).
+ */
+async function expectRemoteVideosPlaying(page: Page, count: number): Promise<void> {
+  await page.waitForFunction(
+    (n) => {
+      const tiles = [...document.querySelectorAll('[data-testid="peer-tile"]')]
+      return (
+        tiles.length === n &&
+        tiles.every((tile) => {
+          const v = tile.querySelector('video')
+          return !!v && v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > 0
+        })
+      )
+    },
+    count,
+    { timeout: 30_000 },
+  )
+  const before = await peerVideos(page)
+  await page.waitForFunction(
+    (was) =>
+      was.every(({ id, frames }) => {
+        const v = document.querySelector<HTMLVideoElement>(`[data-peer-id="${id}"] video`)
+        return !!v && v.getVideoPlaybackQuality().totalVideoFrames > frames + 5
+      }),
+    before,
+    { timeout: 15_000 },
+  )
+}
+
+/** Picks `people` on the home screen (search, "Add … to a group call") and starts a video call. */
+async function startGroupCall(caller: Person, people: Person[]): Promise<void> {
+  const { page } = caller
+  for (const p of people) {
+    await page.getByLabel(caller.labels.search).fill(p.username)
+    await page
+      .getByRole('list', { name: caller.labels.results })
+      .getByRole('button', { name: `Add ${p.displayName} to a group call` })
+      .click()
+  }
+  await page.getByRole('button', { name: 'Group video call' }).click()
+}
+
+async function accept(person: Person, callerName: string): Promise<void> {
+  const dialog = person.page.getByRole('alertdialog', { name: `${callerName} is calling you` })
+  await dialog.waitFor()
+  await dialog.getByRole('button', { name: 'Accept' }).click()
+}
+
+run('group calls end to end (Chromium, real server)', { timeout: 180_000 }, () => {
+  let stack: Stack
+  let browser: Browser
+
+  beforeAll(async () => {
+    ;[stack, browser] = await Promise.all([startStack(), launchChromium()])
+  }, 90_000)
+
+  /** Everyone a test registered: closed after it, passed or failed (their calls use the CPU). */
+  const people: Person[] = []
+  const register = async (name: string): Promise<Person> => {
+    const p = await registerPerson(browser, stack.url, name)
+    people.push(p)
+    return p
+  }
+  afterEach(async () => {
+    await Promise.all(people.splice(0).map((p) => closePerson(p).catch(() => undefined)))
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await stack?.stop()
+  })
+
+  it('A calls B and C: everyone sees two remote videos; C leaves, A and B go on', async () => {
+    const [alice, bob, carol] = await Promise.all([
+      register('Alice Martin'),
+      register('Bob Chen'),
+      register('Carol Diaz'),
+    ])
+    await startGroupCall(alice, [bob, carol])
+    await alice.page.locator('main.call[data-group="yes"]').waitFor()
+    await Promise.all([accept(bob, 'Alice Martin'), accept(carol, 'Alice Martin')])
+
+    // A full mesh: each of the three decodes the other two.
+    await Promise.all([alice, bob, carol].map((p) => expectRemoteVideosPlaying(p.page, 2)))
+    for (const p of [alice, bob, carol]) {
+      await p.page.locator('main.call[data-phase="active"]').waitFor()
+      const tiles = p.page.locator('[data-testid="peer-tile"][data-state="connected"]')
+      expect(await tiles.count()).toBe(2)
+    }
+    // Each tile names its person.
+    const names = await alice.page.getByTestId('peer-tile').allTextContents()
+    expect(names.join(' ')).toContain('Bob Chen')
+    expect(names.join(' ')).toContain('Carol Diaz')
+
+    // B mutes: A and C see it on B's tile, and only there.
+    await bob.page.getByRole('button', { name: 'Mute microphone' }).click()
+    for (const p of [alice, carol]) {
+      const tiles = p.page.getByTestId('peer-tile')
+      await tiles.filter({ hasText: 'Bob Chen' }).getByTestId('tile-muted').waitFor()
+      expect(await tiles.getByTestId('tile-muted').count()).toBe(1)
+    }
+
+    await carol.page.getByRole('button', { name: 'Hang up' }).click()
+    await carol.page.getByRole('heading', { name: 'Call ended' }).waitFor()
+    // The other two go on with one remote video each.
+    await Promise.all([alice, bob].map((p) => expectRemoteVideosPlaying(p.page, 1)))
+    for (const p of [alice, bob]) {
+      expect(await p.page.locator('main.call[data-phase="active"]').count()).toBe(1)
+    }
+
+    // The last two: when one hangs up the call ends for the other as well.
+    await alice.page.getByRole('button', { name: 'Hang up' }).click()
+    await Promise.all(
+      [alice, bob].map((p) => p.page.getByRole('heading', { name: 'Call ended' }).waitFor()),
+    )
+    for (const p of [alice, bob, carol]) {
+      // No negotiation or session error (the detector is not attached to this stack).
+      expect(p.consoleErrors.filter((e) => e.startsWith('[call '))).toEqual([])
+    }
+  })
+
+  it('Add person rings a third person into a 1:1 call, which becomes a group call', async () => {
+    const [alice, bob, carol] = await Promise.all([
+      register('Alice Martin'),
+      register('Bob Chen'),
+      register('Carol Diaz'),
+    ])
+    await alice.page.getByLabel('Search people').fill(bob.username)
+    await alice.page.getByRole('button', { name: 'Video call with Bob Chen' }).click()
+    await accept(bob, 'Alice Martin')
+    await alice.page.locator('main.call[data-phase="active"][data-group="no"]').waitFor()
+
+    await alice.page.getByRole('button', { name: 'Add person' }).click()
+    const dialog = alice.page.getByRole('dialog', { name: 'Add someone to this call' })
+    await dialog.getByLabel('Search people').fill(carol.username)
+    // Bob is in the call already: no Add button for him.
+    await dialog.getByRole('button', { name: 'Add Carol Diaz' }).click()
+    await dialog.getByTestId('invite-status').waitFor()
+    // Both who are in the call see Carol's tile ringing.
+    for (const p of [alice, bob]) {
+      await p.page.locator('main.call[data-group="yes"]').waitFor()
+      await p.page.locator('[data-testid="peer-tile"][data-state="ringing"]').waitFor()
+    }
+    await shot(alice.page, '31-add-person')
+    await accept(carol, 'Alice Martin')
+    await Promise.all([alice, bob, carol].map((p) => expectRemoteVideosPlaying(p.page, 2)))
+    await dialog.getByRole('button', { name: 'Close' }).click()
+    await shot(alice.page, '30-group-call')
+    for (const p of [alice, bob, carol]) {
+      // No negotiation or session error (the detector is not attached to this stack).
+      expect(p.consoleErrors.filter((e) => e.startsWith('[call '))).toEqual([])
+    }
+  })
+})
