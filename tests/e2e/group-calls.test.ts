@@ -94,8 +94,8 @@ run('group calls end to end (Chromium, real server)', { timeout: 180_000 }, () =
 
   /** Everyone a test registered: closed after it, passed or failed (their calls use the CPU). */
   const people: Person[] = []
-  const register = async (name: string): Promise<Person> => {
-    const p = await registerPerson(browser, stack.url, name)
+  const register = async (name: string, language?: string): Promise<Person> => {
+    const p = await registerPerson(browser, stack.url, name, { language })
     people.push(p)
     return p
   }
@@ -157,36 +157,59 @@ run('group calls end to end (Chromium, real server)', { timeout: 180_000 }, () =
     }
   })
 
-  it('Add person rings a third person into a 1:1 call, which becomes a group call', async () => {
-    const [alice, bob, carol] = await Promise.all([
-      register('Alice Martin'),
-      register('Bob Chen'),
-      register('Carol Diaz'),
-    ])
-    await alice.page.getByLabel('Search people').fill(bob.username)
-    await alice.page.getByRole('button', { name: 'Video call with Bob Chen' }).click()
-    await accept(bob, 'Alice Martin')
-    await alice.page.locator('main.call[data-phase="active"][data-group="no"]').waitFor()
+  /** Alice's words in each language the screenshots are taken in. */
+  const WORDS = {
+    en: {
+      addPerson: 'Add person',
+      dialog: 'Add someone to this call',
+      add: (n: string) => `Add ${n}`,
+      close: 'Close',
+      suffix: '',
+    },
+    'zh-CN': {
+      addPerson: '添加成员',
+      dialog: '邀请他人加入此通话',
+      add: (n: string) => `添加 ${n}`,
+      close: '关闭',
+      suffix: '-zh-CN',
+    },
+  } as const
 
-    await alice.page.getByRole('button', { name: 'Add person' }).click()
-    const dialog = alice.page.getByRole('dialog', { name: 'Add someone to this call' })
-    await dialog.getByLabel('Search people').fill(carol.username)
-    // Bob is in the call already: no Add button for him.
-    await dialog.getByRole('button', { name: 'Add Carol Diaz' }).click()
-    await dialog.getByTestId('invite-status').waitFor()
-    // Both who are in the call see Carol's tile ringing.
-    for (const p of [alice, bob]) {
-      await p.page.locator('main.call[data-group="yes"]').waitFor()
-      await p.page.locator('[data-testid="peer-tile"][data-state="ringing"]').waitFor()
-    }
-    await shot(alice.page, '31-add-person')
-    await accept(carol, 'Alice Martin')
-    await Promise.all([alice, bob, carol].map((p) => expectRemoteVideosPlaying(p.page, 2)))
-    await dialog.getByRole('button', { name: 'Close' }).click()
-    await shot(alice.page, '30-group-call')
-    for (const p of [alice, bob, carol]) {
-      // No negotiation or session error (the detector is not attached to this stack).
-      expect(p.consoleErrors.filter((e) => e.startsWith('[call '))).toEqual([])
-    }
-  })
+  for (const language of ['en', 'zh-CN'] as const) {
+    it(`Add person rings a third person into a 1:1 call, which becomes a group call (${language})`, async () => {
+      const w = WORDS[language]
+      const [alice, bob, carol] = await Promise.all([
+        register('Alice Martin', language),
+        register('Bob Chen'),
+        register('Carol Diaz'),
+      ])
+      // A plain 1:1 call first.
+      await alice.page.getByLabel(alice.labels.search).fill(bob.username)
+      await alice.page
+        .getByRole('button', { name: alice.labels.callWith('video', 'Bob Chen') })
+        .click()
+      await accept(bob, 'Alice Martin')
+      await alice.page.locator('main.call[data-phase="active"][data-group="no"]').waitFor()
+
+      await alice.page.getByRole('button', { name: w.addPerson, exact: true }).click()
+      const dialog = alice.page.getByRole('dialog', { name: w.dialog })
+      await dialog.getByLabel(alice.labels.search).fill(carol.username)
+      await dialog.getByRole('button', { name: w.add('Carol Diaz') }).click()
+      await dialog.getByTestId('invite-status').waitFor()
+      // Both who are in the call see Carol's tile ringing.
+      for (const p of [alice, bob]) {
+        await p.page.locator('main.call[data-group="yes"]').waitFor()
+        await p.page.locator('[data-testid="peer-tile"][data-state="ringing"]').waitFor()
+      }
+      await shot(alice.page, `31-add-person${w.suffix}`)
+      await accept(carol, 'Alice Martin')
+      await Promise.all([alice, bob, carol].map((p) => expectRemoteVideosPlaying(p.page, 2)))
+      await dialog.getByRole('button', { name: w.close }).click()
+      await dialog.waitFor({ state: 'detached' })
+      await shot(alice.page, `30-group-call${w.suffix}`)
+      for (const p of [alice, bob, carol]) {
+        expect(p.consoleErrors.filter((e) => e.startsWith('[call '))).toEqual([])
+      }
+    })
+  }
 })

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { useApp, useController } from '../app/context.js'
 import { Avatar } from '../components/Avatar.js'
 import { Icon } from '../components/Icon.js'
-import { selectPeerName } from '../store/selectors.js'
+import { selectOtherNames, selectPeerName } from '../store/selectors.js'
 
 export function IncomingCallScreen(): ReactElement {
   const { t } = useTranslation()
@@ -12,6 +12,8 @@ export function IncomingCallScreen(): ReactElement {
   const peerId = useApp((s) => s.peer?.id ?? '')
   const callType = useApp((s) => s.callType)
   const accepting = useApp((s) => s.accepting)
+  const group = useApp((s) => s.group)
+  const others = useApp(selectOtherNames)
   const acceptRef = useRef<HTMLButtonElement>(null)
   useEffect(() => acceptRef.current?.focus(), [])
   return (
@@ -32,6 +34,11 @@ export function IncomingCallScreen(): ReactElement {
           <Icon name={callType === 'video' ? 'video' : 'phone'} size={18} />
           {callType === 'video' ? t('incoming.video') : t('incoming.audio')}
         </p>
+        {group && (
+          <p className="muted" data-testid="incoming-group">
+            {t('group.incoming', { names: others })}
+          </p>
+        )}
         {/* Shown the moment Accept is pressed: the camera can take seconds to open. */}
         <p className="muted ring-status" role="status" data-testid="accept-status">
           {accepting ? t('incoming.connecting') : ''}

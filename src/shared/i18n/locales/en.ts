@@ -317,7 +317,7 @@ const en = {
     audioCall: 'Group audio call',
     clear: 'Clear',
     you: 'You',
-    title: '{{names}}',
+    incoming: 'Group call with {{names}}',
     region: 'Group call with {{names}}',
     calling: 'Calling {{names}}…',
     tiles: 'People in the call',

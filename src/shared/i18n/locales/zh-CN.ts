@@ -310,7 +310,7 @@ const zhCN: Messages = {
     audioCall: '多人语音通话',
     clear: '清除',
     you: '你',
-    title: '{{names}}',
+    incoming: '多人通话：{{names}}',
     region: '与 {{names}} 的多人通话',
     calling: '正在呼叫 {{names}}…',
     tiles: '通话中的人',
