@@ -142,7 +142,8 @@ export class CallDetection {
     if (face.verifyTimer) clearTimeout(face.verifyTimer)
     face.verifyTimer = setTimeout(() => {
       face.verifyTimer = null
-      if (this.faces.get(peerId) === face) store.getState().setPeerRisk(peerId, { verifying: false })
+      if (this.faces.get(peerId) === face)
+        store.getState().setPeerRisk(peerId, { verifying: false })
     }, CHALLENGE_DURATION_MS)
   }
 

@@ -34,9 +34,7 @@ export function RiskBadge(props: { peerId: string }): ReactElement | null {
       }}
     >
       <span aria-hidden="true">{RISK_SYMBOLS[level]}</span>
-      <span>
-        {t('security.badge', { level: t(`security.level.${level}`) })}
-      </span>
+      <span>{t('security.badge', { level: t(`security.level.${level}`) })}</span>
     </span>
   )
 }

@@ -8,12 +8,7 @@
 import type { CSSProperties, ReactElement } from 'react'
 import { useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import {
-  riskAvailable,
-  shownLevel,
-  type PeerRisk,
-  type RiskState,
-} from '../store/slices/risk.js'
+import { riskAvailable, shownLevel, type PeerRisk, type RiskState } from '../store/slices/risk.js'
 import { RISK_COLOURS, RISK_SYMBOLS, worstLevel } from './risk-look.js'
 import { Sparkline } from './Sparkline.js'
 import { unavailableDetail, unavailableExplanation } from './unavailable-reason.js'
@@ -32,7 +27,8 @@ export function SecurityPanel(props: SecurityPanelProps): ReactElement {
   const people = Object.entries(risk.peers)
   const named = people.length > 1
   // Before anyone's media connected, one row speaks for the call (analysing, off, unavailable).
-  const rows: [string | null, PeerRisk | undefined][] = people.length > 0 ? people : [[null, undefined]]
+  const rows: [string | null, PeerRisk | undefined][] =
+    people.length > 0 ? people : [[null, undefined]]
   const levels = rows.map(([, peer]) => shownLevel(risk, peer))
 
   const toggle = (
@@ -142,9 +138,7 @@ function FaceRow(props: {
             <Sparkline
               values={update?.history ?? []}
               label={
-                named
-                  ? t('security.sparklinePerson', { name: peer.name })
-                  : t('security.sparkline')
+                named ? t('security.sparklinePerson', { name: peer.name }) : t('security.sparkline')
               }
             />
           </span>

@@ -54,7 +54,9 @@ export function SecurityReportView(props: {
     const checks = faces.map((r) => {
       const { peak, shares, model } = faceFacts(t, r)
       // A group call's line names each person and keeps only the verdict.
-      return named ? `${whose(r)}: ${peak}` : [peak, shares, model].filter(Boolean).join(' · ')
+      return named
+        ? t('security.report.person', { name: whose(r), verdict: peak })
+        : [peak, shares, model].filter(Boolean).join(' · ')
     })
     const parts = [
       checks.length > 0 ? `${t('security.report.short')}: ${checks.join(' · ')}` : '',

@@ -90,6 +90,7 @@ const en = {
       model: 'Model',
       local: 'Kept on this device with the call; never sent anywhere.',
       unnamed: 'Unnamed participant',
+      person: '{{name}}: {{verdict}}',
     },
   },
 }
@@ -183,6 +184,7 @@ const zhCN: Strings = {
       model: '模型',
       local: '随通话记录保存在本设备上，不会发送到任何地方。',
       unnamed: '未命名的参与者',
+      person: '{{name}}：{{verdict}}',
     },
   },
 }

@@ -46,7 +46,10 @@ export function callReports(
 ): SecurityReport[] {
   return Object.values(reports)
     .filter((r) => r.callId === callId)
-    .sort((a, b) => Number(a.peer !== undefined) - Number(b.peer !== undefined) || a.startedAt - b.startedAt)
+    .sort(
+      (a, b) =>
+        Number(a.peer !== undefined) - Number(b.peer !== undefined) || a.startedAt - b.startedAt,
+    )
 }
 
 /** A report that holds no face check: what a call without one keeps its verification in. */
@@ -88,16 +91,17 @@ export const createReportsSlice: StateCreator<AppState, [], [], ReportsSlice> = 
     set((s) => {
       const key = reportKey(report.callId, report.peer?.id)
       const kept: SecurityReport = { ...report, timeline: thinTimeline(report.timeline) }
-      const reports = { ...s.reports }
       // The detector's report comes after the choice was made: the call's choice stays with it.
       const verification =
         report.verification ??
-        reports[key]?.verification ??
-        callReports(reports, report.callId).find((r) => r.verification)?.verification
+        s.reports[key]?.verification ??
+        callReports(s.reports, report.callId).find((r) => r.verification)?.verification
       if (verification) kept.verification = verification
       // A face's report now holds the call's choice: the call-wide entry that only kept it goes.
-      const callWide = reports[reportKey(report.callId)]
-      if (report.peer && callWide && !hasFaceCheck(callWide)) delete reports[reportKey(report.callId)]
+      const callWide = s.reports[reportKey(report.callId)]
+      const drop =
+        report.peer && callWide && !hasFaceCheck(callWide) ? reportKey(report.callId) : null
+      const reports = Object.fromEntries(Object.entries(s.reports).filter(([k]) => k !== drop))
       return { reports: keepNewest({ ...reports, [key]: kept }) }
     }),
   recordVerification: (callId, verification) =>

@@ -59,7 +59,7 @@ export const createRiskSlice: StateCreator<AppState, [], [], RiskSlice> = (set) 
   removePeerRisk: (peerId) =>
     set((s) => {
       if (!(peerId in s.risk.peers)) return {}
-      const { [peerId]: _gone, ...peers } = s.risk.peers
+      const peers = Object.fromEntries(Object.entries(s.risk.peers).filter(([id]) => id !== peerId))
       return { risk: { ...s.risk, peers } }
     }),
 })
