@@ -4,30 +4,13 @@ import { CallDetection } from '../../../src/renderer/src/call/call-detection.js'
 import { createAppStore } from '../../../src/renderer/src/store/index.js'
 import { IDLE_RISK, riskLevel } from '../../../src/renderer/src/store/slices/risk.js'
 import { reportKey } from '../../../src/renderer/src/store/slices/reports.js'
-import type {
-  DetectionPort,
-  DetectorStatus,
-  RiskUpdate,
-  SecurityReport,
-} from '../../../src/shared/detection.js'
+import type { DetectionPort, DetectorStatus, RiskUpdate } from '../../../src/shared/detection.js'
 import { settle } from '../fakes/fake-peer.js'
+import { faceReport, MODEL } from '../fakes/reports.js'
 import { bob, harness, incomingCall, routes } from '../fakes/controller-harness.js'
 
 afterEach(() => {
   vi.unstubAllGlobals()
-})
-
-const MODEL = { name: 'veracall-mnv2-sbi', version: '1.1.0' }
-
-const reportFor = (callId: number): SecurityReport => ({
-  callId,
-  model: MODEL,
-  startedAt: 0,
-  endedAt: 1000,
-  peakLevel: 'low',
-  peakScore: 0.2,
-  shareByLevel: { low: 1 },
-  timeline: [{ t: 0, level: 'low', score: 0.2 }],
 })
 
 /** A detector port that records what it is asked and lets the test send risk updates. */
@@ -40,7 +23,7 @@ function fakePort(status: DetectorStatus = { available: true, model: MODEL, fps:
     submitFrame: async () => undefined,
     endSession: async (callId) => {
       calls.push(`end ${callId}`)
-      return reportFor(callId)
+      return faceReport(callId)
     },
     verify: async (callId, kind) => void calls.push(`verify ${callId} ${kind}`),
     onRisk: (l) => {
@@ -120,7 +103,7 @@ describe('the call owns its face check (CallDetection)', () => {
     // The report lands in the persisted slice, filed under the call and the person; the badge's
     // slice is idle again.
     expect(store.getState().reports[reportKey(7, 'bob')]).toEqual({
-      ...reportFor(7),
+      ...faceReport(7),
       peer: { id: 'bob', name: 'Bob' },
     })
     expect(store.getState().risk).toEqual(IDLE_RISK)

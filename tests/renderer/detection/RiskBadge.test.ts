@@ -1,11 +1,8 @@
 import { createElement } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
-import { I18nextProvider } from 'react-i18next'
 import { describe, expect, it } from 'vitest'
-import { AppContext, type AppContextValue } from '../../../src/renderer/src/app/context.js'
 import { RiskBadge } from '../../../src/renderer/src/detection/RiskBadge.js'
-import { createI18n } from '../../../src/renderer/src/i18n/index.js'
 import { createAppStore } from '../../../src/renderer/src/store/index.js'
+import { renderApp } from '../fakes/render-app.js'
 
 async function render(peerId: string, language: 'en' | 'zh-CN' = 'en'): Promise<string> {
   const store = createAppStore()
@@ -16,15 +13,7 @@ async function render(peerId: string, language: 'en' | 'zh-CN' = 'en'): Promise<
     update: { callId: 11, level: 'elevated', score: 0.6, history: [], model: null },
   })
   s.setPeerRisk('cy', { name: 'Cy', screenShare: true })
-  const rendered = { ...store, getInitialState: store.getState }
-  const context = { store: rendered, controller: {}, platform: {} } as unknown as AppContextValue
-  return renderToStaticMarkup(
-    createElement(
-      I18nextProvider,
-      { i18n: createI18n(language) },
-      createElement(AppContext.Provider, { value: context }, createElement(RiskBadge, { peerId })),
-    ),
-  )
+  return renderApp(store, createElement(RiskBadge, { peerId }), language)
 }
 
 describe('a video tile’s risk badge', () => {

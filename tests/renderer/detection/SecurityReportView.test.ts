@@ -1,24 +1,13 @@
 import { createElement } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
-import { I18nextProvider } from 'react-i18next'
 import { describe, expect, it } from 'vitest'
-import { AppContext, type AppContextValue } from '../../../src/renderer/src/app/context.js'
 import { CallSecurityReport } from '../../../src/renderer/src/detection/SecurityReportView.js'
-import { createI18n } from '../../../src/renderer/src/i18n/index.js'
 import { createAppStore } from '../../../src/renderer/src/store/index.js'
+import { renderApp } from '../fakes/render-app.js'
+import { faceReport } from '../fakes/reports.js'
 import type { SecurityReport } from '../../../src/shared/detection.js'
 
-const report = (extra: Partial<SecurityReport> = {}): SecurityReport => ({
-  callId: 7,
-  model: { name: 'veracall-mnv2-sbi', version: '1.1.0' },
-  startedAt: 0,
-  endedAt: 10_000,
-  peakLevel: 'low',
-  peakScore: 0.3,
-  shareByLevel: { low: 1 },
-  timeline: [{ t: 0, level: 'low', score: 0.3 }],
-  ...extra,
-})
+const report = (extra: Partial<SecurityReport> = {}): SecurityReport =>
+  faceReport(7, { endedAt: 10_000, peakScore: 0.3, ...extra })
 const verification = { code: '123 456', result: 'match', at: 5 } as const
 
 async function render(
@@ -28,19 +17,7 @@ async function render(
 ): Promise<string> {
   const store = createAppStore()
   for (const r of reports) store.getState().addReport(r)
-  const rendered = { ...store, getInitialState: store.getState }
-  const context = { store: rendered, controller: {}, platform: {} } as unknown as AppContextValue
-  return renderToStaticMarkup(
-    createElement(
-      I18nextProvider,
-      { i18n: createI18n(language) },
-      createElement(
-        AppContext.Provider,
-        { value: context },
-        createElement(CallSecurityReport, { callId: 7, compact }),
-      ),
-    ),
-  )
+  return renderApp(store, createElement(CallSecurityReport, { callId: 7, compact }), language)
 }
 
 const text = (html: string): string =>
