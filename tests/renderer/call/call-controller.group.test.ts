@@ -147,6 +147,9 @@ describe('group calls: one connection per remote person', () => {
     push(room, bob.id, 'answer', { type: 'answer', sdp: 'bob-answer' })
     push(room, carol.id, 'answer', { type: 'answer', sdp: 'carol-answer' })
     await settle(20)
+    // Each face has its own face-check entry, named from the call's list.
+    expect(ctx.store.getState().risk.peers[carol.id]?.name).toBe('Carol')
+    expect(ctx.store.getState().risk.peers[bob.id]?.name).toBe('Bob')
     push(events, carol.id, 'participant_left', { call: myGroupCall('joined', 'left') })
     await settle()
     const [toBob, toCarol] = ctx.peers
@@ -155,6 +158,7 @@ describe('group calls: one connection per remote person', () => {
     // My camera and microphone still send to Bob.
     expect(ctx.tracks.every((t) => t.readyState === 'live')).toBe(true)
     expect(Object.keys(ctx.store.getState().peers)).toEqual([bob.id])
+    expect(Object.keys(ctx.store.getState().risk.peers)).toEqual([bob.id])
     expect(ctx.store.getState()).toMatchObject({ phase: 'active', connectionState: 'connected' })
 
     // The last one leaves: the server ends the call, and it ends here.

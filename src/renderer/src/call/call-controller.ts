@@ -75,12 +75,11 @@ export class CallController {
   private room: WsClient | null = null
   private mesh: PeerMesh | null = null
   /**
-   * The remote person whose connection feeds the call's single-peer fields (the 1:1 view, the
-   * recording, the face check): a 1:1 call's other person, a group call's first connection.
+   * The remote person whose connection feeds the call's single-peer fields (the 1:1 view and its
+   * recording): a 1:1 call's other person, a group call's first connection. The face check is
+   * per person (CallDetection keys everything by user id).
    */
   private primaryId: string | null = null
-  /** Each remote tile's <video> (group calls), so the face check can follow the primary. */
-  private readonly peerVideos = new Map<string, HTMLVideoElement>()
   private readonly ringer: Ringer
   private readonly stats: StatsSampler
   private readonly events: CallEvents
@@ -100,7 +99,7 @@ export class CallController {
     this.detection = new CallDetection({
       store: deps.store,
       port: deps.platform.detection,
-      sendChallenge: (kind) => this.sendChallenge(kind),
+      sendChallenge: (kind, peerId) => this.sendChallenge(kind, peerId),
     })
     this.screenShare = new ScreenShare({
       store: deps.store,
@@ -135,13 +134,6 @@ export class CallController {
   /** The connection to one remote person of the current call (diagnostics and tests). */
   sessionWith(userId: string): CallSession | null {
     return this.mesh?.get(userId) ?? null
-  }
-
-  /** A group call's tile for `userId` mounted (or, with null, unmounted) its <video>. */
-  setPeerVideo(userId: string, el: HTMLVideoElement | null): void {
-    if (el) this.peerVideos.set(userId, el)
-    else this.peerVideos.delete(userId)
-    if (userId === this.primaryId) this.detection.setVideo(el)
   }
 
   /** A 1:1 call, placed exactly as before group calls (`callee_id`). */
@@ -386,9 +378,9 @@ export class CallController {
     this.finish(ended ?? call, phase === 'outgoing' ? 'cancelled' : 'completed')
   }
 
-  /** Verify: asks the other person's app to prompt a liveness move; false outside a call. */
-  sendChallenge(kind: ChallengeKind): boolean {
-    const session = this.primaryId ? this.mesh?.get(this.primaryId) : undefined
+  /** Verify: asks that person's app to prompt a liveness move; false if they are not connected. */
+  sendChallenge(kind: ChallengeKind, peerId: string): boolean {
+    const session = this.mesh?.get(peerId)
     if (!session) return false
     session.sendChallenge(kind)
     return true
@@ -439,11 +431,13 @@ export class CallController {
     const mesh = this.mesh
     if (!mesh?.remove(userId)) return
     this.store.getState().dropPeer(userId)
+    // Their face's session ends and its report is filed.
+    this.detection.removePeer(userId)
     if (this.primaryId === userId) this.choosePrimary(mesh)
     this.onMeshChanged(mesh)
   }
 
-  /** The next connection feeds the single-peer fields (and, until per-face risk, the face check). */
+  /** The next connection feeds the single-peer fields. */
   private choosePrimary(mesh: PeerMesh): void {
     const next = mesh.entries()[0]
     this.primaryId = next?.[0] ?? null
@@ -451,8 +445,6 @@ export class CallController {
     const live = this.primaryId ? s.peers[this.primaryId] : undefined
     s.setRemoteStream(live?.stream ?? null)
     if (live) s.setRemoteMedia(live.media)
-    this.detection.setRemoteScreen(live?.media.screen === true)
-    this.detection.setVideo(this.primaryId ? (this.peerVideos.get(this.primaryId) ?? null) : null)
   }
 
   /** A message on the events socket: a call ringing here, or a change to the current call. */
@@ -536,13 +528,7 @@ export class CallController {
       localStream: stream,
       group: () => this.store.getState().group,
       create: (remoteId, transport) => {
-        if (this.primaryId === null) {
-          this.primaryId = remoteId
-          // A group call's tile may have mounted before the connection (it rang first); a 1:1
-          // call's one <video> hands itself to the face check directly.
-          const video = this.peerVideos.get(remoteId)
-          if (video) this.detection.setVideo(video)
-        }
+        if (this.primaryId === null) this.primaryId = remoteId
         const session = startCallSession({
           store: this.store,
           call,
@@ -559,15 +545,15 @@ export class CallController {
             watch.update({ media: overall })
             if (state === 'connected') {
               this.ringer.stop()
-              if (this.primaryId === remoteId) this.detection.connect()
+              // Their face's own detector session (a group call checks each face).
+              if (this.mesh === mesh) this.detection.connect(remoteId, this.nameOf(remoteId))
             }
             this.store.getState().setConnectionState(overall)
           },
           onPeerPresent: () => watch.update({ peerPresent: this.anyPeerPresent(mesh) }),
           // The other side shares a screen: no face to check until it stops.
-          onRemoteMedia: (media: MediaState) => {
-            if (this.primaryId === remoteId) this.detection.setRemoteScreen(media.screen === true)
-          },
+          onRemoteMedia: (media: MediaState) =>
+            this.detection.setRemoteScreen(remoteId, media.screen === true),
         })
         return session
       },
@@ -586,6 +572,13 @@ export class CallController {
     // The tracks are on the connection now: the held offer (callee) can be answered with them.
     link.transport.startReceiving()
     return mesh
+  }
+
+  /** A remote person's name, from the call's list (a 1:1 call: the other party). */
+  private nameOf(userId: string): string {
+    const { call, peer } = this.store.getState()
+    const listed = call?.participants?.find((p) => p.user_id === userId)?.user
+    return nameOf(listed ?? (peer?.id === userId ? peer : null))
   }
 
   private anyPeerPresent(mesh: PeerMesh): boolean {

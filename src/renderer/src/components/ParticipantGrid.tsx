@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { useApp, useController } from '../app/context.js'
 import { nameOf } from '../store/selectors.js'
 import { remoteTiles, type RemoteTile } from '../store/tiles.js'
+import { RiskBadge } from '../detection/RiskBadge.js'
 import { Avatar } from './Avatar.js'
 import { Icon } from './Icon.js'
 import { MediaView } from './MediaView.js'
@@ -44,9 +45,9 @@ function RemoteTileView({
   const stream = tile.live?.stream ?? null
   const showVideo = video && media.video && stream !== null && tile.state !== 'ringing'
   const id = tile.id
-  // Each tile's <video> is that person's face for the face check.
+  // Each tile's <video> is that person's face for the face check (a session per face).
   const onElement = useCallback(
-    (el: HTMLVideoElement | null) => controller.call.setPeerVideo(id, el),
+    (el: HTMLVideoElement | null) => controller.call.detection.setVideo(id, el),
     [controller, id],
   )
   const state = t(`group.state.${tile.state}`)
@@ -74,6 +75,9 @@ function RemoteTileView({
           </div>
         </div>
       )}
+      <div className="tile-risk">
+        <RiskBadge peerId={id} />
+      </div>
       <div className="tile-label">
         <span className="tile-name">{name}</span>
         <MediaFlags audio={media.audio} video={!video || media.video} />
