@@ -98,6 +98,7 @@ function makeSession(
     transport,
     localStream: stream as unknown as MediaStream,
     disconnectedRestartMs: 20,
+    fullResolutionAfterMs: 20,
     createPeerConnection: (config) => {
       pc = new FakePeerConnection(polite ? 'callee' : 'caller', config)
       return pc as unknown as RTCPeerConnection
@@ -319,6 +320,27 @@ describe('CallSession', () => {
     expect(tracks.every((t) => t.readyState === 'ended')).toBe(true)
     expect(a.pc.closed).toBe(true)
     expect(a.session.isClosed).toBe(true)
+  })
+
+  it('starts a 720p camera at half resolution and returns to full once connected', async () => {
+    const room = new FakeRoom()
+    const small = new FakeTrack('video', 360)
+    const a = makeSession(room, CALLER, false, [new FakeTrack('audio'), new FakeTrack('video')])
+    const b = makeSession(room, CALLEE, true, [new FakeTrack('audio'), small])
+    const scales = (pc: FakePeerConnection) =>
+      pc.getSenders().map((s) => s.getParameters().encodings[0]?.scaleResolutionDownBy ?? 1)
+    a.session.start()
+    b.session.start()
+    await settle()
+    // Before any offer: the caller's camera starts scaled; audio and a 360p camera do not.
+    expect(scales(a.pc)).toEqual([1, 2])
+    expect(scales(b.pc)).toEqual([1, 1])
+    a.transport.join()
+    b.transport.join()
+    await settle(60)
+    expect(a.pc.connectionState).toBe('connected')
+    await new Promise((r) => setTimeout(r, 40))
+    expect(scales(a.pc)).toEqual([1, 1])
   })
 
   it('ignores malformed room messages', async () => {

@@ -11,7 +11,14 @@ export class FakeTrack {
   enabled = true
   readyState: 'live' | 'ended' = 'live'
   readonly id = `track-${++counter}`
-  constructor(readonly kind: 'audio' | 'video') {}
+  constructor(
+    readonly kind: 'audio' | 'video',
+    /** What a camera opened at 720p reports. */
+    private readonly height = kind === 'video' ? 720 : undefined,
+  ) {}
+  getSettings(): { height?: number } {
+    return this.height === undefined ? {} : { height: this.height }
+  }
   stop(): void {
     this.readyState = 'ended'
   }
@@ -44,6 +51,24 @@ class InvalidStateError extends Error {
 interface Sender {
   track: FakeTrack | null
   replaceTrack(t: FakeTrack | null): Promise<void>
+  getParameters(): { encodings: { scaleResolutionDownBy?: number }[] }
+  setParameters(p: { encodings: { scaleResolutionDownBy?: number }[] }): Promise<void>
+}
+
+/** A sender with one encoding, whose parameters are read and written like a browser's. */
+function fakeSender(track: FakeTrack | null): Sender {
+  let encodings: { scaleResolutionDownBy?: number }[] = [{}]
+  const sender: Sender = {
+    track,
+    replaceTrack: async (t) => {
+      sender.track = t
+    },
+    getParameters: () => ({ encodings: encodings.map((e) => ({ ...e })) }),
+    setParameters: async (p) => {
+      encodings = p.encodings.map((e) => ({ ...e }))
+    },
+  }
+  return sender
 }
 
 interface FakeTransceiver {
@@ -85,12 +110,7 @@ export class FakePeerConnection {
   }
 
   addTrack(track: FakeTrack): Sender {
-    const sender: Sender = {
-      track,
-      replaceTrack: async (t) => {
-        sender.track = t
-      },
-    }
+    const sender = fakeSender(track)
     this.senders.push(sender)
     this.needNegotiation()
     return sender
@@ -111,12 +131,7 @@ export class FakePeerConnection {
     ]
   }
   addRecvOnly(kind: 'audio' | 'video'): FakeTransceiver {
-    const sender: Sender = {
-      track: null,
-      replaceTrack: async (t) => {
-        sender.track = t
-      },
-    }
+    const sender = fakeSender(null)
     const t: FakeTransceiver = {
       sender,
       receiver: { track: new FakeTrack(kind) },

@@ -8,6 +8,7 @@ import Value from 'typebox/value'
 import { CHALLENGE_DURATION_MS, ClientData, PeerData } from 'veracall-signaling/protocol'
 import { Negotiator, type NegotiationError } from './negotiation.js'
 import { fingerprintOf, selectedPairProgress } from './peer-liveness.js'
+import { FULL_RESOLUTION_AFTER_MS, START_SCALE, scaleSender, startsScaled } from './first-frame.js'
 
 export type RelayType =
   'offer' | 'answer' | 'ice_candidate' | 'media_state' | 'challenge' | 'recording'
@@ -67,6 +68,8 @@ export interface CallSessionOptions {
   createMediaStream?: (tracks: MediaStreamTrack[]) => MediaStream
   /** How long `disconnected` may last before an ICE restart. */
   disconnectedRestartMs?: number
+  /** How long after connecting a camera that started at reduced resolution returns to full. */
+  fullResolutionAfterMs?: number
   log?: (message: string) => void
 }
 
@@ -84,6 +87,9 @@ export class CallSession {
   private readonly outbox: { type: RelayType; data: unknown }[] = []
   private unsubscribe: () => void
   private disconnectTimer: ReturnType<typeof setTimeout> | null = null
+  /** Senders that started at reduced resolution (first-frame.ts), until full resolution returns. */
+  private scaled: RTCRtpSender[] = []
+  private fullResolutionTimer: ReturnType<typeof setTimeout> | null = null
   private remote: MediaStream | null = null
   private peerPresent = false
   private closed = false
@@ -142,6 +148,9 @@ export class CallSession {
   private disconnect(): void {
     if (this.disconnectTimer) clearTimeout(this.disconnectTimer)
     this.disconnectTimer = null
+    if (this.fullResolutionTimer) clearTimeout(this.fullResolutionTimer)
+    this.fullResolutionTimer = null
+    this.scaled = []
     this.negotiator.close()
     this.current.removeEventListener('track', this.onTrack)
     this.current.removeEventListener('connectionstatechange', this.onConnectionState)
@@ -163,10 +172,16 @@ export class CallSession {
     void this.negotiator.receive({ description: offer })
   }
 
-  /** Adds the local tracks, which starts negotiation. */
+  /**
+   * Adds the local tracks, which starts negotiation. A camera starts at reduced resolution, so its
+   * first frame is sent sooner (first-frame.ts); full resolution returns after connecting.
+   */
   start(): void {
     for (const track of this.options.localStream.getTracks()) {
-      this.pc.addTrack(track, this.options.localStream)
+      const sender = this.pc.addTrack(track, this.options.localStream)
+      if (!startsScaled(track)) continue
+      this.scaled.push(sender)
+      void scaleSender(sender, START_SCALE)
     }
   }
 
@@ -401,6 +416,15 @@ export class CallSession {
     }
     if (state === 'failed') this.restartIce()
     if (state === 'disconnected') void this.watchDisconnected(this.current)
+    if (state === 'connected') this.restoreFullResolution()
+  }
+
+  private restoreFullResolution(): void {
+    if (this.scaled.length === 0 || this.fullResolutionTimer) return
+    this.fullResolutionTimer = setTimeout(() => {
+      this.fullResolutionTimer = null
+      for (const sender of this.scaled.splice(0)) void scaleSender(sender, 1)
+    }, this.options.fullResolutionAfterMs ?? FULL_RESOLUTION_AFTER_MS)
   }
 
   /**
