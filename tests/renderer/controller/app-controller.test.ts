@@ -255,6 +255,42 @@ describe('AppController', () => {
     expect(ctx.store.getState()).toMatchObject({ phase: 'active', callError: null })
   })
 
+  it("makes its answer to the caller's offer while its camera is still opening", async () => {
+    const ctx = harness(null)
+    await ctx.signIn()
+    await ctx.ringIn()
+    let grant: (stream: FakeStream) => void = () => undefined
+    navigator.mediaDevices.getUserMedia = () =>
+      new Promise((resolve) => {
+        grant = (stream) => resolve(stream as unknown as MediaStream)
+      })
+    const accepting = ctx.controller.call.accept()
+    await settle()
+    const room = ctx.sockets[1]
+    room?.push('peer_joined', { user_id: bob.id })
+    room?.push('offer', { type: 'offer', sdp: 'caller-offer-1' })
+    await settle()
+    // No camera yet, and the answer is made, send-receive for both kinds; it is sent once the
+    // camera opened and the accept went through.
+    const pc = ctx.peers.at(-1)
+    expect(pc?.localDescription?.type).toBe('answer')
+    expect(pc?.getTransceivers().map((t) => [t.direction, t.sender.track])).toEqual([
+      ['sendrecv', null],
+      ['sendrecv', null],
+    ])
+    expect(room?.sent.map((m) => m.type)).toEqual(['join'])
+    expect(ctx.requests).not.toContain(`POST ${ROUTES.acceptCall}`)
+    const tracks = [new FakeTrack('audio'), new FakeTrack('video')]
+    grant(new FakeStream(tracks))
+    await accepting
+    await settle()
+    expect(pc?.getSenders().map((s) => s.track)).toEqual(tracks)
+    const sent = room?.sent.map((m) => m.type) ?? []
+    expect(sent).toContain('answer')
+    expect(sent).not.toContain('offer')
+    expect(ctx.store.getState()).toMatchObject({ phase: 'active', callError: null })
+  })
+
   it('closes the room socket it opened on Accept when the call is declined while the camera opens', async () => {
     const ctx = harness(null)
     await ctx.signIn()

@@ -51,6 +51,9 @@ class InvalidStateError extends Error {
 interface Sender {
   track: FakeTrack | null
   replaceTrack(t: FakeTrack | null): Promise<void>
+  /** The stream ids it announces (msid), once setStreams was called. */
+  streams?: string[]
+  setStreams(...streams: FakeStream[]): void
   getParameters(): { encodings: { scaleResolutionDownBy?: number }[] }
   setParameters(p: { encodings: { scaleResolutionDownBy?: number }[] }): Promise<void>
 }
@@ -62,6 +65,9 @@ function fakeSender(track: FakeTrack | null): Sender {
     track,
     replaceTrack: async (t) => {
       sender.track = t
+    },
+    setStreams: (...streams) => {
+      sender.streams = streams.map((s) => s.id)
     },
     getParameters: () => ({ encodings: encodings.map((e) => ({ ...e })) }),
     setParameters: async (p) => {
@@ -115,8 +121,30 @@ export class FakePeerConnection {
     this.needNegotiation()
     return sender
   }
+  /** Transceivers made with addTransceiver (no track yet). */
+  readonly added: FakeTransceiver[] = []
+  addTransceiver(
+    kind: 'audio' | 'video',
+    init: { direction?: RTCRtpTransceiverDirection; streams?: FakeStream[] } = {},
+  ): FakeTransceiver {
+    const sender = fakeSender(null)
+    if (init.streams) sender.setStreams(...init.streams)
+    const t: FakeTransceiver = {
+      sender,
+      receiver: { track: new FakeTrack(kind) },
+      direction: init.direction ?? 'sendrecv',
+    }
+    this.added.push(t)
+    this.needNegotiation()
+    return t
+  }
+  /**
+   * The kinds a remote offer carries. Applying it makes a receive-only transceiver for each kind
+   * no local track was added for, as browsers do.
+   */
+  remoteOfferKinds: ('audio' | 'video')[] = []
   getSenders(): Sender[] {
-    return this.senders
+    return [...this.senders, ...[...this.added, ...this.recvOnly].map((t) => t.sender)]
   }
   /** Receive-only transceivers, as applying a remote offer makes for kinds with no local track. */
   readonly recvOnly: FakeTransceiver[] = []
@@ -127,6 +155,7 @@ export class FakePeerConnection {
         receiver: { track: new FakeTrack(s.track?.kind ?? 'audio') },
         direction: 'sendrecv' as RTCRtpTransceiverDirection,
       })),
+      ...this.added,
       ...this.recvOnly,
     ]
   }
@@ -214,6 +243,10 @@ export class FakePeerConnection {
       }
       this.remoteDescription = desc
       this.signalingState = 'have-remote-offer'
+      for (const kind of this.remoteOfferKinds) {
+        const taken = this.getTransceivers().some((t) => t.receiver.track.kind === kind)
+        if (!taken) this.addRecvOnly(kind)
+      }
     } else if (desc.type === 'answer') {
       if (this.signalingState !== 'have-local-offer') {
         throw new InvalidStateError(`remote answer in ${this.signalingState}`)

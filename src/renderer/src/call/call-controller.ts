@@ -174,28 +174,38 @@ export class CallController {
     // when the session starts. The server lets either party join a call that is still ringing.
     const link = this.connectRoom(call)
     const turn = this.callTurnServers(api)
+    const media = openLocalMedia(call.call_type, s)
+    const turnServers = await turn
+    if (!this.stillRinging(call)) {
+      this.closeRoom(link)
+      void media.then(stopStream, () => undefined)
+      return
+    }
+    // The session answers the caller's offer as soon as it arrives, while the camera opens (its
+    // tracks go on without renegotiation) and the accept request is in flight; what it sends
+    // is held until the server has said yes.
+    const session = this.startSession(call, null, true, link, turnServers)
     let stream: MediaStream
     try {
-      stream = await openLocalMedia(call.call_type, s)
+      stream = await media
     } catch (err) {
+      if (this.current === session) this.teardown()
       this.closeRoom(link)
       if (!this.stillRinging(call)) return
       void api.declineCall(call.id).catch(() => undefined)
       this.fail('media', err)
       return
     }
-    const turnServers = await turn
     // Declined, missed or cancelled while the devices opened.
     if (!this.stillRinging(call)) {
       stopStream(stream)
+      if (this.current === session) this.teardown()
       this.closeRoom(link)
       return
     }
+    void session.attachStream(stream)
     this.store.getState().setLocalStream(stream)
     this.deps.onMediaOpened()
-    // The session answers the waiting offer while the accept request is in flight; what it
-    // sends is held until the server has said yes.
-    const session = this.startSession(call, stream, true, link, turnServers)
     try {
       const accepted = await api.acceptCall(call.id)
       // Declined, cancelled or missed while the request was in flight.
@@ -361,7 +371,7 @@ export class CallController {
 
   private startSession(
     call: Call,
-    stream: MediaStream,
+    stream: MediaStream | null,
     polite: boolean,
     link: RoomLink,
     turnServers: RTCIceServer[],

@@ -11,7 +11,8 @@ import type { RoomLink } from './room-link.js'
 export function startCallSession(opts: {
   store: AppStore
   call: Call
-  stream: MediaStream
+  /** The local tracks; null while the devices are still opening (see CallSession.attachStream). */
+  stream: MediaStream | null
   polite: boolean
   /** Rejoining a call in progress with a fresh connection (see CallSessionOptions.rejoin). */
   rejoin?: boolean
@@ -35,7 +36,8 @@ export function startCallSession(opts: {
       ...opts.turnServers,
     ],
     transport: link.transport,
-    localStream: opts.stream,
+    localStream: opts.stream ?? new MediaStream(),
+    pendingMedia: opts.stream ? undefined : mediaKinds(call),
     log: (m) => console.debug(`[call ${call.id}] ${m}`),
   })
   session.on('remoteStream', (remote) => store.getState().setRemoteStream(remote))
@@ -49,7 +51,12 @@ export function startCallSession(opts: {
   session.on('challenge', (c) => store.getState().setChallenge({ ...c, receivedAt: Date.now() }))
   session.on('error', (e) => console.warn(`[call ${call.id}] ${e.code}: ${e.message}`))
   session.start()
-  // The tracks are on the connection now: the held offer (callee) can be answered with them.
+  // The tracks, or transceivers for those to come, are on the connection now: the held offer
+  // (callee) can be answered.
   link.transport.startReceiving()
   return session
 }
+
+/** What a call sends: audio, and video for a video call. */
+export const mediaKinds = (call: Pick<Call, 'call_type'>): ('audio' | 'video')[] =>
+  call.call_type === 'video' ? ['audio', 'video'] : ['audio']
