@@ -138,6 +138,68 @@ describe('AppController', () => {
     expect(room?.readyState).toBe(3)
   })
 
+  it("makes the caller's offer while the camera opens and calls/start is in flight, and sends it once the callee joins", async () => {
+    const ctx = callerHarness()
+    let answerStart: () => void = () => undefined
+    const startAnswered = new Promise<void>((resolve) => {
+      answerStart = resolve
+    })
+    let startAsked = false
+    const fetchFake = globalThis.fetch
+    vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
+      if (new URL(url).pathname === ROUTES.startCall) {
+        startAsked = true
+        await startAnswered
+      }
+      return fetchFake(url, init)
+    })
+    await ctx.signIn()
+    let grant: (stream: FakeStream) => void = () => undefined
+    navigator.mediaDevices.getUserMedia = () =>
+      new Promise((resolve) => {
+        grant = (stream) => resolve(stream as unknown as MediaStream)
+      })
+    const placing = ctx.controller.call.startCall(bob, 'video')
+    await settle()
+    // Before the camera: an offer with a send-receive transceiver per kind.
+    const pc = ctx.peers.at(-1)
+    expect(pc?.localDescription?.type).toBe('offer')
+    expect(pc?.getTransceivers().map((t) => [t.direction, t.sender.track])).toEqual([
+      ['sendrecv', null],
+      ['sendrecv', null],
+    ])
+    const tracks = [new FakeTrack('audio'), new FakeTrack('video')]
+    grant(new FakeStream(tracks))
+    await settle()
+    // The camera's tracks are on it while calls/start is still in flight; no room yet.
+    expect(pc?.getSenders().map((s) => s.track)).toEqual(tracks)
+    expect(startAsked).toBe(true)
+    expect(ctx.sockets).toHaveLength(1)
+    answerStart()
+    await placing
+    await settle()
+    const room = ctx.sockets[1]
+    expect(room?.sent.map((m) => m.type)).toEqual(['join'])
+    room?.push('peer_joined', { user_id: bob.id })
+    await settle()
+    expect(room?.sent.map((m) => m.type)).toContain('offer')
+    expect(ctx.peers).toHaveLength(1)
+    expect(ctx.store.getState()).toMatchObject({ phase: 'outgoing', callError: null })
+  })
+
+  it('closes the early connection when the camera fails, and places no call', async () => {
+    const ctx = callerHarness()
+    await ctx.signIn()
+    navigator.mediaDevices.getUserMedia = async () => {
+      throw new DOMException('denied', 'NotAllowedError')
+    }
+    await ctx.controller.call.startCall(bob, 'video')
+    await settle()
+    expect(ctx.requests).not.toContain(`POST ${ROUTES.startCall}`)
+    expect(ctx.peers.every((p) => p.closed)).toBe(true)
+    expect(ctx.store.getState()).toMatchObject({ phase: 'idle', callError: 'media' })
+  })
+
   it('stops a camera that finishes opening after the call ended, and reports no error', async () => {
     const ctx = callerHarness()
     await ctx.signIn()

@@ -24,7 +24,7 @@ import { Ringer } from './ringer.js'
 import { ReconnectWatch, type ReconnectClock } from './reconnect-watch.js'
 import { playReconnectCue } from './ringtone.js'
 import { StatsSampler } from './stats-sampler.js'
-import { startCallSession } from './start-session.js'
+import { earlyCallSession, startCallSession, type EarlySession } from './start-session.js'
 import { captureFor, type CaptureScreen } from './screen-capture.js'
 import { ScreenShare } from './screen-share.js'
 import { fetchCallTurnServers } from './turn-credentials.js'
@@ -123,39 +123,55 @@ export class CallController {
     const api = this.deps.api()
     if (!api || !s.user || (s.phase !== 'idle' && s.phase !== 'ended')) return
     s.callOutgoing(peer, callType)
-    const turn = this.callTurnServers(api)
+    const media = openLocalMedia(callType, s)
+    // The connection makes its offer and gathers while the camera opens and calls/start is in
+    // flight (nothing leaves this app before the callee joins); the tracks go on when they open.
+    const early = this.callTurnServers(api).then((turnServers) =>
+      earlyCallSession({
+        store: this.store,
+        callType,
+        turnCredential: this.deps.turnCredential(),
+        turnServers,
+      }),
+    )
+    const drop = (): void => void early.then(({ session }) => session.close())
     let stream: MediaStream
     try {
-      stream = await openLocalMedia(callType, s)
+      stream = await media
     } catch (err) {
+      drop()
       if (this.store.getState().phase === 'outgoing') this.fail('media', err)
       return
     }
     // Cancelled while the devices opened: the callee must not ring.
     if (this.store.getState().phase !== 'outgoing') {
       stopStream(stream)
+      drop()
       return
     }
     this.store.getState().setLocalStream(stream)
     this.deps.onMediaOpened()
+    void early.then(({ session }) => session.attachStream(stream))
     let call: Call
     try {
       call = await api.startCall(peer.id, callType)
     } catch (err) {
       stopStream(stream)
+      drop()
       this.fail(err instanceof ApiError && err.code === 'busy' ? 'busy' : 'start', err)
       return
     }
-    const turnServers = await turn
+    const session = await early
     // Cancelled while the request was in flight.
     if (this.store.getState().phase !== 'outgoing') {
       stopStream(stream)
+      drop()
       void api.endCall(call.id).catch(() => undefined)
       return
     }
     this.store.getState().callCreated(call)
     const link = this.connectRoom(call)
-    this.startSession(call, stream, false, link, turnServers)
+    this.startSession(call, stream, false, link, [], false, session)
     link.transport.startSending()
     this.ringer.ringback()
   }
@@ -376,6 +392,7 @@ export class CallController {
     link: RoomLink,
     turnServers: RTCIceServer[],
     rejoin = false,
+    early?: EarlySession,
   ): CallSession {
     const watch = this.watchReconnection(call)
     const session = startCallSession({
@@ -385,6 +402,7 @@ export class CallController {
       polite,
       rejoin,
       link,
+      early,
       turnCredential: this.deps.turnCredential(),
       turnServers,
       onConnectionState: (state) => {
