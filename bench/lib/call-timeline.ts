@@ -16,7 +16,11 @@ export const STAGES = [
   'rest',
   'socketOpen',
   'peerJoined',
+  'pc',
+  'offerMade',
   'offer',
+  'offerApplied',
+  'answerMade',
   'answer',
   'ice',
   'connected',
@@ -105,6 +109,7 @@ export function installTimeline(): void {
   class TimedPeer extends NativePeer {
     constructor(config?: RTCConfiguration) {
       super(config)
+      mark('pc')
       this.addEventListener('iceconnectionstatechange', () => {
         if (this.iceConnectionState === 'connected' || this.iceConnectionState === 'completed')
           mark('ice')
@@ -117,11 +122,13 @@ export function installTimeline(): void {
     override async setLocalDescription(description?: RTCLocalSessionDescriptionInit) {
       await super.setLocalDescription(description)
       if (this.localDescription?.type === 'offer') state.offersCreated += 1
+      mark(this.localDescription?.type === 'offer' ? 'offerMade' : 'answerMade')
     }
     override async setRemoteDescription(description: RTCSessionDescriptionInit) {
       if (description.type === 'offer' && this.signalingState === 'have-local-offer')
         state.rollbacks += 1
       await super.setRemoteDescription(description)
+      if (description.type === 'offer') mark('offerApplied')
     }
   }
   window.RTCPeerConnection = TimedPeer

@@ -87,9 +87,11 @@ function makeSession(
   userId: string,
   polite: boolean,
   tracks: FakeTrack[] = [new FakeTrack('audio'), new FakeTrack('video')],
+  /** The devices are still opening: the session starts with no tracks, expecting these kinds. */
+  pendingMedia?: ('audio' | 'video')[],
 ) {
   const transport = room.transport(userId)
-  const stream = new FakeStream(tracks)
+  const stream = new FakeStream(pendingMedia ? [] : tracks)
   let pc: FakePeerConnection | null = null
   const session = new CallSession({
     selfId: userId,
@@ -97,9 +99,12 @@ function makeSession(
     iceServers: [],
     transport,
     localStream: stream as unknown as MediaStream,
+    pendingMedia,
     disconnectedRestartMs: 20,
+    fullResolutionAfterMs: 20,
     createPeerConnection: (config) => {
       pc = new FakePeerConnection(polite ? 'callee' : 'caller', config)
+      pc.remoteOfferKinds = ['audio', 'video']
       return pc as unknown as RTCPeerConnection
     },
   })
@@ -319,6 +324,109 @@ describe('CallSession', () => {
     expect(tracks.every((t) => t.readyState === 'ended')).toBe(true)
     expect(a.pc.closed).toBe(true)
     expect(a.session.isClosed).toBe(true)
+  })
+
+  it('starts a 720p camera at half resolution and returns to full once connected', async () => {
+    const room = new FakeRoom()
+    const small = new FakeTrack('video', 360)
+    const a = makeSession(room, CALLER, false, [new FakeTrack('audio'), new FakeTrack('video')])
+    const b = makeSession(room, CALLEE, true, [new FakeTrack('audio'), small])
+    const scales = (pc: FakePeerConnection) =>
+      pc.getSenders().map((s) => s.getParameters().encodings[0]?.scaleResolutionDownBy ?? 1)
+    a.session.start()
+    b.session.start()
+    await settle()
+    // Before any offer: the caller's camera starts scaled; audio and a 360p camera do not.
+    expect(scales(a.pc)).toEqual([1, 2])
+    expect(scales(b.pc)).toEqual([1, 1])
+    a.transport.join()
+    b.transport.join()
+    await settle(60)
+    expect(a.pc.connectionState).toBe('connected')
+    await new Promise((r) => setTimeout(r, 40))
+    expect(scales(a.pc)).toEqual([1, 1])
+  })
+
+  it('a caller whose devices are still opening offers at once; its tracks go on with no second offer', async () => {
+    const room = new FakeRoom()
+    const a = makeSession(room, CALLER, false, [], ['audio', 'video'])
+    const b = makeSession(room, CALLEE, true)
+    a.session.start()
+    await settle()
+    // The offer and its candidates exist before any track (and before the room is joined).
+    expect(a.pc.localDescription?.type).toBe('offer')
+    expect(a.pc.getSenders().map((s) => [s.track, s.streams?.length])).toEqual([
+      [null, 1],
+      [null, 1],
+    ])
+    a.transport.join()
+    b.transport.join()
+    b.session.start()
+    await settle(60)
+    expect(a.pc.connectionState).toBe('connected')
+    const offers = (): number => room.relayed.filter((m) => m.type === 'offer').length
+    const before = offers()
+    const tracks = [new FakeTrack('audio'), new FakeTrack('video')]
+    await a.session.attachStream(new FakeStream(tracks) as unknown as MediaStream)
+    await settle(60)
+    expect(a.pc.getSenders().map((s) => s.track)).toEqual(tracks)
+    expect(a.session.localStream.getTracks()).toEqual(tracks)
+    expect(offers()).toBe(before)
+    expect(room.relayed.filter((m) => m.from === CALLEE && m.type === 'offer')).toEqual([])
+    expect([...a.events, ...b.events].filter((e) => e.type === 'error')).toEqual([])
+  })
+
+  it('a callee whose devices are still opening answers send-receive; its tracks go on with no offer', async () => {
+    const room = new FakeRoom()
+    const a = makeSession(room, CALLER, false)
+    const b = makeSession(room, CALLEE, true, [], ['audio', 'video'])
+    a.transport.join()
+    b.transport.join()
+    a.session.start()
+    b.session.start()
+    await settle(60)
+    // Answered before any camera: the offer's transceivers send-receive, sharing one stream.
+    expect(b.pc.localDescription?.type).toBe('answer')
+    expect(b.pc.getTransceivers().map((t) => [t.direction, t.sender.streams?.length])).toEqual([
+      ['sendrecv', 1],
+      ['sendrecv', 1],
+    ])
+    const tracks = [new FakeTrack('audio'), new FakeTrack('video')]
+    await b.session.attachStream(new FakeStream(tracks) as unknown as MediaStream)
+    await settle(60)
+    expect(b.pc.getSenders().map((s) => s.track)).toEqual(tracks)
+    expect(room.relayed.filter((m) => m.from === CALLEE && m.type === 'offer')).toEqual([])
+    // The camera started scaled, as one added before the offer would have.
+    expect(b.pc.getSenders()[1]?.getParameters().encodings[0]?.scaleResolutionDownBy).toBe(2)
+    expect([...a.events, ...b.events].filter((e) => e.type === 'error')).toEqual([])
+  })
+
+  it('a callee whose camera opens before the offer comes adds its tracks as usual', async () => {
+    const room = new FakeRoom()
+    const a = makeSession(room, CALLER, false)
+    const b = makeSession(room, CALLEE, true, [], ['audio', 'video'])
+    b.session.start()
+    const tracks = [new FakeTrack('audio'), new FakeTrack('video')]
+    await b.session.attachStream(new FakeStream(tracks) as unknown as MediaStream)
+    expect(b.pc.getSenders().map((s) => s.track)).toEqual(tracks)
+    a.transport.join()
+    b.transport.join()
+    a.session.start()
+    await settle(60)
+    expect(b.pc.localDescription?.type).toBe('answer')
+    expect(b.pc.recvOnly).toEqual([])
+    expect(room.relayed.filter((m) => m.from === CALLEE && m.type === 'offer')).toEqual([])
+    expect(b.pc.connectionState).toBe('connected')
+  })
+
+  it('stops tracks attached after the session closed', async () => {
+    const room = new FakeRoom()
+    const a = makeSession(room, CALLER, false, [], ['audio', 'video'])
+    a.session.start()
+    a.session.close()
+    const tracks = [new FakeTrack('audio'), new FakeTrack('video')]
+    await a.session.attachStream(new FakeStream(tracks) as unknown as MediaStream)
+    expect(tracks.map((t) => t.readyState)).toEqual(['ended', 'ended'])
   })
 
   it('ignores malformed room messages', async () => {

@@ -9,14 +9,19 @@ import { FakeStream, FakeTrack } from '../fakes/fake-peer.js'
 const SELF = 'self'
 
 /** A stand-in session: records what its slice of the room delivered and how it was closed. */
-function fakeSession(transport: RoomTransport) {
+function fakeSession(transport: RoomTransport, stream: MediaStream | null) {
   const received: Envelope[] = []
   const closes: unknown[] = []
+  const attached: MediaStream[] = []
   transport.onMessage((m) => received.push(m))
   const session = {
     received,
     closes,
     transport,
+    /** What it was made with (null: devices still opening), then what attachStream put on. */
+    stream,
+    attached,
+    attachStream: async (s: MediaStream) => void attached.push(s),
     close: (options?: unknown) => closes.push(options ?? {}),
     setScreenSharing: () => undefined,
     setMicrophoneEnabled: () => undefined,
@@ -24,7 +29,7 @@ function fakeSession(transport: RoomTransport) {
   return session
 }
 
-function setup(group: boolean) {
+function setup(group: boolean, opening = false) {
   let listener: ((m: Envelope) => void) | null = null
   const sent: { type: string; to?: string }[] = []
   const link = heldTransport(
@@ -38,10 +43,10 @@ function setup(group: boolean) {
   const mesh = new PeerMesh({
     selfId: SELF,
     link,
-    localStream: stream as unknown as MediaStream,
+    localStream: opening ? null : (stream as unknown as MediaStream),
     group: () => group,
-    create: (id, transport) => {
-      const s = fakeSession(transport)
+    create: (id, transport, local) => {
+      const s = fakeSession(transport, local)
       sessions.set(id, s)
       return s as unknown as CallSession
     },
@@ -105,5 +110,24 @@ describe('PeerMesh', () => {
     await mesh.replaceTrack('video', null)
     expect(stream.getVideoTracks()).toEqual([])
     expect(camera?.readyState).toBe('ended')
+  })
+
+  it('started before the devices open: their stream goes onto every connection, and later ones', async () => {
+    const { mesh, sessions, deliver, stream } = setup(true, true)
+    deliver('peer_joined', 'x', { user_id: 'b' })
+    expect(sessions.get('b')?.stream).toBeNull()
+    await mesh.attachStream(stream as unknown as MediaStream)
+    expect(sessions.get('b')?.attached).toEqual([stream])
+    expect(mesh.localStream).toBe(stream)
+    deliver('peer_joined', 'x', { user_id: 'c' })
+    expect(sessions.get('c')?.stream).toBe(stream)
+    expect(sessions.get('c')?.attached).toEqual([])
+  })
+
+  it('stops a stream that opens after the call closed', async () => {
+    const { mesh, stream } = setup(false, true)
+    mesh.close()
+    await mesh.attachStream(stream as unknown as MediaStream)
+    expect(stream.getTracks().every((t) => t.readyState === 'ended')).toBe(true)
   })
 })

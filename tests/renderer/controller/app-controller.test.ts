@@ -138,6 +138,70 @@ describe('AppController', () => {
     expect(room?.readyState).toBe(3)
   })
 
+  it("makes the caller's offer while the camera opens and calls/start is in flight, and sends it once the callee joins", async () => {
+    const ctx = callerHarness()
+    let answerStart: () => void = () => undefined
+    const startAnswered = new Promise<void>((resolve) => {
+      answerStart = resolve
+    })
+    let startAsked = false
+    const fetchFake = globalThis.fetch
+    vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
+      if (new URL(url).pathname === ROUTES.startCall) {
+        startAsked = true
+        await startAnswered
+      }
+      return fetchFake(url, init)
+    })
+    await ctx.signIn()
+    let grant: (stream: FakeStream) => void = () => undefined
+    navigator.mediaDevices.getUserMedia = () =>
+      new Promise((resolve) => {
+        grant = (stream) => resolve(stream as unknown as MediaStream)
+      })
+    const placing = ctx.controller.call.startCall(bob, 'video')
+    await settle()
+    // Before the camera: an offer with a send-receive transceiver per kind.
+    const pc = ctx.peers.at(-1)
+    expect(pc?.localDescription?.type).toBe('offer')
+    expect(pc?.getTransceivers().map((t) => [t.direction, t.sender.track])).toEqual([
+      ['sendrecv', null],
+      ['sendrecv', null],
+    ])
+    const tracks = [new FakeTrack('audio'), new FakeTrack('video')]
+    grant(new FakeStream(tracks))
+    await settle()
+    // The camera's tracks are on it while calls/start is still in flight; no room yet.
+    expect(pc?.getSenders().map((s) => s.track)).toEqual(tracks)
+    expect(startAsked).toBe(true)
+    expect(ctx.sockets).toHaveLength(1)
+    answerStart()
+    await placing
+    await settle()
+    const room = ctx.sockets[1]
+    expect(room?.sent.map((m) => m.type)).toEqual(['join'])
+    room?.push('peer_joined', { user_id: bob.id })
+    await settle()
+    expect(room?.sent.map((m) => m.type)).toContain('offer')
+    expect(ctx.peers).toHaveLength(1)
+    // The early connection is the call's connection to Bob (the mesh adopted it).
+    expect(ctx.controller.call.sessionWith(bob.id)?.pc).toBe(pc)
+    expect(ctx.store.getState()).toMatchObject({ phase: 'outgoing', callError: null })
+  })
+
+  it('closes the early connection when the camera fails, and places no call', async () => {
+    const ctx = callerHarness()
+    await ctx.signIn()
+    navigator.mediaDevices.getUserMedia = async () => {
+      throw new DOMException('denied', 'NotAllowedError')
+    }
+    await ctx.controller.call.startCall(bob, 'video')
+    await settle()
+    expect(ctx.requests).not.toContain(`POST ${ROUTES.startCall}`)
+    expect(ctx.peers.every((p) => p.closed)).toBe(true)
+    expect(ctx.store.getState()).toMatchObject({ phase: 'idle', callError: 'media' })
+  })
+
   it('stops a camera that finishes opening after the call ended, and reports no error', async () => {
     const ctx = callerHarness()
     await ctx.signIn()
@@ -249,6 +313,42 @@ describe('AppController', () => {
     letAcceptThrough()
     await accepting
     await settle()
+    const sent = room?.sent.map((m) => m.type) ?? []
+    expect(sent).toContain('answer')
+    expect(sent).not.toContain('offer')
+    expect(ctx.store.getState()).toMatchObject({ phase: 'active', callError: null })
+  })
+
+  it("makes its answer to the caller's offer while its camera is still opening", async () => {
+    const ctx = harness(null)
+    await ctx.signIn()
+    await ctx.ringIn()
+    let grant: (stream: FakeStream) => void = () => undefined
+    navigator.mediaDevices.getUserMedia = () =>
+      new Promise((resolve) => {
+        grant = (stream) => resolve(stream as unknown as MediaStream)
+      })
+    const accepting = ctx.controller.call.accept()
+    await settle()
+    const room = ctx.sockets[1]
+    room?.push('peer_joined', { user_id: bob.id })
+    room?.push('offer', { type: 'offer', sdp: 'caller-offer-1' })
+    await settle()
+    // No camera yet, and the answer is made, send-receive for both kinds; it is sent once the
+    // camera opened and the accept went through.
+    const pc = ctx.peers.at(-1)
+    expect(pc?.localDescription?.type).toBe('answer')
+    expect(pc?.getTransceivers().map((t) => [t.direction, t.sender.track])).toEqual([
+      ['sendrecv', null],
+      ['sendrecv', null],
+    ])
+    expect(room?.sent.map((m) => m.type)).toEqual(['join'])
+    expect(ctx.requests).not.toContain(`POST ${ROUTES.acceptCall}`)
+    const tracks = [new FakeTrack('audio'), new FakeTrack('video')]
+    grant(new FakeStream(tracks))
+    await accepting
+    await settle()
+    expect(pc?.getSenders().map((s) => s.track)).toEqual(tracks)
     const sent = room?.sent.map((m) => m.type) ?? []
     expect(sent).toContain('answer')
     expect(sent).not.toContain('offer')

@@ -169,6 +169,8 @@ export function harness(
       // The app calls `new RTCPeerConnection(config)`: keep the config where tests read it.
       constructor(config?: RTCConfiguration) {
         super('app', config)
+        // A remote offer brings both kinds, as the caller's app sends for a video call.
+        this.remoteOfferKinds = ['audio', 'video']
         peers.push(this)
       }
     },

@@ -11,7 +11,14 @@ export class FakeTrack {
   enabled = true
   readyState: 'live' | 'ended' = 'live'
   readonly id = `track-${++counter}`
-  constructor(readonly kind: 'audio' | 'video') {}
+  constructor(
+    readonly kind: 'audio' | 'video',
+    /** What a camera opened at 720p reports. */
+    private readonly height = kind === 'video' ? 720 : undefined,
+  ) {}
+  getSettings(): { height?: number } {
+    return this.height === undefined ? {} : { height: this.height }
+  }
   stop(): void {
     this.readyState = 'ended'
   }
@@ -44,6 +51,30 @@ class InvalidStateError extends Error {
 interface Sender {
   track: FakeTrack | null
   replaceTrack(t: FakeTrack | null): Promise<void>
+  /** The stream ids it announces (msid), once setStreams was called. */
+  streams?: string[]
+  setStreams(...streams: FakeStream[]): void
+  getParameters(): { encodings: { scaleResolutionDownBy?: number }[] }
+  setParameters(p: { encodings: { scaleResolutionDownBy?: number }[] }): Promise<void>
+}
+
+/** A sender with one encoding, whose parameters are read and written like a browser's. */
+function fakeSender(track: FakeTrack | null): Sender {
+  let encodings: { scaleResolutionDownBy?: number }[] = [{}]
+  const sender: Sender = {
+    track,
+    replaceTrack: async (t) => {
+      sender.track = t
+    },
+    setStreams: (...streams) => {
+      sender.streams = streams.map((s) => s.id)
+    },
+    getParameters: () => ({ encodings: encodings.map((e) => ({ ...e })) }),
+    setParameters: async (p) => {
+      encodings = p.encodings.map((e) => ({ ...e }))
+    },
+  }
+  return sender
 }
 
 interface FakeTransceiver {
@@ -85,18 +116,35 @@ export class FakePeerConnection {
   }
 
   addTrack(track: FakeTrack): Sender {
-    const sender: Sender = {
-      track,
-      replaceTrack: async (t) => {
-        sender.track = t
-      },
-    }
+    const sender = fakeSender(track)
     this.senders.push(sender)
     this.needNegotiation()
     return sender
   }
+  /** Transceivers made with addTransceiver (no track yet). */
+  readonly added: FakeTransceiver[] = []
+  addTransceiver(
+    kind: 'audio' | 'video',
+    init: { direction?: RTCRtpTransceiverDirection; streams?: FakeStream[] } = {},
+  ): FakeTransceiver {
+    const sender = fakeSender(null)
+    if (init.streams) sender.setStreams(...init.streams)
+    const t: FakeTransceiver = {
+      sender,
+      receiver: { track: new FakeTrack(kind) },
+      direction: init.direction ?? 'sendrecv',
+    }
+    this.added.push(t)
+    this.needNegotiation()
+    return t
+  }
+  /**
+   * The kinds a remote offer carries. Applying it makes a receive-only transceiver for each kind
+   * no local track was added for, as browsers do.
+   */
+  remoteOfferKinds: ('audio' | 'video')[] = []
   getSenders(): Sender[] {
-    return this.senders
+    return [...this.senders, ...[...this.added, ...this.recvOnly].map((t) => t.sender)]
   }
   /** Receive-only transceivers, as applying a remote offer makes for kinds with no local track. */
   readonly recvOnly: FakeTransceiver[] = []
@@ -107,16 +155,12 @@ export class FakePeerConnection {
         receiver: { track: new FakeTrack(s.track?.kind ?? 'audio') },
         direction: 'sendrecv' as RTCRtpTransceiverDirection,
       })),
+      ...this.added,
       ...this.recvOnly,
     ]
   }
   addRecvOnly(kind: 'audio' | 'video'): FakeTransceiver {
-    const sender: Sender = {
-      track: null,
-      replaceTrack: async (t) => {
-        sender.track = t
-      },
-    }
+    const sender = fakeSender(null)
     const t: FakeTransceiver = {
       sender,
       receiver: { track: new FakeTrack(kind) },
@@ -199,6 +243,10 @@ export class FakePeerConnection {
       }
       this.remoteDescription = desc
       this.signalingState = 'have-remote-offer'
+      for (const kind of this.remoteOfferKinds) {
+        const taken = this.getTransceivers().some((t) => t.receiver.track.kind === kind)
+        if (!taken) this.addRecvOnly(kind)
+      }
     } else if (desc.type === 'answer') {
       if (this.signalingState !== 'have-local-offer') {
         throw new InvalidStateError(`remote answer in ${this.signalingState}`)

@@ -27,7 +27,7 @@ import { Ringer } from './ringer.js'
 import { ReconnectWatch, type ReconnectClock } from './reconnect-watch.js'
 import { playReconnectCue } from './ringtone.js'
 import { StatsSampler } from './stats-sampler.js'
-import { startCallSession } from './start-session.js'
+import { earlyCallSession, startCallSession, type EarlySession } from './start-session.js'
 import { captureFor, type CaptureScreen } from './screen-capture.js'
 import { ScreenShare } from './screen-share.js'
 import { fetchCallTurnServers } from './turn-credentials.js'
@@ -155,20 +155,40 @@ export class CallController {
     s.callOutgoing(peer, callType)
     if (group) s.setGroup(true)
     const turn = this.callTurnServers(api)
+    const media = openLocalMedia(callType, s)
+    // 1:1: the connection to the callee makes its offer and gathers while the camera opens and
+    // calls/start is in flight (nothing leaves this app before the callee joins); the tracks go
+    // on when they open, and the mesh adopts it. A group call connects to each person as they
+    // answer (PeerMesh).
+    const early = group
+      ? null
+      : turn.then((turnServers) =>
+          earlyCallSession({
+            store: this.store,
+            callType,
+            remoteId: peer.id,
+            turnCredential: this.deps.turnCredential(),
+            turnServers,
+          }),
+        )
+    const drop = (): void => void early?.then(({ session }) => session.close())
     let stream: MediaStream
     try {
-      stream = await openLocalMedia(callType, s)
+      stream = await media
     } catch (err) {
+      drop()
       if (this.store.getState().phase === 'outgoing') this.fail('media', err)
       return
     }
     // Cancelled while the devices opened: the callee must not ring.
     if (this.store.getState().phase !== 'outgoing') {
       stopStream(stream)
+      drop()
       return
     }
     this.store.getState().setLocalStream(stream)
     this.deps.onMediaOpened()
+    void early?.then(({ session }) => session.attachStream(stream))
     let call: Call
     try {
       call = group
@@ -179,20 +199,23 @@ export class CallController {
         : await api.startCall(peer.id, callType)
     } catch (err) {
       stopStream(stream)
+      drop()
       const busy = err instanceof ApiError && err.code === 'busy'
       this.fail(busy ? (group ? 'busyGroup' : 'busy') : 'start', err, people)
       return
     }
     const turnServers = await turn
+    const adopted = (await early) ?? undefined
     // Cancelled while the request was in flight.
     if (this.store.getState().phase !== 'outgoing') {
       stopStream(stream)
+      drop()
       void api.endCall(call.id).catch(() => undefined)
       return
     }
     this.store.getState().callCreated(call)
     const link = this.connectRoom(call)
-    this.openMesh(call, stream, link, turnServers)
+    this.openMesh(call, stream, link, turnServers, { early: adopted })
     link.transport.startSending()
     this.ringer.ringback()
   }
@@ -212,28 +235,38 @@ export class CallController {
     // when the session starts. The server lets either party join a call that is still ringing.
     const link = this.connectRoom(call)
     const turn = this.callTurnServers(api)
+    const media = openLocalMedia(call.call_type, s)
+    const turnServers = await turn
+    if (!this.stillRinging(call)) {
+      this.closeRoom(link)
+      void media.then(stopStream, () => undefined)
+      return
+    }
+    // The session answers the caller's offer as soon as it arrives, while the camera opens (its
+    // tracks go on without renegotiation) and the accept request is in flight; what it sends
+    // is held until the server has said yes.
+    const mesh = this.openMesh(call, null, link, turnServers)
     let stream: MediaStream
     try {
-      stream = await openLocalMedia(call.call_type, s)
+      stream = await media
     } catch (err) {
+      if (this.mesh === mesh) this.teardown()
       this.closeRoom(link)
       if (!this.stillRinging(call)) return
       void api.declineCall(call.id).catch(() => undefined)
       this.fail('media', err)
       return
     }
-    const turnServers = await turn
     // Declined, missed or cancelled while the devices opened.
     if (!this.stillRinging(call)) {
       stopStream(stream)
+      if (this.mesh === mesh) this.teardown()
       this.closeRoom(link)
       return
     }
+    void mesh.attachStream(stream)
     this.store.getState().setLocalStream(stream)
     this.deps.onMediaOpened()
-    // The session answers the waiting offer while the accept request is in flight; what it
-    // sends is held until the server has said yes.
-    const mesh = this.openMesh(call, stream, link, turnServers)
     try {
       const accepted = await api.acceptCall(call.id)
       // Declined, cancelled or missed while the request was in flight.
@@ -342,7 +375,7 @@ export class CallController {
     this.store.getState().setLocalStream(stream)
     this.deps.onMediaOpened()
     const link = this.connectRoom(call)
-    this.openMesh(call, stream, link, await turnServers, true)
+    this.openMesh(call, stream, link, await turnServers, { rejoin: true })
     link.transport.startSending()
   }
 
@@ -509,15 +542,16 @@ export class CallController {
   }
 
   /**
-   * The call's connections over its room link: a 1:1 call's one connection now (the callee's
-   * answers the held offer), a group call's as each person appears in the room.
+   * The call's connections over its room link: a 1:1 call's one connection now (the caller's
+   * `early` one if made, the callee's answers the held offer), a group call's as each person
+   * appears in the room. `stream` null: the devices are still opening (PeerMesh.attachStream).
    */
   private openMesh(
     call: Call,
-    stream: MediaStream,
+    stream: MediaStream | null,
     link: RoomLink,
     turnServers: RTCIceServer[],
-    rejoin = false,
+    { rejoin = false, early }: { rejoin?: boolean; early?: EarlySession } = {},
   ): PeerMesh {
     const watch = this.watchReconnection(call)
     const selfId = this.store.getState().user?.id ?? ''
@@ -527,7 +561,7 @@ export class CallController {
       link: link.transport,
       localStream: stream,
       group: () => this.store.getState().group,
-      create: (remoteId, transport) => {
+      create: (remoteId, transport, stream) => {
         if (this.primaryId === null) this.primaryId = remoteId
         const session = startCallSession({
           store: this.store,
@@ -537,6 +571,7 @@ export class CallController {
           polite: isPoliteTowards(call, selfId, remoteId),
           rejoin,
           transport,
+          early: early?.remoteId === remoteId ? early : undefined,
           turnCredential,
           turnServers,
           primary: () => this.primaryId === remoteId,
@@ -569,7 +604,10 @@ export class CallController {
       this.recording.begin(session, nameOf(other))
       this.stats.start(session)
     }
-    // The tracks are on the connection now: the held offer (callee) can be answered with them.
+    // Made for someone this call has no connection to (cannot happen for a 1:1 call's callee).
+    if (early && mesh.get(early.remoteId) !== early.session) early.session.close()
+    // The tracks, or transceivers for those to come, are on the connection now: the held offer
+    // (callee) can be answered.
     link.transport.startReceiving()
     return mesh
   }

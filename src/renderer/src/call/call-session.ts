@@ -8,6 +8,7 @@ import Value from 'typebox/value'
 import { CHALLENGE_DURATION_MS, ClientData, PeerData } from 'veracall-signaling/protocol'
 import { Negotiator, type NegotiationError } from './negotiation.js'
 import { fingerprintOf, selectedPairProgress } from './peer-liveness.js'
+import { FULL_RESOLUTION_AFTER_MS, START_SCALE, scaleSender, startsScaled } from './first-frame.js'
 
 export type RelayType =
   'offer' | 'answer' | 'ice_candidate' | 'media_state' | 'challenge' | 'recording'
@@ -62,15 +63,24 @@ export interface CallSessionOptions {
   rejoin?: boolean
   iceServers: RTCIceServer[]
   transport: RoomTransport
+  /** What this end sends; with `pendingMedia`, an empty stream until `attachStream`. */
   localStream: MediaStream
+  /**
+   * The kinds this end will send once its devices open, for a session started before they do
+   * (see attachStream): negotiation needs no tracks, only a send-receive transceiver per kind.
+   */
+  pendingMedia?: readonly MediaKind[]
   createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection
   createMediaStream?: (tracks: MediaStreamTrack[]) => MediaStream
   /** How long `disconnected` may last before an ICE restart. */
   disconnectedRestartMs?: number
+  /** How long after connecting a camera that started at reduced resolution returns to full. */
+  fullResolutionAfterMs?: number
   log?: (message: string) => void
 }
 
 type Listener<T> = (value: T) => void
+type MediaKind = 'audio' | 'video'
 
 /**
  * One call's WebRTC side, free of any framework: owns the RTCPeerConnection, runs perfect
@@ -84,19 +94,28 @@ export class CallSession {
   private readonly outbox: { type: RelayType; data: unknown }[] = []
   private unsubscribe: () => void
   private disconnectTimer: ReturnType<typeof setTimeout> | null = null
+  /** Senders that started at reduced resolution (first-frame.ts), until full resolution returns. */
+  private scaled: RTCRtpSender[] = []
+  private fullResolutionTimer: ReturnType<typeof setTimeout> | null = null
   private remote: MediaStream | null = null
   private peerPresent = false
   private closed = false
   private media: MediaState
   private recording: RecordingState = 'stopped'
+  private stream: MediaStream
+  /** The kinds still to come from the devices (pendingMedia), until attachStream puts them on. */
+  private pending: readonly MediaKind[] | null
+  /** The current connection answers the first offer rather than making one (the callee). */
+  private answersFirst = false
   iceRestarts = 0
   peerResets = 0
 
   constructor(private readonly options: CallSessionOptions) {
-    this.media = {
-      audio: options.localStream.getAudioTracks().some((t) => t.enabled),
-      video: options.localStream.getVideoTracks().some((t) => t.enabled),
-    }
+    this.stream = options.localStream
+    this.pending = options.pendingMedia?.length ? options.pendingMedia : null
+    this.media = this.pending
+      ? { audio: this.pending.includes('audio'), video: this.pending.includes('video') }
+      : mediaOf(this.stream)
     const rejoin = options.rejoin ?? false
     ;[this.current, this.negotiator] = this.connect(!rejoin && options.polite, rejoin)
     this.unsubscribe = options.transport.onMessage((m) => this.onMessage(m))
@@ -115,11 +134,13 @@ export class CallSession {
     const create =
       options.createPeerConnection ?? ((config: RTCConfiguration) => new RTCPeerConnection(config))
     const pc = create({ iceServers: options.iceServers, bundlePolicy: 'max-bundle' })
+    this.answersFirst = awaitFirstOffer
     const negotiator = new Negotiator(pc, {
       polite: options.polite,
       awaitFirstOffer,
       awaitFirstAnswer,
       log: options.log,
+      beforeAnswer: () => this.prepareAnswer(pc),
       onError: (error: NegotiationError) =>
         this.emit('error', { code: error.code, message: error.message }),
       signals: {
@@ -142,6 +163,9 @@ export class CallSession {
   private disconnect(): void {
     if (this.disconnectTimer) clearTimeout(this.disconnectTimer)
     this.disconnectTimer = null
+    if (this.fullResolutionTimer) clearTimeout(this.fullResolutionTimer)
+    this.fullResolutionTimer = null
+    this.scaled = []
     this.negotiator.close()
     this.current.removeEventListener('track', this.onTrack)
     this.current.removeEventListener('connectionstatechange', this.onConnectionState)
@@ -163,10 +187,81 @@ export class CallSession {
     void this.negotiator.receive({ description: offer })
   }
 
-  /** Adds the local tracks, which starts negotiation. */
+  /**
+   * Adds the local tracks, which starts negotiation. A camera starts at reduced resolution, so its
+   * first frame is sent sooner (first-frame.ts); full resolution returns after connecting.
+   */
   start(): void {
-    for (const track of this.options.localStream.getTracks()) {
-      this.pc.addTrack(track, this.options.localStream)
+    if (this.pending) {
+      // The devices are still opening. The caller offers a send-receive transceiver per kind
+      // now (its offer and candidates are ready before anyone answers); the callee gives the
+      // offer's transceivers that direction before answering (prepareAnswer).
+      if (this.answersFirst) return
+      for (const kind of this.pending) {
+        this.pc.addTransceiver(kind, { direction: 'sendrecv', streams: [this.stream] })
+      }
+      return
+    }
+    for (const track of this.stream.getTracks()) this.addLocalTrack(track)
+  }
+
+  /**
+   * The devices opened (`pendingMedia`): their tracks go onto the transceivers negotiated for
+   * them with `replaceTrack` (no renegotiation), or, on a callee whose offer has not come yet,
+   * are added as `start` would have. Never in the middle of applying a remote description.
+   */
+  attachStream(stream: MediaStream): Promise<void> {
+    if (this.closed) {
+      for (const track of stream.getTracks()) track.stop()
+      return Promise.resolve()
+    }
+    this.stream = stream
+    const before = this.media
+    this.media = mediaOf(stream)
+    if (before.audio !== this.media.audio || before.video !== this.media.video) {
+      this.relay('media_state', this.media)
+    }
+    return this.negotiator.whenIdle(async () => {
+      this.pending = null
+      if (this.closed) return
+      for (const track of stream.getTracks()) {
+        const transceiver = this.pc
+          .getTransceivers()
+          .find(
+            (t) =>
+              !t.sender.track &&
+              t.receiver.track.kind === track.kind &&
+              (t.direction === 'sendrecv' || t.direction === 'sendonly'),
+          )
+        if (!transceiver) {
+          this.addLocalTrack(track)
+          continue
+        }
+        await transceiver.sender.replaceTrack(track)
+        this.scaleAtStart(transceiver.sender, track)
+      }
+    })
+  }
+
+  private addLocalTrack(track: MediaStreamTrack): void {
+    this.scaleAtStart(this.pc.addTrack(track, this.stream), track)
+  }
+
+  private scaleAtStart(sender: RTCRtpSender, track: MediaStreamTrack): void {
+    if (!startsScaled(track)) return
+    this.scaled.push(sender)
+    void scaleSender(sender, START_SCALE)
+  }
+
+  /** A callee whose devices are still opening answers send-receive for the kinds to come. */
+  private prepareAnswer(pc: RTCPeerConnection): void {
+    const pending = this.pending
+    if (!pending) return
+    for (const t of pc.getTransceivers()) {
+      if (t.sender.track || !pending.includes(t.receiver.track.kind as MediaKind)) continue
+      if (t.direction === 'recvonly') t.direction = 'sendrecv'
+      // One stream for both kinds: the other side plays them in sync.
+      t.sender.setStreams?.(this.stream)
     }
   }
 
@@ -184,7 +279,7 @@ export class CallSession {
   }
 
   get localStream(): MediaStream {
-    return this.options.localStream
+    return this.stream
   }
   get remoteStream(): MediaStream | null {
     return this.remote
@@ -195,7 +290,7 @@ export class CallSession {
 
   /** Mutes or unmutes the microphone without renegotiation, and tells the other side. */
   setMicrophoneEnabled(enabled: boolean): void {
-    for (const track of this.options.localStream.getAudioTracks()) track.enabled = enabled
+    for (const track of this.stream.getAudioTracks()) track.enabled = enabled
     this.media = { ...this.media, audio: enabled }
     this.relay('media_state', this.media)
   }
@@ -209,7 +304,7 @@ export class CallSession {
       .getTransceivers()
       .find((t) => (t.sender.track?.kind ?? t.receiver.track.kind) === kind)
     const sender = transceiver?.sender
-    const stream = this.options.localStream
+    const stream = this.stream
     const old = kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks()
     if (sender) await sender.replaceTrack(track)
     // A connection rebuilt while the camera was off answered with this kind receive-only: sending
@@ -269,7 +364,7 @@ export class CallSession {
     this.closed = true
     this.unsubscribe()
     if (!options.keepLocalTracks) {
-      for (const track of this.options.localStream.getTracks()) track.stop()
+      for (const track of this.stream.getTracks()) track.stop()
       for (const sender of this.pc.getSenders()) sender.track?.stop()
     }
     this.disconnect()
@@ -406,6 +501,15 @@ export class CallSession {
     }
     if (state === 'failed') this.restartIce()
     if (state === 'disconnected') void this.watchDisconnected(this.current)
+    if (state === 'connected') this.restoreFullResolution()
+  }
+
+  private restoreFullResolution(): void {
+    if (this.scaled.length === 0 || this.fullResolutionTimer) return
+    this.fullResolutionTimer = setTimeout(() => {
+      this.fullResolutionTimer = null
+      for (const sender of this.scaled.splice(0)) void scaleSender(sender, 1)
+    }, this.options.fullResolutionAfterMs ?? FULL_RESOLUTION_AFTER_MS)
   }
 
   /**
@@ -449,5 +553,13 @@ export class CallSession {
     const set = this.listeners.get(event)
     if (!set) return
     for (const listener of set) (listener as Listener<CallSessionEvents[K]>)(value)
+  }
+}
+
+/** What a stream sends: a kind is on when one of its tracks is enabled. */
+function mediaOf(stream: MediaStream): MediaState {
+  return {
+    audio: stream.getAudioTracks().some((t) => t.enabled),
+    video: stream.getVideoTracks().some((t) => t.enabled),
   }
 }

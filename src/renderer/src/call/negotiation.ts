@@ -49,6 +49,11 @@ export interface NegotiatorOptions {
    */
   awaitFirstAnswer?: boolean
   signals: NegotiationSignals
+  /**
+   * Runs after a remote offer is applied and before the answer is made: the last moment to give
+   * the offer's transceivers what this side will send (a callee whose camera is still opening).
+   */
+  beforeAnswer?: () => void
   onError?: (error: NegotiationError) => void
   log?: (message: string) => void
 }
@@ -92,6 +97,15 @@ export class Negotiator {
   /** Feeds a remote description or candidate; resolves once it has been applied (or dropped). */
   receive(message: { description: Description } | { candidate: Candidate }): Promise<void> {
     this.chain = this.chain.then(() => this.apply(message)).catch((err: unknown) => this.fail(err))
+    return this.chain
+  }
+
+  /**
+   * Runs `task` between remote messages, never while one is being applied: a change to the
+   * connection's tracks cannot interleave with setRemoteDescription and setLocalDescription.
+   */
+  whenIdle(task: () => void | Promise<void>): Promise<void> {
+    this.chain = this.chain.then(task).catch((err: unknown) => this.fail(err))
     return this.chain
   }
 
@@ -174,6 +188,7 @@ export class Negotiator {
     if (description.type === 'offer') {
       this.awaitingOffer = false
       this.assertState('have-remote-offer')
+      this.options.beforeAnswer?.()
       try {
         await this.pc.setLocalDescription()
       } catch (err) {

@@ -13,9 +13,13 @@ export interface PeerMeshOptions {
   selfId: string
   /** The call's room socket (one per call, shared by every connection). */
   link: HeldTransport
-  localStream: MediaStream
-  /** Makes the connection to one remote member over `transport` (which is theirs only). */
-  create: (remoteId: string, transport: RoomTransport) => CallSession
+  /** What every connection sends; null while the devices are still opening (see attachStream). */
+  localStream: MediaStream | null
+  /**
+   * Makes the connection to one remote member over `transport` (which is theirs only), sending
+   * `stream` (null: the devices are still opening, their tracks go on with attachStream).
+   */
+  create: (remoteId: string, transport: RoomTransport, stream: MediaStream | null) => CallSession
   /**
    * A group call: messages carry `to` and are taken in by sender, and whoever appears in the room
    * gets a connection. A 1:1 call's one connection, made up front, sends and takes in everything
@@ -36,10 +40,14 @@ export class PeerMesh implements LocalMediaSession {
   private readonly sessions = new Map<string, CallSession>()
   private readonly listeners = new Map<string, Set<Listener>>()
   private readonly unsubscribe: () => void
+  private stream: MediaStream | null
+  /** What `localStream` reads while the devices are still opening. */
+  private empty: MediaStream | null = null
   private sharing = false
   private closed = false
 
   constructor(private readonly options: PeerMeshOptions) {
+    this.stream = options.localStream
     this.unsubscribe = options.link.onMessage((m) => this.route(m))
   }
 
@@ -47,7 +55,7 @@ export class PeerMesh implements LocalMediaSession {
   connect(remoteId: string): CallSession {
     const existing = this.sessions.get(remoteId)
     if (existing) return existing
-    const session = this.options.create(remoteId, this.transportFor(remoteId))
+    const session = this.options.create(remoteId, this.transportFor(remoteId), this.stream)
     this.sessions.set(remoteId, session)
     // Joined while a screen was shared: the newcomer's face check must know it is no face.
     if (this.sharing) session.setScreenSharing(true)
@@ -85,7 +93,20 @@ export class PeerMesh implements LocalMediaSession {
     for (const session of this.sessions.values()) session.close()
     this.sessions.clear()
     this.listeners.clear()
-    for (const track of this.options.localStream.getTracks()) track.stop()
+    for (const track of this.stream?.getTracks() ?? []) track.stop()
+  }
+
+  /**
+   * The devices opened (the mesh started with no stream): every connection puts their tracks on
+   * without renegotiating (CallSession.attachStream), and connections made later send them.
+   */
+  async attachStream(stream: MediaStream): Promise<void> {
+    if (this.closed) {
+      for (const track of stream.getTracks()) track.stop()
+      return
+    }
+    this.stream = stream
+    await Promise.all([...this.sessions.values()].map((session) => session.attachStream(stream)))
   }
 
   get isClosed(): boolean {
@@ -93,7 +114,7 @@ export class PeerMesh implements LocalMediaSession {
   }
 
   get localStream(): MediaStream {
-    return this.options.localStream
+    return this.stream ?? (this.empty ??= new MediaStream())
   }
 
   setMicrophoneEnabled(enabled: boolean): void {
