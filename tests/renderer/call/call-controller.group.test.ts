@@ -283,4 +283,30 @@ describe('group calls: one connection per remote person', () => {
     reply = { status: 409, body: { error: { code: 'busy', message: 'busy' } } }
     expect(await ctx.controller.call.invite(dan)).toBe('busy')
   })
+
+  it('a group call nobody answers, or one refused as busy, names everyone it was for', async () => {
+    const ctx = groupCaller()
+    await ctx.signIn()
+    await ctx.controller.call.startGroupCall([bob, carol], 'video')
+    await settle()
+    push(ctx.sockets[0], carol.id, 'call_declined', {
+      call: { ...myGroupCall('declined', 'declined'), status: 'ended', end_reason: 'declined' },
+    })
+    await settle()
+    expect(ctx.store.getState().notice).toMatchObject({ kind: 'declined', peerName: 'Bob, Carol' })
+
+    const busy = groupCaller({
+      [`POST ${ROUTES.startCall}`]: () => ({
+        status: 409,
+        body: { error: { code: 'busy', message: 'busy' } },
+      }),
+    })
+    await busy.signIn()
+    await busy.controller.call.startGroupCall([bob, carol], 'audio')
+    await settle()
+    expect(busy.store.getState()).toMatchObject({
+      phase: 'idle',
+      notice: { kind: 'busyGroup', peerName: 'Bob, Carol' },
+    })
+  })
 })

@@ -581,6 +581,15 @@ export class CallController {
     return nameOf(listed ?? (peer?.id === userId ? peer : null))
   }
 
+  /** Everyone in a call's list but this app's user, by name. */
+  private groupNames(call: Call | null): string {
+    const self = this.store.getState().user?.id
+    return (call?.participants ?? [])
+      .filter((p) => p.user_id !== self && p.user)
+      .map((p) => nameOf(p.user))
+      .join(', ')
+  }
+
   private anyPeerPresent(mesh: PeerMesh): boolean {
     const peers = this.store.getState().peers
     return mesh.size === 0 || mesh.entries().some(([id]) => peers[id]?.present === true)
@@ -645,7 +654,15 @@ export class CallController {
     this.teardown()
     const outcome = callOutcome(s, call, reason, Date.now(), this.deps.t)
     if (outcome.notification) void this.deps.platform.notify(outcome.notification)
-    this.store.getState().callFinished(outcome.summary, outcome.notice)
+    // A group call nobody answered names everyone it rang, not only the first.
+    const notice =
+      outcome.notice && s.group && s.direction === 'outgoing'
+        ? {
+            ...outcome.notice,
+            peerName: this.groupNames(call ?? s.call) || outcome.notice.peerName,
+          }
+        : outcome.notice
+    this.store.getState().callFinished(outcome.summary, notice)
     this.deps.onCallFinished()
   }
 
