@@ -12,6 +12,7 @@ import {
   launchChromium,
   registerPerson,
   shot,
+  signInAgain,
   startStack,
   type Person,
   type Stack,
@@ -158,6 +159,32 @@ run('group calls end to end (Chromium, real server)', { timeout: 180_000 }, () =
     )
     for (const p of [alice, bob, carol]) {
       // No negotiation or session error (the detector is not attached to this stack).
+      expect(p.consoleErrors.filter((e) => e.startsWith('[call '))).toEqual([])
+    }
+  })
+
+  it('someone who reloads mid-call rejoins a group call and connects to everyone again', async () => {
+    const [alice, bob, carol] = await Promise.all([
+      register('Alice Martin'),
+      register('Bob Chen'),
+      register('Carol Diaz'),
+    ])
+    await startGroupCall(alice, [bob, carol])
+    await Promise.all([accept(bob, 'Alice Martin'), accept(carol, 'Alice Martin')])
+    await Promise.all([alice, bob, carol].map((p) => expectRemoteVideosPlaying(p.page, 2)))
+
+    await bob.page.reload()
+    await signInAgain(bob)
+    const rejoin = bob.page.getByTestId('rejoin')
+    await rejoin.waitFor()
+    expect(await rejoin.textContent()).toContain('Alice Martin, Carol Diaz')
+    await bob.page
+      .getByRole('button', { name: 'Rejoin the call with Alice Martin, Carol Diaz' })
+      .click()
+    // Bob's new connections offer; Alice's and Carol's apps rebuild theirs for him.
+    await Promise.all([alice, bob, carol].map((p) => expectRemoteVideosPlaying(p.page, 2)))
+    await bob.page.locator('main.call[data-phase="active"][data-group="yes"]').waitFor()
+    for (const p of [alice, bob, carol]) {
       expect(p.consoleErrors.filter((e) => e.startsWith('[call '))).toEqual([])
     }
   })

@@ -309,4 +309,34 @@ describe('group calls: one connection per remote person', () => {
       notice: { kind: 'busyGroup', peerName: 'Bob, Carol' },
     })
   })
+
+  it('rejoins a group call after a reload: a fresh connection offers to each person in it', async () => {
+    // Bob called me and Dan; I reloaded. Towards both I would normally wait for their offer.
+    const call = incomingCall({
+      status: 'in_progress',
+      participants: [
+        person(bob, 'caller', 'joined'),
+        person(me, 'callee', 'joined'),
+        person(dan, 'callee', 'joined'),
+      ],
+    })
+    const ctx = harness(
+      null,
+      routes({ [`GET ${ROUTES.activeCalls}`]: () => ({ status: 200, body: { calls: [call] } }) }),
+    )
+    await ctx.signIn()
+    expect(ctx.store.getState().rejoinable?.id).toBe(7)
+    await ctx.controller.call.rejoin()
+    await settle()
+    expect(ctx.store.getState()).toMatchObject({ phase: 'connecting', group: true })
+    const room = ctx.sockets[1]
+    push(room, bob.id, 'peer_joined', { user_id: bob.id })
+    push(room, dan.id, 'peer_joined', { user_id: dan.id })
+    await settle(40)
+    // Their apps still hold the old connections: this app's new ones offer, each addressed.
+    expect(sentTo(room, 'offer')).toEqual([bob.id, dan.id])
+    push(room, dan.id, 'answer', { type: 'answer', sdp: 'dan-answer' })
+    await settle(20)
+    expect(ctx.store.getState()).toMatchObject({ phase: 'active', connectionState: 'connected' })
+  })
 })

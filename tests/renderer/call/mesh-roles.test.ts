@@ -50,10 +50,29 @@ describe('who offers in a full mesh', () => {
   })
 
   it('tells group calls and invitees apart from 1:1 calls', () => {
-    expect(isGroupCall(call([[A, 'joined'], [B, 'invited']]))).toBe(false)
-    expect(isGroupCall(call([[A, 'joined'], [B, 'joined'], [C, 'invited']]))).toBe(true)
+    expect(
+      isGroupCall(
+        call([
+          [A, 'joined'],
+          [B, 'invited'],
+        ]),
+      ),
+    ).toBe(false)
+    expect(
+      isGroupCall(
+        call([
+          [A, 'joined'],
+          [B, 'joined'],
+          [C, 'invited'],
+        ]),
+      ),
+    ).toBe(true)
     expect(isGroupCall(null)).toBe(false)
-    const group = call([[A, 'joined'], [B, 'joined'], [C, 'invited']])
+    const group = call([
+      [A, 'joined'],
+      [B, 'joined'],
+      [C, 'invited'],
+    ])
     expect(isInvitee(group, C)).toBe(true)
     expect(isInvitee(group, B)).toBe(false)
     // An older server's call has no list: the callee is the one rung.

@@ -326,6 +326,8 @@ export class CallController {
     if (!peer) return
     const direction = call.caller_id === s.user.id ? 'outgoing' : 'incoming'
     s.callRejoining(call, peer, direction)
+    // A group call: this app offers to each person still in it as they are found in the room.
+    if (isGroupCall(call)) s.setGroup(true)
     const turnServers = this.callTurnServers(api)
     let stream: MediaStream
     try {
