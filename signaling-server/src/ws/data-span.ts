@@ -111,9 +111,9 @@ function unicodeEscape(b: Buffer, i: number, lowerOnly: boolean): number {
 function skipCanonicalString(b: Buffer, i: number): number {
   let k = i + 1
   let quote = b.indexOf(QUOTE, k)
+  let escape = b.indexOf(BACKSLASH, k)
   for (;;) {
     if (quote < 0) return -1
-    const escape = b.indexOf(BACKSLASH, k)
     if (escape < 0 || escape > quote) return quote + 1
     switch (b[escape + 1]) {
       case 0x62: // b
@@ -135,6 +135,8 @@ function skipCanonicalString(b: Buffer, i: number): number {
     }
     // The quote found may have been an escaped one.
     if (quote < k) quote = b.indexOf(QUOTE, k)
+    // Escapes come in pairs in an SDP (\r\n): look next door before searching.
+    escape = b[k] === BACKSLASH ? k : b.indexOf(BACKSLASH, k)
   }
 }
 

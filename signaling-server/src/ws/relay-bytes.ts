@@ -21,15 +21,15 @@ export class RelayFramer {
   /** `frame` is the client's text frame that `message` was parsed and validated from. */
   frame(message: ValidMessage, frame: Buffer, now: number, to?: string): Buffer {
     const head = to === undefined ? this.#head(message.type) : this.#buildHead(message.type, to)
-    const tail = `,"timestamp":${JSON.stringify(message.timestamp ?? now)}}`
+    // String() of a finite number (the schema's and Date.now()'s) is what JSON.stringify writes.
+    const tail = `,"timestamp":${String(message.timestamp ?? now)}}`
     const span = canonicalDataSpan(frame, message.data)
     if (!span) return Buffer.concat([head, Buffer.from(`${JSON.stringify(message.data)}${tail}`)])
     const [start, end] = span
     const out = Buffer.allocUnsafe(head.length + (end - start) + tail.length)
-    head.copy(out, 0)
-    frame.copy(out, head.length, start, end)
-    // The tail is ASCII (a number): latin1 writes it byte for byte without a UTF-8 encoder.
-    out.write(tail, head.length + (end - start), 'latin1')
+    out.set(head, 0)
+    out.set(frame.subarray(start, end), head.length)
+    out.write(tail, head.length + (end - start), 'latin1') // ASCII: byte for byte
     return out
   }
 
