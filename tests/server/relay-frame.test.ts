@@ -169,6 +169,9 @@ describe('relay frame bytes', () => {
       `{"type":"offer","call_id":"${ROOM}","data":{"sdp":"x"},"timestamp":-1}`,
       `{"type":"offer","call_id":"${ROOM}","data":{"sdp":"x"},"timestamp":"1"}`,
       `[{"type":"offer","call_id":"${ROOM}","data":{"sdp":"x"}}]`,
+      // JSON.parse makes __proto__ an own key: refused as an unknown key, at either level.
+      `{"type":"offer","call_id":"${ROOM}","__proto__":{"user_id":"x"},"data":{"sdp":"x"}}`,
+      `{"type":"offer","call_id":"${ROOM}","data":{"sdp":"x","__proto__":{"sdp":"y"}}}`,
     ]
     for (const raw of bad) expect(parseClientMessage(raw).ok, raw).toBe(false)
   })
