@@ -12,7 +12,7 @@ import { nameOf, otherParty } from '../store/selectors.js'
 import { ApiError, toAppError } from '../signaling/api-error.js'
 import type { ApiClient } from '../signaling/api-client.js'
 import type { SocketFactory, WsClient } from '../signaling/ws-client.js'
-import type { CallSession, MediaState } from './call-session.js'
+import type { MediaState } from './call-session.js'
 import { CallDetection } from './call-detection.js'
 import { CallEvents } from './call-events.js'
 import { CallRecording } from './call-recording.js'
@@ -129,11 +129,6 @@ export class CallController {
    */
   get session(): LocalMediaSession | null {
     return this.mesh
-  }
-
-  /** The connection to one remote person of the current call (diagnostics and tests). */
-  sessionWith(userId: string): CallSession | null {
-    return this.mesh?.get(userId) ?? null
   }
 
   /** A 1:1 call, placed exactly as before group calls (`callee_id`). */
