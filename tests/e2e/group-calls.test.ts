@@ -174,6 +174,8 @@ run('group calls end to end (Chromium, real server)', { timeout: 180_000 }, () =
     await Promise.all([alice, bob, carol].map((p) => expectRemoteVideosPlaying(p.page, 2)))
 
     await bob.page.reload()
+    // Reloading next to a running three-way call can take long on a loaded machine.
+    await bob.page.getByRole('heading', { name: 'Welcome back' }).waitFor({ timeout: 90_000 })
     await signInAgain(bob)
     const rejoin = bob.page.getByTestId('rejoin')
     await rejoin.waitFor()
