@@ -12,6 +12,7 @@ import {
   launchChromium,
   registerPerson,
   shot,
+  signInAgain,
   startStack,
   type Person,
   type Stack,
@@ -35,13 +36,18 @@ function peerVideos(page: Page): Promise<{ id: string; width: number; frames: nu
 }
 
 /**
- * Waits until the page shows exactly `count` remote tiles, each with a sized video whose decoded
- * frame count keeps rising (real frames from that peer, not a frozen first frame).
+ * Waits until the page shows exactly `count` remote tiles (matching `tiles`), each with a sized
+ * video whose decoded frame count keeps rising (real frames from that peer, not a frozen first
+ * frame).
  */
-async function expectRemoteVideosPlaying(page: Page, count: number): Promise<void> {
+async function expectRemoteVideosPlaying(
+  page: Page,
+  count: number,
+  tiles = '[data-testid="peer-tile"]',
+): Promise<void> {
   await page.waitForFunction(
-    (n) => {
-      const tiles = [...document.querySelectorAll('[data-testid="peer-tile"]')]
+    ({ n, selector }) => {
+      const tiles = [...document.querySelectorAll(selector)]
       return (
         tiles.length === n &&
         tiles.every((tile) => {
@@ -50,10 +56,10 @@ async function expectRemoteVideosPlaying(page: Page, count: number): Promise<voi
         })
       )
     },
-    count,
+    { n: count, selector: tiles },
     { timeout: 30_000 },
   )
-  const before = await peerVideos(page)
+  const before = (await peerVideos(page)).filter((v) => v.width > 0)
   await page.waitForFunction(
     (was) =>
       was.every(({ id, frames }) => {
@@ -89,7 +95,7 @@ run('group calls end to end (Chromium, real server)', { timeout: 180_000 }, () =
   let browser: Browser
 
   beforeAll(async () => {
-    ;[stack, browser] = await Promise.all([startStack(), launchChromium()])
+    ;[stack, browser] = await Promise.all([startStack({ detector: true }), launchChromium()])
   }, 90_000)
 
   /** Everyone a test registered: closed after it, passed or failed (their calls use the CPU). */
@@ -157,6 +163,34 @@ run('group calls end to end (Chromium, real server)', { timeout: 180_000 }, () =
     }
   })
 
+  it('someone who reloads mid-call rejoins a group call and connects to everyone again', async () => {
+    const [alice, bob, carol] = await Promise.all([
+      register('Alice Martin'),
+      register('Bob Chen'),
+      register('Carol Diaz'),
+    ])
+    await startGroupCall(alice, [bob, carol])
+    await Promise.all([accept(bob, 'Alice Martin'), accept(carol, 'Alice Martin')])
+    await Promise.all([alice, bob, carol].map((p) => expectRemoteVideosPlaying(p.page, 2)))
+
+    await bob.page.reload()
+    // Reloading next to a running three-way call can take long on a loaded machine.
+    await bob.page.getByRole('heading', { name: 'Welcome back' }).waitFor({ timeout: 90_000 })
+    await signInAgain(bob)
+    const rejoin = bob.page.getByTestId('rejoin')
+    await rejoin.waitFor()
+    expect(await rejoin.textContent()).toContain('Alice Martin, Carol Diaz')
+    await bob.page
+      .getByRole('button', { name: 'Rejoin the call with Alice Martin, Carol Diaz' })
+      .click()
+    // Bob's new connections offer; Alice's and Carol's apps rebuild theirs for him.
+    await Promise.all([alice, bob, carol].map((p) => expectRemoteVideosPlaying(p.page, 2)))
+    await bob.page.locator('main.call[data-phase="active"][data-group="yes"]').waitFor()
+    for (const p of [alice, bob, carol]) {
+      expect(p.consoleErrors.filter((e) => e.startsWith('[call '))).toEqual([])
+    }
+  })
+
   /** Alice's words in each language the screenshots are taken in. */
   const WORDS = {
     en: {
@@ -201,6 +235,16 @@ run('group calls end to end (Chromium, real server)', { timeout: 180_000 }, () =
         await p.page.locator('main.call[data-group="yes"]').waitFor()
         await p.page.locator('[data-testid="peer-tile"][data-state="ringing"]').waitFor()
       }
+      // The grid replaced the 1:1 layout: its videos play before the picture is taken.
+      await expectRemoteVideosPlaying(
+        alice.page,
+        1,
+        '[data-testid="peer-tile"][data-state="connected"]',
+      )
+      await alice.page.waitForFunction(() => {
+        const v = document.querySelector<HTMLVideoElement>('[data-testid="local-video"]')
+        return !!v && v.videoWidth > 0 && v.currentTime > 0.5
+      })
       await shot(alice.page, `31-add-person${w.suffix}`)
       await accept(carol, 'Alice Martin')
       await Promise.all([alice, bob, carol].map((p) => expectRemoteVideosPlaying(p.page, 2)))

@@ -290,6 +290,16 @@ export async function registerPerson(
   return person
 }
 
+/** Signs `person` in again after a reload (the token is kept in memory only). */
+export async function signInAgain(person: Person): Promise<void> {
+  const { page } = person
+  await page.getByRole('heading', { name: 'Welcome back' }).waitFor()
+  await page.getByLabel('Username').fill(person.username)
+  await page.getByLabel('Password').fill('correct horse battery')
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await page.getByRole('heading', { name: person.labels.hello(person.displayName) }).waitFor()
+}
+
 /** Frames decoded by a <video> so far (0 when it has none). */
 export function decodedFrames(page: Page, testId: string): Promise<number> {
   return page.evaluate((id) => {

@@ -12,10 +12,10 @@ import {
   expectVideoPlaying,
   launchChromium,
   registerPerson,
+  signInAgain,
   searchAndCall,
   shot,
   startStack,
-  type Person,
   type Stack,
 } from './harness.js'
 import { describeInChromium } from './suite.js'
@@ -24,15 +24,6 @@ import { RECONNECT_BOUND_MS } from '../../src/renderer/src/call/reconnect-watch.
 const run = describeInChromium('reconnect')
 
 /** The web build keeps the token in memory: a reload signs out, so sign in again. */
-async function signInAgain(person: Person): Promise<void> {
-  const { page } = person
-  await page.getByRole('heading', { name: 'Welcome back' }).waitFor()
-  await page.getByLabel('Username').fill(person.username)
-  await page.getByLabel('Password').fill('correct horse battery')
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
-  await page.getByRole('heading', { name: person.labels.hello(person.displayName) }).waitFor()
-}
-
 /** Records every value main.call's data-reconnecting takes from now on (the state sequence). */
 async function recordReconnecting(page: Page): Promise<void> {
   await page.evaluate(() => {

@@ -283,4 +283,60 @@ describe('group calls: one connection per remote person', () => {
     reply = { status: 409, body: { error: { code: 'busy', message: 'busy' } } }
     expect(await ctx.controller.call.invite(dan)).toBe('busy')
   })
+
+  it('a group call nobody answers, or one refused as busy, names everyone it was for', async () => {
+    const ctx = groupCaller()
+    await ctx.signIn()
+    await ctx.controller.call.startGroupCall([bob, carol], 'video')
+    await settle()
+    push(ctx.sockets[0], carol.id, 'call_declined', {
+      call: { ...myGroupCall('declined', 'declined'), status: 'ended', end_reason: 'declined' },
+    })
+    await settle()
+    expect(ctx.store.getState().notice).toMatchObject({ kind: 'declined', peerName: 'Bob, Carol' })
+
+    const busy = groupCaller({
+      [`POST ${ROUTES.startCall}`]: () => ({
+        status: 409,
+        body: { error: { code: 'busy', message: 'busy' } },
+      }),
+    })
+    await busy.signIn()
+    await busy.controller.call.startGroupCall([bob, carol], 'audio')
+    await settle()
+    expect(busy.store.getState()).toMatchObject({
+      phase: 'idle',
+      notice: { kind: 'busyGroup', peerName: 'Bob, Carol' },
+    })
+  })
+
+  it('rejoins a group call after a reload: a fresh connection offers to each person in it', async () => {
+    // Bob called me and Dan; I reloaded. Towards both I would normally wait for their offer.
+    const call = incomingCall({
+      status: 'in_progress',
+      participants: [
+        person(bob, 'caller', 'joined'),
+        person(me, 'callee', 'joined'),
+        person(dan, 'callee', 'joined'),
+      ],
+    })
+    const ctx = harness(
+      null,
+      routes({ [`GET ${ROUTES.activeCalls}`]: () => ({ status: 200, body: { calls: [call] } }) }),
+    )
+    await ctx.signIn()
+    expect(ctx.store.getState().rejoinable?.id).toBe(7)
+    await ctx.controller.call.rejoin()
+    await settle()
+    expect(ctx.store.getState()).toMatchObject({ phase: 'connecting', group: true })
+    const room = ctx.sockets[1]
+    push(room, bob.id, 'peer_joined', { user_id: bob.id })
+    push(room, dan.id, 'peer_joined', { user_id: dan.id })
+    await settle(40)
+    // Their apps still hold the old connections: this app's new ones offer, each addressed.
+    expect(sentTo(room, 'offer')).toEqual([bob.id, dan.id])
+    push(room, dan.id, 'answer', { type: 'answer', sdp: 'dan-answer' })
+    await settle(20)
+    expect(ctx.store.getState()).toMatchObject({ phase: 'active', connectionState: 'connected' })
+  })
 })

@@ -12,7 +12,7 @@ import { nameOf, otherParty } from '../store/selectors.js'
 import { ApiError, toAppError } from '../signaling/api-error.js'
 import type { ApiClient } from '../signaling/api-client.js'
 import type { SocketFactory, WsClient } from '../signaling/ws-client.js'
-import type { CallSession, MediaState } from './call-session.js'
+import type { MediaState } from './call-session.js'
 import { CallDetection } from './call-detection.js'
 import { CallEvents } from './call-events.js'
 import { CallRecording } from './call-recording.js'
@@ -129,11 +129,6 @@ export class CallController {
    */
   get session(): LocalMediaSession | null {
     return this.mesh
-  }
-
-  /** The connection to one remote person of the current call (diagnostics and tests). */
-  sessionWith(userId: string): CallSession | null {
-    return this.mesh?.get(userId) ?? null
   }
 
   /** A 1:1 call, placed exactly as before group calls (`callee_id`). */
@@ -359,6 +354,8 @@ export class CallController {
     if (!peer) return
     const direction = call.caller_id === s.user.id ? 'outgoing' : 'incoming'
     s.callRejoining(call, peer, direction)
+    // A group call: this app offers to each person still in it as they are found in the room.
+    if (isGroupCall(call)) s.setGroup(true)
     const turnServers = this.callTurnServers(api)
     let stream: MediaStream
     try {
@@ -619,6 +616,15 @@ export class CallController {
     return nameOf(listed ?? (peer?.id === userId ? peer : null))
   }
 
+  /** Everyone in a call's list but this app's user, by name. */
+  private groupNames(call: Call | null): string {
+    const self = this.store.getState().user?.id
+    return (call?.participants ?? [])
+      .filter((p) => p.user_id !== self && p.user)
+      .map((p) => nameOf(p.user))
+      .join(', ')
+  }
+
   private anyPeerPresent(mesh: PeerMesh): boolean {
     const peers = this.store.getState().peers
     return mesh.size === 0 || mesh.entries().some(([id]) => peers[id]?.present === true)
@@ -683,7 +689,15 @@ export class CallController {
     this.teardown()
     const outcome = callOutcome(s, call, reason, Date.now(), this.deps.t)
     if (outcome.notification) void this.deps.platform.notify(outcome.notification)
-    this.store.getState().callFinished(outcome.summary, outcome.notice)
+    // A group call nobody answered names everyone it rang, not only the first.
+    const notice =
+      outcome.notice && s.group && s.direction === 'outgoing'
+        ? {
+            ...outcome.notice,
+            peerName: this.groupNames(call ?? s.call) || outcome.notice.peerName,
+          }
+        : outcome.notice
+    this.store.getState().callFinished(outcome.summary, notice)
     this.deps.onCallFinished()
   }
 

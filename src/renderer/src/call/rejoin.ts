@@ -2,8 +2,8 @@ import type { Call } from 'veracall-signaling/protocol'
 
 /**
  * The call in progress that `selfId` is still part of without being in it here (the app was
- * reloaded or reopened mid-call), from `GET /calls/active`; null when there is none. Only
- * two-person calls: this app shows one remote person.
+ * reloaded or reopened mid-call), from `GET /calls/active`; null when there is none. A group call
+ * too: rejoining connects again to everyone still in it.
  */
 export function findRejoinable(calls: readonly Call[], selfId: string): Call | null {
   return (
@@ -11,7 +11,6 @@ export function findRejoinable(calls: readonly Call[], selfId: string): Call | n
       if (call.status !== 'in_progress') return false
       const people = call.participants
       if (!people) return call.caller_id === selfId || call.callee_id === selfId
-      if (people.length > 2) return false
       return people.some((p) => p.user_id === selfId && p.status === 'joined')
     }) ?? null
   )

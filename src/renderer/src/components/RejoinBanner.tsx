@@ -2,6 +2,7 @@ import type { ReactElement } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useApp, useController } from '../app/context.js'
 import { nameOf, otherParty } from '../store/selectors.js'
+import { isGroupCall } from '../call/mesh-roles.js'
 import { Icon } from './Icon.js'
 
 /** A call in progress this app left without hanging up (a reload): rejoin it or end it. */
@@ -11,7 +12,13 @@ export function RejoinBanner(): ReactElement | null {
   const call = useApp((s) => s.rejoinable)
   const self = useApp((s) => s.user?.id ?? '')
   if (!call) return null
-  const name = nameOf(otherParty(call, self))
+  // A group call is named for everyone still in it.
+  const name = isGroupCall(call)
+    ? (call.participants ?? [])
+        .filter((p) => p.user_id !== self && p.status === 'joined')
+        .map((p) => nameOf(p.user))
+        .join(', ')
+    : nameOf(otherParty(call, self))
   return (
     <section className="notice notice-rejoin" aria-labelledby="rejoin-title" data-testid="rejoin">
       <Icon name={call.call_type === 'video' ? 'video' : 'phone'} />

@@ -1,4 +1,12 @@
-import { useCallback, useEffect, useId, useState, type ReactElement } from 'react'
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type ReactElement,
+  type RefObject,
+} from 'react'
 import { useTranslation } from 'react-i18next'
 import { useApp, useController } from '../app/context.js'
 import { Avatar } from '../components/Avatar.js'
@@ -127,7 +135,15 @@ function MediaToggle({
 }
 
 /** Add person: opens the picker; says so (and stays off) when the call is full. */
-function AddPersonButton({ open, onClick }: { open: boolean; onClick: () => void }): ReactElement {
+function AddPersonButton({
+  open,
+  onClick,
+  buttonRef,
+}: {
+  open: boolean
+  onClick: () => void
+  buttonRef: RefObject<HTMLButtonElement | null>
+}): ReactElement {
   const { t } = useTranslation()
   const full = useApp(selectCallFull)
   const label = full
@@ -142,6 +158,7 @@ function AddPersonButton({ open, onClick }: { open: boolean; onClick: () => void
       title={label}
       disabled={full}
       data-testid="add-person-button"
+      ref={buttonRef}
       onClick={onClick}
     >
       <Icon name="personAdd" size={24} />
@@ -179,7 +196,12 @@ export function CallScreen(): ReactElement {
   const [showStats, setShowStats] = useState(false)
   const [showDevices, setShowDevices] = useState(false)
   const [showAdd, setShowAdd] = useState(false)
-  const closeAdd = useCallback(() => setShowAdd(false), [])
+  const addButton = useRef<HTMLButtonElement>(null)
+  // Closing the picker (Close, Escape) puts the focus back where it was opened from.
+  const closeAdd = useCallback(() => {
+    setShowAdd(false)
+    addButton.current?.focus()
+  }, [])
   const risk = useApp((s) => s.risk)
   const screenSharing = useApp((s) => s.screenSharing)
   const screenPicker = useApp((s) => s.screenPicker)
@@ -402,7 +424,13 @@ export function CallScreen(): ReactElement {
             </button>
           )}
           {!group && <RecordButton disabled={ringing || remoteStream === null} />}
-          {!ringing && <AddPersonButton open={showAdd} onClick={() => setShowAdd((v) => !v)} />}
+          {!ringing && (
+            <AddPersonButton
+              open={showAdd}
+              onClick={() => setShowAdd((v) => !v)}
+              buttonRef={addButton}
+            />
+          )}
           <button
             type="button"
             className="btn btn-round btn-glass"
