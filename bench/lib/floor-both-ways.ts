@@ -15,21 +15,15 @@ export interface FloorPages {
   close(): Promise<void>
 }
 
-/** Two windows of one new context at `url` (same origin: a BroadcastChannel joins them). */
+/** Two pages of one new context at `url` (same origin: a BroadcastChannel joins them). */
 export async function openFloorPages(browser: Browser, url: string): Promise<FloorPages> {
   const context = await browser.newContext({
     viewport: { width: 1200, height: 760 },
     permissions: ['camera', 'microphone'],
   })
   await context.addInitScript({ content: 'globalThis.__name ??= (f) => f' })
-  const offerer = await context.newPage()
-  await offerer.goto(url)
-  // A window of its own (a popup), not a second tab: a background tab renders its frames late.
-  const [answerer] = await Promise.all([
-    context.waitForEvent('page'),
-    offerer.evaluate((u) => void window.open(u, '_blank', 'popup,width=1200,height=760'), url),
-  ])
-  await answerer.waitForLoadState()
+  const [offerer, answerer] = [await context.newPage(), await context.newPage()]
+  await Promise.all([offerer.goto(url), answerer.goto(url)])
   return { offerer, answerer, close: () => context.close() }
 }
 
