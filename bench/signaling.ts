@@ -232,6 +232,7 @@ async function restPart(): Promise<Record<'hello' | 'usersMe' | 'startEnd', Targ
         startEnd: startEnd as TargetFigures,
       }
     },
+    true,
   )
 }
 

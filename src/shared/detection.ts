@@ -137,9 +137,21 @@ export const VerificationRecord = Type.Object(
 )
 export type VerificationRecord = Type.Static<typeof VerificationRecord>
 
+/**
+ * Whose face a report is about: the remote person's user id and the name shown for them. Added by
+ * the renderer (one detector session per remote face); absent from reports filed before group calls.
+ */
+export const ReportPeer = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 64 }), name: Type.String({ maxLength: 256 }) },
+  strict,
+)
+export type ReportPeer = Type.Static<typeof ReportPeer>
+
 export const SecurityReport = Type.Object(
   {
+    /** The call's id once filed (the detector answers with its session number here). */
     callId: CallId,
+    peer: Type.Optional(ReportPeer),
     model: ModelInfo,
     startedAt: Type.Number(),
     endedAt: Type.Number(),
@@ -191,6 +203,10 @@ export const FrameInput = Type.Refine(
 )
 export type FrameInput = Type.Static<typeof FrameInput>
 
+/**
+ * The port's `callId` is a detector session number: the renderer allocates one per remote face
+ * (several per group call) and files each report under the real call id and peer.
+ */
 export interface DetectionPort {
   status(): Promise<DetectorStatus>
   startSession(callId: number): Promise<void>

@@ -6,17 +6,25 @@ import {
   relayMiddle,
   type ValidMessage,
 } from '../../signaling-server/src/ws/parse-message.js'
+import { RelayFramer } from '../../signaling-server/src/ws/relay-bytes.js'
 import { envelope, startServer, TestSocket } from './helper.js'
 
 const ROOM = 'room-Ä-1'
 const USER = 'u-42'
 const NOW = 1_700_000_000_123
 
-/** What the relay sends for `raw` from USER in ROOM, or the refusal (nothing is framed then). */
-function frameOf(raw: string): string {
+/**
+ * What the relay sends for `raw` from USER in ROOM, or the refusal (nothing is framed then). The
+ * in-memory fan-out sends the bytes RelayFramer builds, Redis the string relayFrame builds: the
+ * same bytes, checked here for every frame.
+ */
+function frameOf(raw: string, to?: string): string {
   const message = parseClientMessage(raw)
   if (!message.ok) throw new Error(`refused: ${message.code}`)
-  return relayFrame(relayMiddle(ROOM, USER), message, NOW)
+  const framed = relayFrame(relayMiddle(ROOM, USER, to), message, NOW)
+  const bytes = new RelayFramer(ROOM, USER).frame(message, Buffer.from(raw), NOW, to)
+  expect(bytes.toString(), 'RelayFramer and relayFrame differ').toBe(framed)
+  return framed
 }
 
 /** How the relay built the frame before it was spliced: a new object through JSON.stringify. */
@@ -70,6 +78,26 @@ describe('relay frame bytes', () => {
   it.each(cases)('%s', (_name, raw, expected) => {
     expect(frameOf(raw)).toBe(expected)
     expect(frameOf(raw)).toBe(objectFrame(raw))
+  })
+
+  it('keeps a "to" after user_id, as the Redis path does', () => {
+    const to = 'a1b2c3d4-0000-4000-8000-00000000000f'
+    const raw = `{"type":"offer","call_id":"${ROOM}","to":"${to.toUpperCase()}","data":{"sdp":"v=0"},"timestamp":5}`
+    expect(frameOf(raw, to)).toBe(
+      `{"type":"offer","call_id":"${ROOM}","user_id":"u-42","to":"${to}","data":{"sdp":"v=0"},"timestamp":5}`,
+    )
+  })
+
+  it('gives the same bytes whether it copies the data or serialises it again', () => {
+    // The same frame from the same socket twice: the framer's cached head is reused.
+    const framer = new RelayFramer(ROOM, USER)
+    const canonical = `{"type":"offer","call_id":"${ROOM}","data":{"sdp":"a\\r\\n"},"timestamp":1}`
+    const spaced = `{"type":"offer","call_id":"${ROOM}","data":{ "sdp" : "a\\r\\n" },"timestamp":1}`
+    const expected = `{"type":"offer","call_id":"${ROOM}","user_id":"u-42","data":{"sdp":"a\\r\\n"},"timestamp":1}`
+    for (const raw of [canonical, spaced, canonical]) {
+      const message = parseClientMessage(raw) as ValidMessage
+      expect(framer.frame(message, Buffer.from(raw), NOW).toString()).toBe(expected)
+    }
   })
 
   it('escapes the room and user ids it splices in', () => {
@@ -141,6 +169,9 @@ describe('relay frame bytes', () => {
       `{"type":"offer","call_id":"${ROOM}","data":{"sdp":"x"},"timestamp":-1}`,
       `{"type":"offer","call_id":"${ROOM}","data":{"sdp":"x"},"timestamp":"1"}`,
       `[{"type":"offer","call_id":"${ROOM}","data":{"sdp":"x"}}]`,
+      // JSON.parse makes __proto__ an own key: refused as an unknown key, at either level.
+      `{"type":"offer","call_id":"${ROOM}","__proto__":{"user_id":"x"},"data":{"sdp":"x"}}`,
+      `{"type":"offer","call_id":"${ROOM}","data":{"sdp":"x","__proto__":{"sdp":"y"}}}`,
     ]
     for (const raw of bad) expect(parseClientMessage(raw).ok, raw).toBe(false)
   })
@@ -158,12 +189,17 @@ describe('relay over a room socket', async () => {
     const a = new TestSocket(`${t.wsUrl}/ws/call/${call.room_id}?token=${alice.token}`)
     const b = new TestSocket(`${t.wsUrl}/ws/call/${call.room_id}?token=${bob.token}`)
     const raw: string[] = []
-    b.socket.on('message', (data: RawData) => raw.push(data.toString()))
+    const binary: boolean[] = []
+    b.socket.on('message', (data: RawData, isBinary: boolean) => {
+      raw.push(data.toString())
+      binary.push(isBinary)
+    })
     await Promise.all([a.opened, b.opened])
     a.send(envelope('join', call.room_id))
     b.send(envelope('join', call.room_id))
     await Promise.all([a.ofType('peer_joined'), b.ofType('peer_joined')])
     raw.length = 0
+    binary.length = 0
 
     const room = JSON.stringify(call.room_id)
     const sent = [
@@ -187,6 +223,8 @@ describe('relay over a room socket', async () => {
       `{"type":"ice_candidate","call_id":${room},"user_id":${from},"data":{"candidate":"c2","sdpMid":null},"timestamp":6}`,
       `{"type":"media_state","call_id":${room},"user_id":${from},"data":{"audio":true,"video":true},"timestamp":7}`,
     ])
+    // Sent from bytes, still as text frames.
+    expect(binary).toEqual([false, false, false])
     a.close()
     b.close()
   })

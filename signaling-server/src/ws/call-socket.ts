@@ -13,6 +13,7 @@ import { closeAtExpiry } from './expiry.js'
 import { roomTopic } from './fanout.js'
 import { parseClientMessage, relayFrame, relayMiddle, type ValidMessage } from './parse-message.js'
 import { PeerSocket } from './peer-socket.js'
+import { RelayFramer } from './relay-bytes.js'
 import { sendError } from './send.js'
 import Type from 'typebox'
 
@@ -24,6 +25,10 @@ const peerMessage = (type: 'peer_joined' | 'peer_left', roomId: string, userId: 
     data: { user_id: userId },
     timestamp: Date.now(),
   } satisfies PeerJoinedMessage | PeerLeftMessage)
+
+/** A text frame's bytes as one Buffer (what `ws` hands over with its default binaryType). */
+const frameBytes = (raw: RawData): Buffer =>
+  Buffer.isBuffer(raw) ? raw : Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw)
 
 /**
  * `/ws/call/:roomId`: signaling among the joined participants of one call (two in a 1:1 call, up
@@ -50,6 +55,7 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
       const userId = auth.user.id
       const topic = roomTopic(roomId)
       const middle = relayMiddle(roomId, userId)
+      const framer = new RelayFramer(roomId, userId)
       const relayedCount = fastify.metrics.relayed
       const peer = new PeerSocket(socket, userId, ctx.limits, () =>
         fastify.metrics.rejected.inc({ reason: 'slow_consumer' }),
@@ -142,7 +148,8 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
         if (isBinary) {
           return reject('invalid_input', 'Binary frames are not part of the protocol')
         }
-        const message = parseClientMessage(raw.toString())
+        const bytes = frameBytes(raw)
+        const message = parseClientMessage(bytes.toString())
         if (!message.ok) {
           return reject(message.code, message.message)
         }
@@ -154,13 +161,13 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
         if (!joined) {
           return reject('not_in_room', 'Send "join" before signaling')
         }
-        if (message.to !== undefined) return relayTo(message, message.to)
-        // Relayed as sent, but for user_id, which is the token's (W6); serialised once for the room.
-        const relayed = relayFrame(middle, message, Date.now())
+        if (message.to !== undefined) return relayTo(message, bytes, message.to)
+        // Relayed as sent, but for user_id, which is the token's (W6); framed once for the room.
         const fanout = fastify.fanout
         if (fanout.publishNow) {
-          // Every subscriber is local: delivered now, no promise per message.
+          // Every subscriber is local: delivered now, no promise per message, and as bytes.
           try {
+            const relayed = framer.frame(message, bytes, Date.now())
             relayedCount.inc(fanout.publishNow(topic, relayed, peer.id))
           } catch (error) {
             fail(error)
@@ -168,7 +175,7 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
           return
         }
         fanout
-          .publish(topic, relayed, peer.id)
+          .publish(topic, relayFrame(middle, message, Date.now()), peer.id)
           .then((n) => relayedCount.inc(n))
           .catch(fail)
       }
@@ -177,21 +184,22 @@ export function registerCallSocket(fastify: FastifyInstance, ctx: WsContext): vo
        * A message for one member: refused, nothing relayed, unless `to` is someone else in the
        * room now. Across nodes membership is asked of Redis, so the message waits its turn.
        */
-      const relayTo = (message: ValidMessage, to: string): void => {
+      const relayTo = (message: ValidMessage, bytes: Buffer, to: string): void => {
         const notInRoom = () =>
           reject('recipient_not_in_room', '"to" must name another member of this room')
         if (to === userId) return notInRoom()
-        const relayed = relayFrame(relayMiddle(roomId, userId, to), message, Date.now())
         const fanout = fastify.fanout
         if (fanout.publishNow) {
           if (!fanout.localSubscribers(topic).some((s) => s.userId === to)) return notInRoom()
           try {
+            const relayed = framer.frame(message, bytes, Date.now(), to)
             relayedCount.inc(fanout.publishNow(topic, relayed, peer.id, to))
           } catch (error) {
             fail(error)
           }
           return
         }
+        const relayed = relayFrame(relayMiddle(roomId, userId, to), message, Date.now())
         inOrder(async () => {
           if (!(await fanout.members(topic)).includes(to)) return notInRoom()
           relayedCount.inc(await fanout.publish(topic, relayed, peer.id, to))

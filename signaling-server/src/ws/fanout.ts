@@ -8,7 +8,8 @@ export interface Subscriber {
   /** Unique per socket. */
   readonly id: string
   readonly userId: string
-  deliver(message: string): void
+  /** `message` is JSON text: a string, or its UTF-8 bytes (sent as a text frame all the same). */
+  deliver(message: string | Buffer): void
 }
 
 export interface Fanout {
@@ -25,7 +26,7 @@ export interface Fanout {
    * local (the in-memory fan-out): the relay's hot path then makes no promise per message. Absent
    * where delivery has to wait for a broker.
    */
-  publishNow?(topic: string, message: string, exceptId?: string, toUserId?: string): number
+  publishNow?(topic: string, message: string | Buffer, exceptId?: string, toUserId?: string): number
   /** The user ids of every subscriber of `topic`, wherever it is connected (who is in a room). */
   members(topic: string): Promise<string[]>
   /** The local subscribers of a user on a topic (to replace a stale socket on re-join). */
@@ -79,7 +80,12 @@ export class InMemoryFanout implements Fanout {
     return this.publishNow(topic, message, exceptId, toUserId)
   }
 
-  publishNow(topic: string, message: string, exceptId?: string, toUserId?: string): number {
+  publishNow(
+    topic: string,
+    message: string | Buffer,
+    exceptId?: string,
+    toUserId?: string,
+  ): number {
     const members = this.#topics.get(topic)
     if (!members) return 0
     let delivered = 0

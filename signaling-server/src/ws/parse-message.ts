@@ -63,6 +63,9 @@ const typeHeads = Object.fromEntries(
   Object.keys(ClientData).map((type) => [type, `{"type":${JSON.stringify(type)},`]),
 ) as { [K in ClientMessageType]: string }
 
+/** The start of a relayed frame of `type`: `{"type":"<type>",`. */
+export const relayTypeHead = (type: ClientMessageType): string => typeHeads[type]
+
 /**
  * What a relayed frame holds between its type and its data, fixed for one socket (and, for a
  * message addressed to one member, its `to`).

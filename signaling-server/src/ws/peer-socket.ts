@@ -10,6 +10,8 @@ export interface PeerSocketLimits {
   messageBurst: number
 }
 
+const TEXT_FRAME = { binary: false } as const
+
 /** Violations of the message budget tolerated before the socket is closed with 1008. */
 const MAX_RATE_VIOLATIONS = 20
 
@@ -31,14 +33,15 @@ export class PeerSocket implements Subscriber {
     this.#bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst)
   }
 
-  deliver(message: string): void {
+  deliver(message: string | Buffer): void {
     if (this.socket.readyState !== this.socket.OPEN) return
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
       this.onSlowConsumer()
       this.socket.close(CloseCode.tryAgainLater, 'slow consumer')
       return
     }
-    this.socket.send(message)
+    // A Buffer would go out as a binary frame by default: every message is JSON text.
+    this.socket.send(message, TEXT_FRAME)
   }
 
   /** 'ok', 'limited' (drop this message), or 'close' (persistent flooding). */

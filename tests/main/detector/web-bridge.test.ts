@@ -82,6 +82,33 @@ describe('web detector bridge', () => {
     }
   })
 
+  it('runs a group call’s faces as separate sessions of one page (renderer-numbered)', async () => {
+    const port = open('http://localhost:5173')
+    // Session numbers as the renderer allocates them (clock-seeded), one per remote face.
+    const [bob, cy] = [Date.now(), Date.now() + 1]
+    try {
+      const seen: RiskUpdate[] = []
+      const scored = new Promise<void>((resolve) =>
+        port.onRisk((u) => {
+          seen.push(u)
+          if (u.score !== null) resolve()
+        }),
+      )
+      await port.startSession(bob)
+      await port.startSession(cy)
+      await port.submitFrame(await demoFrame(bob, 'sample3.jpg'))
+      await scored
+      // Bob's frame scored Bob's session only; each face gets its own report.
+      expect(seen.filter((u) => u.score !== null).every((u) => u.callId === bob)).toBe(true)
+      const [reportCy, reportBob] = [await port.endSession(cy), await port.endSession(bob)]
+      expect(reportBob).toMatchObject({ callId: bob })
+      expect(reportBob?.peakScore).not.toBeNull()
+      expect(reportCy).toMatchObject({ callId: cy, peakScore: null })
+    } finally {
+      port.close()
+    }
+  })
+
   it('refuses pages from other origins', async () => {
     const port = open('https://evil.example')
     try {

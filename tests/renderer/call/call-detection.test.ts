@@ -3,30 +3,14 @@ import { ROUTES } from 'veracall-signaling/protocol'
 import { CallDetection } from '../../../src/renderer/src/call/call-detection.js'
 import { createAppStore } from '../../../src/renderer/src/store/index.js'
 import { IDLE_RISK, riskLevel } from '../../../src/renderer/src/store/slices/risk.js'
-import type {
-  DetectionPort,
-  DetectorStatus,
-  RiskUpdate,
-  SecurityReport,
-} from '../../../src/shared/detection.js'
+import { reportKey } from '../../../src/renderer/src/store/slices/reports.js'
+import type { DetectionPort, DetectorStatus, RiskUpdate } from '../../../src/shared/detection.js'
 import { settle } from '../fakes/fake-peer.js'
-import { harness, incomingCall, routes } from '../fakes/controller-harness.js'
+import { faceReport, MODEL } from '../fakes/reports.js'
+import { bob, harness, incomingCall, routes } from '../fakes/controller-harness.js'
 
 afterEach(() => {
   vi.unstubAllGlobals()
-})
-
-const MODEL = { name: 'veracall-mnv2-sbi', version: '1.1.0' }
-
-const reportFor = (callId: number): SecurityReport => ({
-  callId,
-  model: MODEL,
-  startedAt: 0,
-  endedAt: 1000,
-  peakLevel: 'low',
-  peakScore: 0.2,
-  shareByLevel: { low: 1 },
-  timeline: [{ t: 0, level: 'low', score: 0.2 }],
 })
 
 /** A detector port that records what it is asked and lets the test send risk updates. */
@@ -39,7 +23,7 @@ function fakePort(status: DetectorStatus = { available: true, model: MODEL, fps:
     submitFrame: async () => undefined,
     endSession: async (callId) => {
       calls.push(`end ${callId}`)
-      return reportFor(callId)
+      return faceReport(callId)
     },
     verify: async (callId, kind) => void calls.push(`verify ${callId} ${kind}`),
     onRisk: (l) => {
@@ -55,17 +39,25 @@ function fakePort(status: DetectorStatus = { available: true, model: MODEL, fps:
 
 function detection(port: DetectionPort | null) {
   const store = createAppStore()
-  const samplers: { callId: number; stopped: boolean; rate: () => number }[] = []
+  const samplers: {
+    callId: number
+    video: HTMLVideoElement
+    stopped: boolean
+    rate: () => number
+  }[] = []
   const challenges: string[] = []
+  // Session numbers as the renderer allocates them, pinned: 7, 8, 9… (the call is 7 in these tests).
+  let next = 7
   const d = new CallDetection({
     store,
     port,
-    sendChallenge: (kind) => {
-      challenges.push(kind)
+    sendChallenge: (kind, peerId) => {
+      challenges.push(`${kind} ${peerId}`)
       return true
     },
-    startSampler: ({ callId, rate }) => {
-      const s = { callId, stopped: false, rate }
+    sessionNumber: () => next++,
+    startSampler: ({ callId, rate, video }) => {
+      const s = { callId, video, stopped: false, rate }
       samplers.push(s)
       return { stop: () => void (s.stopped = true) }
     },
@@ -74,36 +66,46 @@ function detection(port: DetectionPort | null) {
 }
 
 const video = {} as HTMLVideoElement
+const risk = (store: ReturnType<typeof createAppStore>, peerId: string) => {
+  const r = store.getState().risk
+  return riskLevel(r, r.peers[peerId])
+}
 
 describe('the call owns its face check (CallDetection)', () => {
   it('starts the detector session on connect, samples the remote video, and writes the risk slice', async () => {
     const fake = fakePort()
     const { d, store, samplers } = detection(fake.port)
     d.begin(7)
-    d.setVideo(video)
+    d.setVideo('bob', video)
     await settle()
     expect(store.getState().risk).toMatchObject({ detector: true, status: { available: true } })
-    // Ringing or negotiating: no session, no sampling yet.
+    // Ringing or negotiating: no session, no sampling, no person listed yet.
     expect(fake.calls).toEqual([])
+    expect(store.getState().risk.peers).toEqual({})
     expect(riskLevel(store.getState().risk)).toBe('analysing')
 
-    d.connect()
+    d.connect('bob', 'Bob')
     await settle()
     expect(fake.calls).toEqual(['start 7'])
     expect(samplers).toMatchObject([{ callId: 7, stopped: false }])
+    expect(store.getState().risk.peers.bob).toMatchObject({ name: 'Bob', update: null })
 
     fake.emit({ callId: 8, level: 'high' })
-    expect(store.getState().risk.update).toBeNull()
+    expect(store.getState().risk.peers.bob?.update).toBeNull()
     fake.emit({ callId: 7, level: 'elevated' })
-    expect(riskLevel(store.getState().risk)).toBe('elevated')
+    expect(risk(store, 'bob')).toBe('elevated')
 
     d.finish()
     await settle()
     expect(fake.calls).toEqual(['start 7', 'end 7'])
     expect(samplers[0]?.stopped).toBe(true)
     expect(fake.listeners.size).toBe(0)
-    // The report lands in the persisted slice; the badge's slice is idle again.
-    expect(store.getState().reports['7']).toEqual(reportFor(7))
+    // The report lands in the persisted slice, filed under the call and the person; the badge's
+    // slice is idle again.
+    expect(store.getState().reports[reportKey(7, 'bob')]).toEqual({
+      ...faceReport(7),
+      peer: { id: 'bob', name: 'Bob' },
+    })
     expect(store.getState().risk).toEqual(IDLE_RISK)
   })
 
@@ -111,75 +113,164 @@ describe('the call owns its face check (CallDetection)', () => {
     const fake = fakePort()
     const { d, store, samplers } = detection(fake.port)
     d.begin(7)
-    d.connect()
-    d.setVideo(video)
+    d.connect('bob', 'Bob')
+    d.setVideo('bob', video)
     await settle()
     fake.emit({ callId: 7 })
     d.setEnabled(false)
     await settle()
-    expect(riskLevel(store.getState().risk)).toBe('off')
-    expect(store.getState().risk.update).toBeNull()
-    expect(store.getState().reports['7']?.callId).toBe(7)
+    expect(risk(store, 'bob')).toBe('off')
+    expect(store.getState().risk.peers.bob?.update).toBeNull()
+    expect(store.getState().reports[reportKey(7, 'bob')]?.callId).toBe(7)
     expect(samplers.map((s) => s.stopped)).toEqual([true])
     d.setEnabled(true)
     await settle()
-    expect(fake.calls).toEqual(['start 7', 'end 7', 'start 7'])
+    expect(fake.calls).toEqual(['start 7', 'end 7', 'start 8'])
     expect(samplers.map((s) => s.stopped)).toEqual([true, false])
-    expect(riskLevel(store.getState().risk)).toBe('analysing')
+    expect(risk(store, 'bob')).toBe('analysing')
   })
 
-  it('Verify alternates the moves, asks the other app first, and then the detector', async () => {
+  it('Verify alternates the moves, asks that person’s app first, and then the detector', async () => {
     const fake = fakePort()
     const { d, store, challenges } = detection(fake.port)
     d.begin(7)
-    d.verify() // no session yet: nothing happens
+    d.verify('bob') // no session yet: nothing happens
     expect(challenges).toEqual([])
-    d.connect()
+    d.connect('bob', 'Bob')
     await settle()
-    d.verify()
-    expect(store.getState().risk.verifying).toBe(true)
-    d.verify()
+    d.verify('bob')
+    expect(store.getState().risk.peers.bob?.verifying).toBe(true)
+    d.verify('bob')
     await settle()
-    expect(challenges).toEqual(['turn_head', 'pass_hand'])
+    expect(challenges).toEqual(['turn_head bob', 'pass_hand bob'])
     expect(fake.calls.filter((c) => c.startsWith('verify'))).toEqual([
       'verify 7 turn_head',
       'verify 7 pass_hand',
     ])
     d.finish()
-    expect(store.getState().risk.verifying).toBe(false)
+    expect(store.getState().risk.peers).toEqual({})
   })
 
   it('an unavailable detector, or none, starts nothing and says "unavailable"', async () => {
     const fake = fakePort({ available: false, reason: 'web_remote_page', model: null, fps: 0 })
     const a = detection(fake.port)
     a.d.begin(7)
-    a.d.connect()
-    a.d.setVideo(video)
+    a.d.connect('bob', 'Bob')
+    a.d.setVideo('bob', video)
     await settle()
     expect(fake.calls).toEqual([])
     expect(a.samplers).toEqual([])
-    expect(riskLevel(a.store.getState().risk)).toBe('unavailable')
+    expect(risk(a.store, 'bob')).toBe('unavailable')
 
     const b = detection(null)
     b.d.begin(7)
-    b.d.connect()
-    expect(riskLevel(b.store.getState().risk)).toBe('unavailable')
+    b.d.connect('bob', 'Bob')
+    expect(risk(b.store, 'bob')).toBe('unavailable')
   })
 
   it('samples at the rate main says: its analysis rate, the top rate while it judges a Verify', async () => {
     const fake = fakePort({ available: true, model: MODEL, fps: 3 })
     const { d, samplers } = detection(fake.port)
     d.begin(7)
-    d.connect()
-    d.setVideo(video)
+    d.connect('bob', 'Bob')
+    d.connect('cy', 'Cy')
+    d.setVideo('bob', video)
+    d.setVideo('cy', video)
     await settle()
-    const rate = samplers[0]?.rate
-    expect(rate?.()).toBe(3)
+    const [bobRate, cyRate] = samplers.map((s) => s.rate)
+    expect(bobRate?.()).toBe(3)
     const challenge = { kind: 'turn_head', turned: false, occluded: false } as const
     fake.emit({ callId: 7, challenge: { ...challenge, state: 'running' } })
-    expect(rate?.()).toBe(10)
+    expect(bobRate?.()).toBe(10)
+    // A Verify of Bob speeds up Bob's sampler only.
+    expect(cyRate?.()).toBe(3)
     fake.emit({ callId: 7, challenge: { ...challenge, state: 'passed' } })
-    expect(rate?.()).toBe(3)
+    expect(bobRate?.()).toBe(3)
+  })
+})
+
+describe('a risk level per remote face (group calls)', () => {
+  const bobVideo = { id: 'bob' } as unknown as HTMLVideoElement
+  const cyVideo = { id: 'cy' } as unknown as HTMLVideoElement
+
+  async function twoPeople() {
+    const fake = fakePort()
+    const ctx = detection(fake.port)
+    ctx.d.begin(7)
+    ctx.d.setVideo('bob', bobVideo)
+    ctx.d.setVideo('cy', cyVideo)
+    ctx.d.connect('bob', 'Bob')
+    ctx.d.connect('cy', 'Cy')
+    await settle()
+    return { fake, ...ctx }
+  }
+
+  it('gives two people two sessions with different numbers, each sampling only their video', async () => {
+    const { fake, samplers } = await twoPeople()
+    expect(fake.calls).toEqual(['start 7', 'start 8'])
+    // Frames carry the session number: Bob's video feeds session 7 only, Cy's session 8 only.
+    expect(samplers.map((s) => [s.callId, s.video])).toEqual([
+      [7, bobVideo],
+      [8, cyVideo],
+    ])
+  })
+
+  it('routes each session’s updates to its person only', async () => {
+    const { fake, store } = await twoPeople()
+    fake.emit({ callId: 8, level: 'high' })
+    expect(risk(store, 'cy')).toBe('high')
+    expect(risk(store, 'bob')).toBe('analysing')
+    fake.emit({ callId: 7, level: 'low' })
+    expect(risk(store, 'bob')).toBe('low')
+    expect(risk(store, 'cy')).toBe('high')
+    // A session of nobody's (another call, one already ended) changes nothing.
+    fake.emit({ callId: 99, level: 'elevated' })
+    expect(Object.values(store.getState().risk.peers).map((p) => p.update?.level)).toEqual([
+      'low',
+      'high',
+    ])
+  })
+
+  it('removePeer files exactly that person’s report; finish files the rest', async () => {
+    const { fake, store, samplers, d } = await twoPeople()
+    d.removePeer('cy')
+    await settle()
+    expect(fake.calls).toEqual(['start 7', 'start 8', 'end 8'])
+    expect(samplers.map((s) => s.stopped)).toEqual([false, true])
+    expect(Object.keys(store.getState().reports)).toEqual([reportKey(7, 'cy')])
+    expect(store.getState().reports[reportKey(7, 'cy')]).toMatchObject({
+      callId: 7,
+      peer: { id: 'cy', name: 'Cy' },
+    })
+    expect(Object.keys(store.getState().risk.peers)).toEqual(['bob'])
+    // Cy's late update (the detector finishing a frame) is not shown for anyone.
+    fake.emit({ callId: 8, level: 'high' })
+    expect(store.getState().risk.peers.cy).toBeUndefined()
+
+    d.finish()
+    await settle()
+    expect(fake.calls).toEqual(['start 7', 'start 8', 'end 8', 'end 7'])
+    expect(store.getState().reports[reportKey(7, 'bob')]?.peer).toEqual({ id: 'bob', name: 'Bob' })
+    expect(Object.keys(store.getState().reports)).toHaveLength(2)
+  })
+
+  it('a person who comes back gets a new session; Verify and a shared screen are per person', async () => {
+    const { fake, store, d, challenges, samplers } = await twoPeople()
+    d.setRemoteScreen('cy', true)
+    expect(store.getState().risk.peers.cy?.screenShare).toBe(true)
+    expect(store.getState().risk.peers.bob?.screenShare).toBe(false)
+    d.verify('cy') // paused: nothing
+    d.verify('bob')
+    expect(challenges).toEqual(['turn_head bob'])
+    expect(store.getState().risk.peers.bob?.verifying).toBe(true)
+    expect(store.getState().risk.peers.cy?.verifying).toBe(false)
+    expect(samplers.map((s) => s.stopped)).toEqual([false, true])
+
+    d.removePeer('bob')
+    d.connect('bob', 'Bob')
+    await settle()
+    expect(fake.calls).toEqual(['start 7', 'start 8', 'verify 7 turn_head', 'end 7', 'start 9'])
+    expect(samplers.at(-1)).toMatchObject({ callId: 9, video: bobVideo, stopped: false })
   })
 })
 
@@ -205,15 +296,23 @@ describe('the call controller runs the face check with the call', () => {
     ctx.peers.at(-1)?.setConnectionState('connected')
     await settle()
     expect(ctx.store.getState().phase).toBe('active')
-    expect(fake.calls).toEqual(['start 7'])
-    fake.emit({ callId: 7, level: 'low' })
-    expect(riskLevel(ctx.store.getState().risk)).toBe('low')
+    // One session for the one remote face, numbered by the renderer (not the call id).
+    expect(fake.calls).toEqual([expect.stringMatching(/^start \d+$/)])
+    const session = Number(fake.calls[0]?.split(' ')[1])
+    fake.emit({ callId: session, level: 'low' })
+    const { risk } = ctx.store.getState()
+    expect(Object.keys(risk.peers)).toEqual([bob.id])
+    expect(riskLevel(risk, risk.peers[bob.id])).toBe('low')
 
     await ctx.controller.call.hangUp()
     await settle()
-    expect(fake.calls).toEqual(['start 7', 'end 7'])
+    expect(fake.calls).toEqual([`start ${session}`, `end ${session}`])
     expect(ctx.store.getState().phase).toBe('ended')
-    expect(ctx.store.getState().reports['7']?.peakLevel).toBe('low')
+    expect(ctx.store.getState().reports[reportKey(7, bob.id)]).toMatchObject({
+      callId: 7,
+      peakLevel: 'low',
+      peer: { id: bob.id, name: 'Bob' },
+    })
     expect(ctx.store.getState().risk).toEqual(IDLE_RISK)
   })
 

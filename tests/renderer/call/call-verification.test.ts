@@ -15,6 +15,7 @@ import type { VerificationState } from '../../../src/renderer/src/store/slices/v
 import { SecurityReport, type VerificationRecord } from '../../../src/shared/detection.js'
 import { catalogs } from '../../../src/shared/i18n/index.js'
 import { verificationCode } from '../../../src/shared/verification-code.js'
+import { faceReport } from '../fakes/reports.js'
 
 const FP_A =
   'D1:7A:0C:3E:55:19:8B:F2:64:A0:7C:13:EE:42:9D:01:B8:36:5F:C4:70:2A:9E:81:0D:F6:33:C7:58:1B:E4:92'
@@ -74,16 +75,7 @@ describe('the call verification code', () => {
     expect(alone?.verification).toEqual(expected)
     expect(Value.Check(SecurityReport, alone)).toBe(true)
     // The face check's report arrives at the end of the call: the choice stays in it.
-    store.getState().addReport({
-      callId: 7,
-      model: { name: 'm', version: '1' },
-      startedAt: 1,
-      endedAt: 2000,
-      peakLevel: 'low',
-      peakScore: 0.1,
-      shareByLevel: { low: 1 },
-      timeline: [{ t: 1, level: 'low', score: 0.1 }],
-    })
+    store.getState().addReport(faceReport(7, { startedAt: 1, endedAt: 2000 }))
     expect(store.getState().reports['7']).toMatchObject({
       peakLevel: 'low',
       verification: expected,

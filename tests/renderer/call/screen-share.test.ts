@@ -233,6 +233,7 @@ describe('face check while the other side shares a screen', () => {
       store,
       port,
       sendChallenge: () => true,
+      sessionNumber: () => 7,
       startSampler: () => {
         const s = { stopped: false }
         samplers.push(s)
@@ -240,25 +241,25 @@ describe('face check while the other side shares a screen', () => {
       },
     })
     d.begin(7)
-    d.connect()
-    d.setVideo({} as HTMLVideoElement)
+    d.connect('bob', 'Bob')
+    d.setVideo('bob', {} as HTMLVideoElement)
     await settle()
     expect(samplers.map((s) => s.stopped)).toEqual([false])
 
-    d.setRemoteScreen(true)
+    d.setRemoteScreen('bob', true)
     expect(samplers.map((s) => s.stopped)).toEqual([true])
-    expect(store.getState().risk.screenShare).toBe(true)
+    expect(store.getState().risk.peers.bob?.screenShare).toBe(true)
     // The remote <video> re-binding while paused starts nothing; nor does Verify.
-    d.setVideo({} as HTMLVideoElement)
-    d.verify()
+    d.setVideo('bob', {} as HTMLVideoElement)
+    d.verify('bob')
     expect(samplers).toHaveLength(1)
     // The session stays open: no report is cut in two, nothing is recorded meanwhile.
     expect(calls).toEqual(['start 7'])
 
-    d.setRemoteScreen(false)
+    d.setRemoteScreen('bob', false)
     expect(samplers.map((s) => s.stopped)).toEqual([true, false])
-    expect(store.getState().risk.screenShare).toBe(false)
+    expect(store.getState().risk.peers.bob?.screenShare).toBe(false)
     d.finish()
-    expect(store.getState().risk.screenShare).toBe(false)
+    expect(store.getState().risk.peers).toEqual({})
   })
 })

@@ -4,9 +4,18 @@ import { renderToStaticMarkup } from 'react-dom/server'
 import { I18nextProvider, initReactI18next } from 'react-i18next'
 import { describe, expect, it } from 'vitest'
 import { fitWithin } from '../../../src/renderer/src/detection/frame-geometry.js'
-import { SecurityPanel } from '../../../src/renderer/src/detection/SecurityPanel.js'
+import {
+  SecurityPanel,
+  type SecurityPanelProps,
+} from '../../../src/renderer/src/detection/SecurityPanel.js'
 import locales from '../../../src/shared/i18n/locales/security.js'
-import { IDLE_RISK, type RiskState } from '../../../src/renderer/src/store/slices/risk.js'
+import {
+  IDLE_PEER_RISK,
+  IDLE_RISK,
+  type PeerRisk,
+  type RiskState,
+} from '../../../src/renderer/src/store/slices/risk.js'
+import type { RiskUpdate } from '../../../src/shared/detection.js'
 
 function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) =>
@@ -15,14 +24,18 @@ function keys(o: object, prefix = ''): string[] {
 }
 
 /** The panel is a plain view of the store's risk slice: rendered here from a given slice. */
-async function render(lang: 'en' | 'zh-CN', risk: RiskState): Promise<string> {
+async function render(
+  lang: 'en' | 'zh-CN',
+  risk: RiskState,
+  props: Partial<SecurityPanelProps> = {},
+): Promise<string> {
   const i18n = i18next.createInstance()
   await i18n.use(initReactI18next).init({
     lng: lang,
     resources: { en: { translation: locales.en }, 'zh-CN': { translation: locales['zh-CN'] } },
   })
   return renderToStaticMarkup(
-    createElement(I18nextProvider, { i18n }, createElement(SecurityPanel, { risk })),
+    createElement(I18nextProvider, { i18n }, createElement(SecurityPanel, { risk, ...props })),
   )
 }
 
@@ -79,6 +92,62 @@ describe('security panel: a detector that cannot run', () => {
         `${label} <code lang="en">model output is [1,3], model.json says &quot;logit1&quot; ([N,1])</code>`,
       )
     }
+  })
+})
+
+describe('security panel: one row per remote person', () => {
+  const update = (level: RiskUpdate['level']): RiskUpdate => ({
+    callId: 1,
+    level,
+    score: 0.4,
+    history: [0.3, 0.4],
+    model: { name: 'veracall-mnv2-sbi', version: '1.1.0' },
+  })
+  const available = { available: true, model: null, fps: 5 }
+  const person = (name: string, level: RiskUpdate['level']): PeerRisk => ({
+    ...IDLE_PEER_RISK,
+    name,
+    update: update(level),
+  })
+
+  it('a 1:1 call shows one unnamed row with its sparkline and Verify, as before', async () => {
+    const html = await render('en', {
+      ...IDLE_RISK,
+      detector: true,
+      status: available,
+      peers: { bob: person('Bob', 'low') },
+    })
+    expect(html).toContain('data-level="low"')
+    expect(html).toContain('Low risk')
+    expect(html).not.toContain('Bob')
+    expect(html.match(/>Verify</g)).toHaveLength(1)
+    expect(html).toContain('aria-label="Risk over the last minute"')
+  })
+
+  it('a group call lists each person by name with their own level, sparkline and Verify', async () => {
+    const risk: RiskState = {
+      ...IDLE_RISK,
+      detector: true,
+      status: available,
+      peers: { bob: person('Bob Chen', 'low'), cy: { ...person('Cy', 'high'), verifying: true } },
+    }
+    const html = await render('en', risk)
+    const rows = [...html.matchAll(/class="security-peer" data-peer="(\w+)" data-level="(\w+)"/g)]
+    expect(rows.map((m) => [m[1], m[2]])).toEqual([
+      ['bob', 'low'],
+      ['cy', 'high'],
+    ])
+    // The panel as a whole is marked with the most worrying face.
+    expect(html).toMatch(/<section class="security-panel"[^>]*data-level="high"/)
+    expect(html).toContain('aria-label="Verify Bob Chen"')
+    expect(html).toMatch(
+      /aria-label="Verify Cy"[^>]*disabled=""|disabled=""[^>]*aria-label="Verify Cy"/,
+    )
+    expect(html).toContain('aria-label="Cy: risk over the last minute"')
+    expect(html.match(/role="switch"/g)).toHaveLength(1)
+    const zh = await render('zh-CN', risk)
+    expect(zh).toContain('aria-label="核实 Bob Chen"')
+    expect(zh).toContain('高风险')
   })
 })
 

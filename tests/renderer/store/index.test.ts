@@ -62,6 +62,22 @@ describe('call slice', () => {
     expect(selectQualityLevel(s())).toBe('fair')
   })
 
+  it('the quality chip says poor while media is reconnecting, not its last sample', () => {
+    const store = createAppStore()
+    const s = store.getState
+    const sample = { rttMs: 20, lossPct: 0, bitrateKbps: 900, width: 640, height: 480, fps: 30 }
+    s().setQuality({ ...sample, at: 1, level: 'good' })
+    s().setReconnecting('media')
+    expect(selectQualityLevel(s())).toBe('poor')
+    s().setReconnecting('peer')
+    expect(selectQualityLevel(s())).toBe('poor')
+    // Only the signaling socket dropped: media, and so the sample, still holds.
+    s().setReconnecting('signaling')
+    expect(selectQualityLevel(s())).toBe('good')
+    s().setReconnecting(null)
+    expect(selectQualityLevel(s())).toBe('good')
+  })
+
   it('outgoing → active on first connection, timer kept across reconnects, → ended → idle', () => {
     const store = createAppStore()
     const s = store.getState

@@ -98,7 +98,7 @@ export default fp<{ nodeId: string; cluster: boolean }>(
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     })
-    fastify.addHook('onResponse', async (request, reply) => {
+    fastify.addHook('onResponse', (request, reply, done) => {
       latency.observe(
         {
           method: request.method,
@@ -107,6 +107,7 @@ export default fp<{ nodeId: string; cluster: boolean }>(
         },
         reply.elapsedTime / 1000,
       )
+      done()
     })
     fastify.decorate('metrics', { registry, relayed, rejected })
   },

@@ -39,9 +39,11 @@ export default fp<LoadSheddingOptions>(
     const monitor = new LoadMonitor(LIMITS, loadMonitor)
     fastify.addHook('onListen', async () => monitor.start())
     fastify.addHook('onClose', async () => monitor.stop())
-    fastify.addHook('onRequest', async (_request, reply) => {
+    fastify.addHook('onRequest', (_request, reply, done) => {
       const pressure = monitor.pressure()
+      // The 503 is the answer: the request goes no further.
       if (pressure) unavailable(reply, `${pressure.type} ${pressure.value}`)
+      else done()
     })
   },
   { name: 'under-pressure', dependencies: ['db'] },

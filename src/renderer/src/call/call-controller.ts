@@ -395,6 +395,9 @@ export class CallController {
     early?: EarlySession,
   ): CallSession {
     const watch = this.watchReconnection(call)
+    // The face check keys each remote face by user id (one session per person in a group call).
+    const peer = this.store.getState().peer
+    const peerId = peer?.id ?? ''
     const session = startCallSession({
       store: this.store,
       call,
@@ -409,15 +412,16 @@ export class CallController {
         watch.update({ media: state })
         if (state !== 'connected') return
         this.ringer.stop()
-        if (this.current === session) this.detection.connect()
+        if (this.current === session) this.detection.connect(peerId, nameOf(peer))
       },
     })
     session.on('peerPresent', (present) => watch.update({ peerPresent: present }))
     // The other side shares a screen: no face to check until it stops.
-    session.on('remoteMedia', (media) => this.detection.setRemoteScreen(media.screen === true))
+    session.on('remoteMedia', (media) =>
+      this.detection.setRemoteScreen(peerId, media.screen === true),
+    )
     this.current = session
     this.verification.begin(call.id, session.pc)
-    const peer = this.store.getState().peer
     this.recording.begin(session, peer ? nameOf(peer) : '')
     this.stats.start(session)
     if (call.call_type === 'video') this.detection.begin(call.id)

@@ -1,14 +1,15 @@
 /**
- * The call screen's security indicator: the risk level in words and colour (never colour alone),
- * a short explanation on hover or keyboard focus, a sparkline of the last minute, an on/off switch,
- * a clear "unavailable" state, and the optional Verify check. A plain view of the store's `risk`
- * slice: the call controller runs the detection and writes that slice.
+ * The call screen's security indicator, one row per remote person: the risk level in words and
+ * colour (never colour alone), a short explanation on hover or keyboard focus, a sparkline of the
+ * last minute and the optional Verify check; one on/off switch and a clear "unavailable" state for
+ * the call. A plain view of the store's `risk` slice: the call controller runs the detection and
+ * writes that slice. A 1:1 call shows one row without a name, as before group calls.
  */
 import type { CSSProperties, ReactElement } from 'react'
 import { useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { RiskLevel } from '../../../shared/detection.js'
-import { riskAvailable, riskLevel, type RiskState } from '../store/slices/risk.js'
+import { riskAvailable, shownLevel, type PeerRisk, type RiskState } from '../store/slices/risk.js'
+import { RISK_COLOURS, RISK_SYMBOLS, worstLevel } from './risk-look.js'
 import { Sparkline } from './Sparkline.js'
 import { unavailableDetail, unavailableExplanation } from './unavailable-reason.js'
 
@@ -16,54 +17,80 @@ export interface SecurityPanelProps {
   risk: RiskState
   /** The on/off switch was flipped. */
   onEnabledChange?: (enabled: boolean) => void
-  /** Verify was pressed. */
-  onVerify?: () => void
-}
-
-/** What the badge shows: the detector's level, or the pause while the other side shares a screen. */
-type ShownLevel = RiskLevel | 'screen_share'
-
-const COLOURS: Record<ShownLevel, string> = {
-  off: '#6b7280',
-  unavailable: '#6b7280',
-  analysing: '#2563eb',
-  no_face: '#6b7280',
-  insufficient_quality: '#a16207',
-  low: '#15803d',
-  elevated: '#c2410c',
-  high: '#b91c1c',
-  screen_share: '#6b7280',
-}
-/** A shape per level so the state reads without colour too. */
-const SYMBOLS: Record<ShownLevel, string> = {
-  off: '○',
-  unavailable: '⊘',
-  analysing: '◌',
-  no_face: '?',
-  insufficient_quality: '≈',
-  low: '✓',
-  elevated: '!',
-  high: '‼',
-  screen_share: '‖',
+  /** Verify was pressed for that person. */
+  onVerify?: (peerId: string) => void
 }
 
 export function SecurityPanel(props: SecurityPanelProps): ReactElement {
   const { risk, onEnabledChange, onVerify } = props
+  const { t } = useTranslation()
+  const people = Object.entries(risk.peers)
+  const named = people.length > 1
+  // Before anyone's media connected, one row speaks for the call (analysing, off, unavailable).
+  const rows: [string | null, PeerRisk | undefined][] =
+    people.length > 0 ? people : [[null, undefined]]
+  const levels = rows.map(([, peer]) => shownLevel(risk, peer))
+
+  const toggle = (
+    <label style={{ display: 'inline-flex', alignItems: 'center', gap: '0.3em' }}>
+      <input
+        type="checkbox"
+        role="switch"
+        checked={risk.enabled}
+        aria-checked={risk.enabled}
+        onChange={(e) => onEnabledChange?.(e.currentTarget.checked)}
+      />
+      {t('security.toggle')}
+    </label>
+  )
+
+  return (
+    <section
+      className="security-panel"
+      aria-label={t('security.title')}
+      data-level={worstLevel(levels)}
+    >
+      {named && <div className="security-panel-row">{toggle}</div>}
+      {rows.map(([peerId, peer]) => (
+        <FaceRow
+          key={peerId ?? ''}
+          risk={risk}
+          peerId={peerId}
+          peer={peer}
+          named={named}
+          toggle={named ? null : toggle}
+          onVerify={onVerify}
+        />
+      ))}
+    </section>
+  )
+}
+
+function FaceRow(props: {
+  risk: RiskState
+  peerId: string | null
+  peer: PeerRisk | undefined
+  /** Several people: each row says whose face it is. */
+  named: boolean
+  /** The call's switch, inside the row when there is only one. */
+  toggle: ReactElement | null
+  onVerify: SecurityPanelProps['onVerify']
+}): ReactElement {
+  const { risk, peerId, peer, named, toggle, onVerify } = props
   const { t, i18n } = useTranslation()
   const [showHelp, setShowHelp] = useState(false)
   const helpId = useId()
-  const { enabled, status, update, verifying } = risk
-  const detected = riskLevel(risk)
-  // A shared screen has no face to check: say so rather than "No face" (the sampler is paused).
-  const paused = risk.screenShare && detected !== 'off' && detected !== 'unavailable'
-  const level: ShownLevel = paused ? 'screen_share' : detected
-  const available = riskAvailable(risk) && !paused
+  const { enabled, status } = risk
+  const update = peer?.update ?? null
+  const verifying = peer?.verifying === true
+  const level = shownLevel(risk, peer)
+  const available = riskAvailable(risk) && level !== 'screen_share'
 
   const explanation =
     level === 'unavailable' ? unavailableExplanation(i18n, status) : t(`security.explain.${level}`)
   const detail = level === 'unavailable' ? unavailableDetail(status) : null
   const model = update?.model ?? status?.model ?? null
-  const colour = COLOURS[level]
+  const colour = RISK_COLOURS[level]
 
   const challenge = update?.challenge
   const challengeText = !challenge
@@ -86,11 +113,12 @@ export function SecurityPanel(props: SecurityPanelProps): ReactElement {
   }
 
   return (
-    <section className="security-panel" aria-label={t('security.title')} data-level={level}>
+    <div className="security-peer" data-peer={peerId ?? undefined} data-level={level}>
       <div
         className="security-panel-row"
         style={{ display: 'flex', alignItems: 'center', gap: '0.6em' }}
       >
+        {named && <span className="security-peer-name">{peer?.name}</span>}
         <button
           type="button"
           style={badge}
@@ -100,28 +128,29 @@ export function SecurityPanel(props: SecurityPanelProps): ReactElement {
           onFocus={() => setShowHelp(true)}
           onBlur={() => setShowHelp(false)}
         >
-          <span aria-hidden="true">{SYMBOLS[level]}</span>
+          <span aria-hidden="true">{RISK_SYMBOLS[level]}</span>
           <span role="status" aria-live="polite">
             {t(`security.level.${level}`)}
           </span>
         </button>
-        {enabled && available && (
+        {enabled && available && peer && (
           <span style={{ color: colour }}>
-            <Sparkline values={update?.history ?? []} label={t('security.sparkline')} />
+            <Sparkline
+              values={update?.history ?? []}
+              label={
+                named ? t('security.sparklinePerson', { name: peer.name }) : t('security.sparkline')
+              }
+            />
           </span>
         )}
-        <label style={{ display: 'inline-flex', alignItems: 'center', gap: '0.3em' }}>
-          <input
-            type="checkbox"
-            role="switch"
-            checked={enabled}
-            aria-checked={enabled}
-            onChange={(e) => onEnabledChange?.(e.currentTarget.checked)}
-          />
-          {t('security.toggle')}
-        </label>
-        {enabled && available && (
-          <button type="button" onClick={onVerify} disabled={verifying}>
+        {toggle}
+        {enabled && available && peerId !== null && (
+          <button
+            type="button"
+            onClick={() => onVerify?.(peerId)}
+            disabled={verifying}
+            aria-label={named ? t('security.verifyPerson', { name: peer?.name }) : undefined}
+          >
             {t('security.verify')}
           </button>
         )}
@@ -154,6 +183,6 @@ export function SecurityPanel(props: SecurityPanelProps): ReactElement {
           <p>{t('security.model', { name: model.name, version: model.version })}</p>
         )}
       </div>
-    </section>
+    </div>
   )
 }

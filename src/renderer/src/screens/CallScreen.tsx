@@ -156,9 +156,9 @@ export function CallScreen(): ReactElement {
     (el: HTMLVideoElement | null) => {
       controller.devices.setRemoteMediaElement(el)
       // The call's face check samples this element.
-      controller.call.detection.setVideo(el)
+      controller.call.detection.setVideo(peerId, el)
     },
-    [controller],
+    [controller, peerId],
   )
   const closeDevices = useCallback(() => setShowDevices(false), [])
   const challenge = useApp((s) => s.challenge)
@@ -390,7 +390,7 @@ export function CallScreen(): ReactElement {
             <SecurityPanel
               risk={risk}
               onEnabledChange={(on) => controller.call.detection.setEnabled(on)}
-              onVerify={() => controller.call.detection.verify()}
+              onVerify={(id) => controller.call.detection.verify(id)}
             />
           ) : (
             // The check reads the other person's face: an audio call has none to read.

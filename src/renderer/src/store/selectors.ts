@@ -7,7 +7,13 @@ export const selectIsSignedIn = (s: AppState): boolean => s.authStatus === 'sign
 export const selectPeerName = (s: AppState): string => nameOf(s.peer)
 export const selectInCall = (s: AppState): boolean =>
   s.phase === 'connecting' || s.phase === 'active'
-export const selectQualityLevel = (s: AppState): QualityLevel => s.quality?.level ?? 'unknown'
+/**
+ * The chip's level. While media is down (the path died, or the other app left the room) the last
+ * sample is stale, so the chip says poor rather than keep its last "good"; a dropped signaling
+ * socket alone leaves media, and so the sample, valid.
+ */
+export const selectQualityLevel = (s: AppState): QualityLevel =>
+  s.reconnecting === 'media' || s.reconnecting === 'peer' ? 'poor' : (s.quality?.level ?? 'unknown')
 export const selectHistoryPages = (s: AppState): number =>
   Math.max(1, Math.ceil(s.historyTotal / HISTORY_PAGE_SIZE))
 

@@ -50,7 +50,10 @@ const en = {
     local: 'Analysed on this device; no video leaves it.',
     model: 'Model: {{name}} {{version}}',
     sparkline: 'Risk over the last minute',
+    sparklinePerson: '{{name}}: risk over the last minute',
     verify: 'Verify',
+    verifyPerson: 'Verify {{name}}',
+    badge: 'Face check: {{level}}',
     verifyHint:
       'Ask them to turn their head slowly or pass a hand across their face. Checking closely for a few seconds…',
     challenge: {
@@ -86,6 +89,8 @@ const en = {
       share: '{{level}}: {{percent}} %',
       model: 'Model',
       local: 'Kept on this device with the call; never sent anywhere.',
+      unnamed: 'Unnamed participant',
+      person: '{{name}}: {{verdict}}',
     },
   },
 }
@@ -141,7 +146,10 @@ const zhCN: Strings = {
     local: '在本设备上分析，视频不会离开本设备。',
     model: '模型：{{name}} {{version}}',
     sparkline: '过去一分钟的风险',
+    sparklinePerson: '{{name}}：过去一分钟的风险',
     verify: '核实',
+    verifyPerson: '核实 {{name}}',
+    badge: '面部检测：{{level}}',
     verifyHint: '请对方缓慢转头或用手在脸前划过。接下来几秒将进行更仔细的检测…',
     challenge: {
       sent: {
@@ -175,6 +183,8 @@ const zhCN: Strings = {
       share: '{{level}}：{{percent}}%',
       model: '模型',
       local: '随通话记录保存在本设备上，不会发送到任何地方。',
+      unnamed: '未命名的参与者',
+      person: '{{name}}：{{verdict}}',
     },
   },
 }

@@ -6,6 +6,8 @@ import {
   MAX_REPORTS,
   MAX_TIMELINE,
   REPORTS_STORAGE_KEY,
+  callReports,
+  reportKey,
   reportShares,
   thinTimeline,
 } from '../../../../src/renderer/src/store/slices/reports.js'
@@ -137,5 +139,81 @@ describe('security report store', () => {
       { level: 'analysing', percent: 20 },
       { level: 'no_face', percent: 10 },
     ])
+  })
+})
+
+describe('security reports per remote face (group calls)', () => {
+  const face = (callId: number, id: string, startedAt = 0, endedAt = 10_000): SecurityReport => ({
+    ...report(callId, endedAt),
+    startedAt,
+    peer: { id, name: id.toUpperCase() },
+  })
+  const verification = { code: '123 456', result: 'match', at: 5 } as const
+
+  it('loads reports saved before group calls (one per call, no peer) as they were', () => {
+    // Exactly what a version without per-face reports wrote.
+    const old = { ...report(3), verification }
+    const storage = memoryStorage({
+      [REPORTS_STORAGE_KEY]: JSON.stringify({ version: 1, state: { reports: { '3': old } } }),
+    })
+    const store = createReportStore(() => storage)
+    expect(store.getState().reports).toEqual({ '3': old })
+    expect(callReports(store.getState().reports, 3)).toEqual([old])
+  })
+
+  it('files each face under its call and person, and keeps them over a reload', () => {
+    const storage = memoryStorage()
+    const store = createReportStore(() => storage)
+    store.getState().addReport(face(7, 'cy', 2000))
+    store.getState().addReport(face(7, 'bob', 1000))
+    store.getState().addReport(report(8))
+    expect(Object.keys(store.getState().reports).sort()).toEqual(['7:bob', '7:cy', '8'])
+    expect(reportKey(7, 'bob')).toBe('7:bob')
+    // In the order the faces' checks began.
+    expect(callReports(store.getState().reports, 7).map((r) => r.peer?.id)).toEqual(['bob', 'cy'])
+    expect(createReportStore(() => storage).getState().reports).toEqual(store.getState().reports)
+  })
+
+  it('drops a stored face report filed under another key', () => {
+    const storage = memoryStorage({
+      [REPORTS_STORAGE_KEY]: JSON.stringify({
+        version: 1,
+        state: {
+          reports: { '7': face(7, 'bob'), '7:cy': face(7, 'bob'), '7:dee': face(7, 'dee') },
+        },
+      }),
+    })
+    expect(Object.keys(createReportStore(() => storage).getState().reports)).toEqual(['7:dee'])
+  })
+
+  it('keeps the call’s verification choice with each face’s report', () => {
+    const store = createReportStore(() => memoryStorage())
+    // Chosen while the call ran: kept call-wide until a face's report comes.
+    store.getState().recordVerification(7, verification)
+    expect(Object.keys(store.getState().reports)).toEqual(['7'])
+    store.getState().addReport(face(7, 'bob'))
+    store.getState().addReport(face(7, 'cy'))
+    const reports = store.getState().reports
+    expect(Object.keys(reports).sort()).toEqual(['7:bob', '7:cy'])
+    expect(reports['7:bob']?.verification).toEqual(verification)
+    expect(reports['7:cy']?.verification).toEqual(verification)
+    // Chosen after the reports: it goes into each.
+    const later = { ...verification, result: 'mismatch', at: 9 } as const
+    store.getState().recordVerification(7, later)
+    expect(callReports(store.getState().reports, 7).map((r) => r.verification)).toEqual([
+      later,
+      later,
+    ])
+  })
+
+  it('counts a group call once against the most recent calls kept', () => {
+    const store = createReportStore(() => memoryStorage())
+    store.getState().addReport(face(1, 'bob', 0, 1000))
+    store.getState().addReport(face(1, 'cy', 0, 1000))
+    for (let id = 2; id <= MAX_REPORTS; id++) store.getState().addReport(report(id, id * 1000))
+    expect(callReports(store.getState().reports, 1)).toHaveLength(2)
+    store.getState().addReport(report(MAX_REPORTS + 1, (MAX_REPORTS + 1) * 1000))
+    expect(callReports(store.getState().reports, 1)).toEqual([])
+    expect(Object.keys(store.getState().reports)).toHaveLength(MAX_REPORTS)
   })
 })

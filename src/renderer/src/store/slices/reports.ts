@@ -19,15 +19,37 @@ export const MAX_REPORTS = 100
 export const MAX_TIMELINE = 600
 
 export interface ReportsSlice {
-  /** By call id, as a string (JSON object keys). */
+  /**
+   * By `reportKey`: a face's report under "callId:peerId"; a report filed before group calls (one
+   * per call, no peer) or a call's verification alone under the call id.
+   */
   reports: Record<string, SecurityReport>
+  /** Files a face's report (`peer` set) or a call's (no peer); the call's verification carries over. */
   addReport: (report: SecurityReport) => void
   /**
-   * The verification-code choice of a call: kept in its report, which is created (with no face
-   * check in it) when the call has none, e.g. an audio call or the detector off.
+   * The verification-code choice of a call: kept in each of its reports, or in one created (with
+   * no face check in it) when the call has none, e.g. an audio call or the detector off.
    */
   recordVerification: (callId: number, verification: VerificationRecord) => void
   clearReports: () => void
+}
+
+/** Where a report is filed: the call id alone for a call-wide one, else the call and the person. */
+export function reportKey(callId: number, peerId?: string): string {
+  return peerId === undefined ? String(callId) : `${callId}:${peerId}`
+}
+
+/** A call's reports: the call-wide one (if any) first, then each face's in the order they began. */
+export function callReports(
+  reports: Record<string, SecurityReport>,
+  callId: number,
+): SecurityReport[] {
+  return Object.values(reports)
+    .filter((r) => r.callId === callId)
+    .sort(
+      (a, b) =>
+        Number(a.peer !== undefined) - Number(b.peer !== undefined) || a.startedAt - b.startedAt,
+    )
 }
 
 /** A report that holds no face check: what a call without one keeps its verification in. */
@@ -49,29 +71,47 @@ export function hasFaceCheck(report: SecurityReport): boolean {
   return report.model !== null || report.timeline.length > 0
 }
 
+/** Keeps the reports of the MAX_REPORTS calls that ended last (a group call's faces count once). */
 function keepNewest(reports: Record<string, SecurityReport>): Record<string, SecurityReport> {
-  const newest = Object.values(reports)
-    .sort((a, b) => b.endedAt - a.endedAt)
-    .slice(0, MAX_REPORTS)
-  return Object.fromEntries(newest.map((r) => [String(r.callId), r]))
+  const ended = new Map<number, number>()
+  for (const r of Object.values(reports))
+    ended.set(r.callId, Math.max(ended.get(r.callId) ?? -Infinity, r.endedAt))
+  const kept = new Set(
+    [...ended]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, MAX_REPORTS)
+      .map(([callId]) => callId),
+  )
+  return Object.fromEntries(Object.entries(reports).filter(([, r]) => kept.has(r.callId)))
 }
 
 export const createReportsSlice: StateCreator<AppState, [], [], ReportsSlice> = (set) => ({
   reports: {},
   addReport: (report) =>
     set((s) => {
+      const key = reportKey(report.callId, report.peer?.id)
       const kept: SecurityReport = { ...report, timeline: thinTimeline(report.timeline) }
-      // The detector's report comes after the choice was made: the choice stays.
-      const verification = report.verification ?? s.reports[String(report.callId)]?.verification
+      // The detector's report comes after the choice was made: the call's choice stays with it.
+      const verification =
+        report.verification ??
+        s.reports[key]?.verification ??
+        callReports(s.reports, report.callId).find((r) => r.verification)?.verification
       if (verification) kept.verification = verification
-      return { reports: keepNewest({ ...s.reports, [String(report.callId)]: kept }) }
+      // A face's report now holds the call's choice: the call-wide entry that only kept it goes.
+      const callWide = s.reports[reportKey(report.callId)]
+      const drop =
+        report.peer && callWide && !hasFaceCheck(callWide) ? reportKey(report.callId) : null
+      const reports = Object.fromEntries(Object.entries(s.reports).filter(([k]) => k !== drop))
+      return { reports: keepNewest({ ...reports, [key]: kept }) }
     }),
   recordVerification: (callId, verification) =>
     set((s) => {
-      const report = s.reports[String(callId)] ?? emptyReport(callId, verification.at)
-      return {
-        reports: keepNewest({ ...s.reports, [String(callId)]: { ...report, verification } }),
-      }
+      const filed = Object.entries(s.reports).filter(([, r]) => r.callId === callId)
+      const updated =
+        filed.length > 0
+          ? Object.fromEntries(filed.map(([key, r]) => [key, { ...r, verification }]))
+          : { [reportKey(callId)]: { ...emptyReport(callId, verification.at), verification } }
+      return { reports: keepNewest({ ...s.reports, ...updated }) }
     }),
   clearReports: () => set({ reports: {} }),
 })
@@ -95,12 +135,13 @@ export function thinTimeline(
     : thinned.filter((_, i) => i % Math.ceil(thinned.length / max) === 0)
 }
 
-/** Keeps only entries that are well-formed reports filed under their own call id. */
+/** Keeps only entries that are well-formed reports filed under their own key (`reportKey`). */
 export function sanitiseReports(raw: unknown): Record<string, SecurityReport> {
   const out: Record<string, SecurityReport> = {}
   if (typeof raw !== 'object' || raw === null) return out
   for (const [key, value] of Object.entries(raw)) {
-    if (Value.Check(SecurityReportSchema, value) && String(value.callId) === key) out[key] = value
+    if (Value.Check(SecurityReportSchema, value) && reportKey(value.callId, value.peer?.id) === key)
+      out[key] = value
   }
   return out
 }
