@@ -7,9 +7,7 @@
  * DTLS, first frame, with no server in between). Median and p95 over CALLS runs, the ratio of
  * medians, and where the time goes: each side's stages (camera, REST, room socket open, offer,
  * answer, ICE connected, first frame) as medians after the click, with the offers each side
- * created and the glares perfect negotiation had to roll back. That floor sends one way from one
- * camera; two more are measured as the app is (both ways, two pages, first frame on both; see
- * lib/floor-both-ways.ts), plain and with the app's half-resolution start, and printed beside it.
+ * created and the glares perfect negotiation had to roll back.
  *
  *   npm run bench:call            (CALLS=10 npm run bench:call for more runs)
  */
@@ -28,7 +26,6 @@ import {
   resetTimeline,
   type Timeline,
 } from './lib/call-timeline.js'
-import { bareBothWays, openFloorPages } from './lib/floor-both-ways.js'
 
 const CALLS = Math.max(5, Number(process.env.CALLS ?? 7))
 
@@ -127,9 +124,16 @@ async function oneCall(a: Person, b: Person): Promise<CallRun> {
   return { ms: done - clickAt, clickAt, caller, callee }
 }
 
-/** The floor: two RTCPeerConnections in one page, same fake camera, no server. */
-function bareExchange(page: Page): Promise<{ ms: number; connected: number }> {
-  return page.evaluate(async () => {
+/**
+ * The floor: two RTCPeerConnections in one page, same fake camera, no server. `halfResolution`
+ * starts the camera's sender at half resolution, as the app does (first-frame.ts), to show how
+ * much of the gap that start closes by itself.
+ */
+function bareExchange(
+  page: Page,
+  halfResolution = false,
+): Promise<{ ms: number; connected: number }> {
+  return page.evaluate(async (halfResolution) => {
     const now = (): number => performance.now()
     const t0 = now()
     const stream = await navigator.mediaDevices.getUserMedia({
@@ -157,7 +161,13 @@ function bareExchange(page: Page): Promise<{ ms: number; connected: number }> {
         void video.play()
       }
     })
-    for (const t of stream.getTracks()) pc1.addTrack(t, stream)
+    for (const t of stream.getTracks()) {
+      const sender = pc1.addTrack(t, stream)
+      if (!halfResolution || t.kind !== 'video') continue
+      const params = sender.getParameters()
+      for (const encoding of params.encodings) encoding.scaleResolutionDownBy = 2
+      await sender.setParameters(params)
+    }
     await pc1.setLocalDescription()
     await pc2.setRemoteDescription(pc1.localDescription as RTCSessionDescription)
     await pc2.setLocalDescription()
@@ -168,7 +178,7 @@ function bareExchange(page: Page): Promise<{ ms: number; connected: number }> {
     pc2.close()
     video.remove()
     return { ms: t1 - t0, connected }
-  })
+  }, halfResolution)
 }
 
 async function main(): Promise<void> {
@@ -184,37 +194,26 @@ async function main(): Promise<void> {
     const b = await registerPerson(browser, stack.url, 'Bench Bob', { initScript: installTimeline })
     await a.page.getByLabel('Search people').fill(b.username)
     await a.page.getByRole('list', { name: 'People' }).getByRole('button').first().waitFor()
-    const floorPages = await openFloorPages(browser, stack.url)
     // One warm-up of each, not counted (first getUserMedia, codec init).
     await oneCall(a, b)
     await bareExchange(a.page)
-    await bareBothWays(floorPages, false)
     const runs: CallRun[] = []
     const bareRuns: { ms: number; connected: number }[] = []
-    const bothWays: number[] = []
-    const bothWaysHalf: number[] = []
+    const halfRuns: number[] = []
     for (let i = 0; i < CALLS; i++) {
       runs.push(await oneCall(a, b))
       bareRuns.push(await bareExchange(a.page))
-      bothWays.push(await bareBothWays(floorPages, false))
-      bothWaysHalf.push(await bareBothWays(floorPages, true))
+      halfRuns.push((await bareExchange(a.page, true)).ms)
     }
-    await floorPages.close()
     const bare = bareRuns.map((r) => r.ms)
     const app = runs.map((r) => r.ms)
     const ratio = percentile(app, 50) / percentile(bare, 50)
-    const ratioTo = (xs: number[]): string =>
-      `${(percentile(app, 50) / percentile(xs, 50)).toFixed(2)}×`
     console.log(`call set-up, click "Video call" → first remote frame on both sides: ${fmt(app)}`)
     console.log(`bare 2×RTCPeerConnection in one page (floor):                     ${fmt(bare)}`)
     console.log(`ratio of medians (app / floor): ${ratio.toFixed(2)}×`)
-    // The floor above sends one way, from one camera, in one renderer; the app is measured both
-    // ways, two cameras, two renderers. These floors are measured as the app is.
     console.log(
-      `floor both ways (two pages, two cameras, first frame on both): ${fmt(bothWays)}; app / it ${ratioTo(bothWays)}`,
-    )
-    console.log(
-      `  the same with cameras starting at half resolution, as the app's: ${fmt(bothWaysHalf)}; app / it ${ratioTo(bothWaysHalf)}`,
+      `  the floor with its camera starting at half resolution, as the app's: ${fmt(halfRuns)}; ` +
+        `app / it ${(percentile(app, 50) / percentile(halfRuns, 50)).toFixed(2)}×`,
     )
     console.log(
       `runs (ms): app [${app.map((x) => x.toFixed(0)).join(', ')}], bare [${bare.map((x) => x.toFixed(0)).join(', ')}]`,
