@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ROUTES } from 'veracall-signaling/protocol'
+import type { PeerMesh } from '../../../src/renderer/src/call/peer-mesh.js'
 import { MIN_SEARCH_LENGTH } from '../../../src/renderer/src/controller/search-query.js'
 import { createI18n } from '../../../src/renderer/src/i18n/index.js'
 import { FakeStream, FakeTrack, settle } from '../fakes/fake-peer.js'
@@ -185,7 +186,7 @@ describe('AppController', () => {
     expect(room?.sent.map((m) => m.type)).toContain('offer')
     expect(ctx.peers).toHaveLength(1)
     // The early connection is the call's connection to Bob (the mesh adopted it).
-    expect(ctx.controller.call.sessionWith(bob.id)?.pc).toBe(pc)
+    expect((ctx.controller.call.session as PeerMesh | null)?.get(bob.id)?.pc).toBe(pc)
     expect(ctx.store.getState()).toMatchObject({ phase: 'outgoing', callError: null })
   })
 
