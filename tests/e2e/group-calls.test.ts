@@ -175,8 +175,7 @@ run('group calls end to end (Chromium, real server)', { timeout: 180_000 }, () =
 
     await bob.page.reload()
     // Reloading next to a running three-way call can take long on a loaded machine.
-    await bob.page.getByRole('heading', { name: 'Welcome back' }).waitFor({ timeout: 90_000 })
-    await signInAgain(bob)
+    await signInAgain(bob, 90_000)
     const rejoin = bob.page.getByTestId('rejoin')
     await rejoin.waitFor()
     expect(await rejoin.textContent()).toContain('Alice Martin, Carol Diaz')

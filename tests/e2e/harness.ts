@@ -290,14 +290,19 @@ export async function registerPerson(
   return person
 }
 
-/** Signs `person` in again after a reload (the token is kept in memory only). */
-export async function signInAgain(person: Person): Promise<void> {
+/**
+ * Signs `person` in again after a reload (the token is kept in memory only). `timeout` bounds each
+ * step: a page reloaded next to a running call can be slow on a loaded machine.
+ */
+export async function signInAgain(person: Person, timeout = 30_000): Promise<void> {
   const { page } = person
-  await page.getByRole('heading', { name: 'Welcome back' }).waitFor()
-  await page.getByLabel('Username').fill(person.username)
-  await page.getByLabel('Password').fill('correct horse battery')
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
-  await page.getByRole('heading', { name: person.labels.hello(person.displayName) }).waitFor()
+  await page.getByRole('heading', { name: 'Welcome back' }).waitFor({ timeout })
+  await page.getByLabel('Username').fill(person.username, { timeout })
+  await page.getByLabel('Password').fill('correct horse battery', { timeout })
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click({ timeout })
+  await page
+    .getByRole('heading', { name: person.labels.hello(person.displayName) })
+    .waitFor({ timeout })
 }
 
 /** Frames decoded by a <video> so far (0 when it has none). */
