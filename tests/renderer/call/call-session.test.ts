@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Envelope } from 'veracall-signaling/protocol'
 import { CallSession, type RoomTransport } from '../../../src/renderer/src/call/call-session.js'
+import { heldTransport } from '../../../src/renderer/src/call/held-transport.js'
+import { PeerMesh } from '../../../src/renderer/src/call/peer-mesh.js'
 import { FakePeerConnection, FakeStream, FakeTrack, settle } from '../fakes/fake-peer.js'
 
 const ROOM = 'room_abcdefgh'
@@ -559,35 +561,47 @@ describe('CallSession across a reloaded app', () => {
   })
 })
 
-describe('CallSession in a group call (one session per remote member)', () => {
+describe('CallSessions in a group call, routed by PeerMesh (one session per remote member)', () => {
   const CAROL = '00000000-0000-4000-8000-00000000000c'
 
-  /** Every member's room socket; each member's session for one other member rides on it. */
+  /** Every member's room socket; its PeerMesh gives each session its own slice of the room. */
   function member(room: FakeRoom, self: string, others: string[]) {
     const transport = room.transport(self)
+    const link = heldTransport({ on: (_event, l) => transport.onMessage(l) }, (type, data, to) =>
+      transport.send(type, data, to),
+    )
+    link.startReceiving()
+    link.startSending()
     const sessions = new Map<string, { session: CallSession; pc: FakePeerConnection }>()
     const errors: unknown[] = []
-    for (const other of others) {
-      let pc: FakePeerConnection | null = null
-      const session = new CallSession({
-        selfId: self,
-        remoteId: other,
-        // A stable rule both ends agree on without talking: the greater id yields.
-        polite: self > other,
-        iceServers: [],
-        transport,
-        localStream: new FakeStream([
-          new FakeTrack('audio'),
-          new FakeTrack('video'),
-        ]) as unknown as MediaStream,
-        createPeerConnection: (config) => {
-          pc = new FakePeerConnection(`${self.slice(-1)}->${other.slice(-1)}`, config)
-          return pc as unknown as RTCPeerConnection
-        },
-      })
-      session.on('error', (e) => errors.push(e))
-      sessions.set(other, { session, pc: pc as unknown as FakePeerConnection })
-    }
+    const mesh = new PeerMesh({
+      selfId: self,
+      link,
+      localStream: new FakeStream([
+        new FakeTrack('audio'),
+        new FakeTrack('video'),
+      ]) as unknown as MediaStream,
+      group: () => true,
+      create: (other, slice, stream) => {
+        let pc: FakePeerConnection | null = null
+        const session = new CallSession({
+          selfId: self,
+          // A stable rule both ends agree on without talking: the greater id yields.
+          polite: self > other,
+          iceServers: [],
+          transport: slice,
+          localStream: stream as MediaStream,
+          createPeerConnection: (config) => {
+            pc = new FakePeerConnection(`${self.slice(-1)}->${other.slice(-1)}`, config)
+            return pc as unknown as RTCPeerConnection
+          },
+        })
+        session.on('error', (e) => errors.push(e))
+        sessions.set(other, { session, pc: pc as unknown as FakePeerConnection })
+        return session
+      },
+    })
+    for (const other of others) mesh.connect(other)
     return { transport, sessions, errors }
   }
 

@@ -14,8 +14,9 @@ export type RelayType =
   'offer' | 'answer' | 'ice_candidate' | 'media_state' | 'challenge' | 'recording'
 
 /**
- * The call room as CallSession sees it: send relayed messages (to one member with `to`, a group
- * call; else to every other member), receive everything.
+ * The call room: send relayed messages (to one member with `to`, which PeerMesh adds in a group
+ * call; else to every other member), receive everything. A CallSession gets PeerMesh's slice of
+ * it for its one remote member, so it never addresses or filters itself.
  */
 export interface RoomTransport {
   send<T extends RelayType>(type: T, data: ClientDataOf<T>, to?: string): void
@@ -51,11 +52,6 @@ export interface CallSessionOptions {
    * first offer rather than making its own (see NegotiatorOptions.awaitFirstOffer).
    */
   polite: boolean
-  /**
-   * Group calls: the one remote member this session talks to. Its messages go `to` them, and only
-   * theirs (and their joins and leaves) are taken in. Unset (1:1): the room has one other member.
-   */
-  remoteId?: string
   /**
    * This app rejoins a call in progress with a fresh connection (after a reload): it offers
    * first and answers no offer until its own is answered (see awaitFirstAnswer).
@@ -386,7 +382,7 @@ export class CallSession {
   }
 
   private send(type: RelayType, data: unknown): void {
-    this.options.transport.send(type, data as never, this.options.remoteId)
+    this.options.transport.send(type, data as never)
   }
 
   /** Sends what was held for the peer; true if that included an offer. */
@@ -412,15 +408,9 @@ export class CallSession {
   private onMessage(message: Envelope): void {
     if (this.closed) return
     const { type, data } = message
-    const remoteId = this.options.remoteId
-    // A group call's room carries every member's messages: this session takes its peer's only.
-    if (remoteId && type !== 'peer_joined' && type !== 'peer_left' && type !== 'error') {
-      if (message.user_id !== remoteId) return
-    }
     switch (type) {
       case 'peer_joined': {
         if (!Value.Check(PeerData, data) || data.user_id === this.options.selfId) return
-        if (remoteId && data.user_id !== remoteId) return
         this.peerPresent = true
         this.emit('peerPresent', true)
         const offerHeld = this.flush()
@@ -435,7 +425,6 @@ export class CallSession {
       }
       case 'peer_left':
         if (!Value.Check(PeerData, data) || data.user_id === this.options.selfId) return
-        if (remoteId && data.user_id !== remoteId) return
         this.peerPresent = false
         this.emit('peerPresent', false)
         return

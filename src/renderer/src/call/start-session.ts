@@ -34,7 +34,7 @@ function createSession(
     selfId: s.user?.id ?? '',
     polite: opts.polite,
     rejoin: opts.rejoin,
-    // No remoteId: the transport is already this person's alone (PeerMesh routes and addresses).
+    // The transport is already this person's alone (PeerMesh routes and addresses).
     iceServers: [
       ...buildIceServers({
         stunUrls: s.stunUrls,
