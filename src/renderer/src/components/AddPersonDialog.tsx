@@ -3,10 +3,12 @@ import { useTranslation } from 'react-i18next'
 import { MAX_CALL_PARTICIPANTS, type User } from 'veracall-signaling/protocol'
 import { useApp, useController } from '../app/context.js'
 import { requestErrorText } from '../app/format.js'
-import { isSearchable, MIN_SEARCH_LENGTH } from '../controller/search-query.js'
+import { isSearchable } from '../controller/search-query.js'
 import { nameOf } from '../store/selectors.js'
 import { Avatar } from './Avatar.js'
 import { Icon } from './Icon.js'
+import { PeopleSearchField } from './PeopleSearchField.js'
+import { useEscapeKey } from './use-escape-key.js'
 
 /** Server refusals of an invitation that have their own words (group.errors.*). */
 const INVITE_ERRORS = new Set(['call_full', 'busy', 'conflict', 'forbidden', 'not_found'])
@@ -29,13 +31,7 @@ export function AddPersonDialog({ onClose }: { onClose: () => void }): ReactElem
   const input = useRef<HTMLInputElement>(null)
   const id = useId()
   useEffect(() => input.current?.focus(), [])
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') onClose()
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [onClose])
+  useEscapeKey(onClose)
   useEffect(() => {
     const handle = setTimeout(() => void controller.search(text), 250)
     return () => clearTimeout(handle)
@@ -63,24 +59,7 @@ export function AddPersonDialog({ onClose }: { onClose: () => void }): ReactElem
       data-testid="add-person"
     >
       <h2 id={`${id}-title`}>{t('group.addTitle')}</h2>
-      <div className="search">
-        <Icon name="search" />
-        <label htmlFor={`${id}-q`} className="sr-only">
-          {t('home.searchLabel')}
-        </label>
-        <input
-          ref={input}
-          id={`${id}-q`}
-          type="search"
-          placeholder={t('home.searchPlaceholder')}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          autoComplete="off"
-        />
-      </div>
-      {!isSearchable(text) && (
-        <p className="muted small">{t('home.searchHint', { min: MIN_SEARCH_LENGTH })}</p>
-      )}
+      <PeopleSearchField id={id} value={text} onChange={setText} inputRef={input} />
       <div aria-live="polite" className="sr-status">
         {searching ? t('home.searching') : ''}
       </div>

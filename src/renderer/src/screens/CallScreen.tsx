@@ -27,6 +27,7 @@ import { ChallengePrompt } from '../detection/ChallengePrompt.js'
 import { VerificationPanel } from '../detection/VerificationPanel.js'
 import { AddPersonDialog } from '../components/AddPersonDialog.js'
 import { ParticipantGrid } from '../components/ParticipantGrid.js'
+import { useEscapeKey } from '../components/use-escape-key.js'
 import { formatClock } from '../app/format.js'
 import {
   selectCallFull,
@@ -62,13 +63,7 @@ function DevicesMenu({ onClose }: { onClose: () => void }): ReactElement {
   const speakerId = useApp((s) => s.speakerId)
   const canChooseSpeaker = useApp((s) => s.canChooseSpeaker)
   const callType = useApp((s) => s.callType)
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') onClose()
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [onClose])
+  useEscapeKey(onClose)
   return (
     <div className="devices-menu" role="dialog" aria-label={t('call.devices')}>
       {callType === 'video' && (

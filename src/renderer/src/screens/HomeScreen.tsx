@@ -6,8 +6,9 @@ import { useApp, useController } from '../app/context.js'
 import { Avatar } from '../components/Avatar.js'
 import { RejoinBanner } from '../components/RejoinBanner.js'
 import { Icon } from '../components/Icon.js'
+import { PeopleSearchField } from '../components/PeopleSearchField.js'
 import { requestErrorText } from '../app/format.js'
-import { isSearchable, MIN_SEARCH_LENGTH } from '../controller/search-query.js'
+import { isSearchable } from '../controller/search-query.js'
 import { nameOf, selectRecentPeople } from '../store/selectors.js'
 
 /** Besides you: the most people one call can ring at once. */
@@ -183,27 +184,7 @@ export function HomeScreen(): ReactElement {
       <RejoinBanner />
       <section className="card" aria-labelledby={`${id}-people`}>
         {picked.length > 0 && <GroupBar picking={picking} onClear={() => setPicked([])} />}
-        <div className="search">
-          <Icon name="search" />
-          <label htmlFor={`${id}-q`} className="sr-only">
-            {t('home.searchLabel')}
-          </label>
-          <input
-            id={`${id}-q`}
-            type="search"
-            placeholder={t('home.searchPlaceholder')}
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            autoComplete="off"
-            {...(!searchable && { 'aria-describedby': `${id}-hint` })}
-          />
-        </div>
-        {/* The server finds people one search at a time and never lists everyone. */}
-        {!searchable && (
-          <p id={`${id}-hint`} className="muted search-hint">
-            {t('home.searchHint', { min: MIN_SEARCH_LENGTH })}
-          </p>
-        )}
+        <PeopleSearchField id={id} value={text} onChange={setText} />
         <h2 id={`${id}-people`} className="section-title">
           {t('home.results')}
         </h2>
