@@ -7,20 +7,17 @@
  * the banner until they stop, and the recording is a non-empty WebM download.
  */
 import { readFile } from 'node:fs/promises'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import {
   closePerson,
   expectVideoPlaying,
-  launchChromium,
   registerPerson,
   searchAndCall,
   shot,
-  startStack,
   type Person,
-  type Stack,
 } from './harness.js'
-import { describeInChromium } from './suite.js'
+import { describeInChromium, withStackAndBrowser } from './suite.js'
 
 const run = describeInChromium('call-privacy')
 
@@ -60,21 +57,13 @@ run(
   'verification code and recording end to end (Chromium, real server)',
   { timeout: 120_000 },
   () => {
-    let stack: Stack
-    let browser: Browser
-
-    beforeAll(async () => {
-      ;[stack, browser] = await Promise.all([startStack(), launchChromium()])
-    }, 90_000)
-
-    afterAll(async () => {
-      await browser?.close()
-      await stack?.stop()
-    })
+    const env = withStackAndBrowser()
 
     it('shows both people the same code, keyboard reachable, and keeps the choice in the report', async () => {
-      const alice = await registerPerson(browser, stack.url, 'Alice Martin')
-      const bob = await registerPerson(browser, stack.url, 'Bob Chen', { language: 'zh-CN' })
+      const alice = await registerPerson(env.browser, env.stack.url, 'Alice Martin')
+      const bob = await registerPerson(env.browser, env.stack.url, 'Bob Chen', {
+        language: 'zh-CN',
+      })
       await searchAndCall(alice, bob, 'video')
       await accept(bob)
       await alice.page.locator('main.call[data-phase="active"]').waitFor({ timeout: 30_000 })
@@ -110,8 +99,8 @@ run(
     })
 
     it('gives the two people different codes when a relay rewrites one fingerprint', async () => {
-      const carol = await registerPerson(browser, stack.url, 'Carol Diaz')
-      const dave = await registerPerson(browser, stack.url, 'Dave Kim', {
+      const carol = await registerPerson(env.browser, env.stack.url, 'Carol Diaz')
+      const dave = await registerPerson(env.browser, env.stack.url, 'Dave Kim', {
         initScript: tamperAnswers,
       })
       await searchAndCall(carol, dave, 'video')
@@ -132,8 +121,10 @@ run(
     })
 
     it('tells the other person while one records, and saves a WebM when they stop', async () => {
-      const alice = await registerPerson(browser, stack.url, 'Alice Martin')
-      const bob = await registerPerson(browser, stack.url, 'Bob Chen', { language: 'zh-CN' })
+      const alice = await registerPerson(env.browser, env.stack.url, 'Alice Martin')
+      const bob = await registerPerson(env.browser, env.stack.url, 'Bob Chen', {
+        language: 'zh-CN',
+      })
       await searchAndCall(alice, bob, 'video')
       await accept(bob)
       await Promise.all([expectVideoPlaying(alice.page), expectVideoPlaying(bob.page)])

@@ -1,18 +1,10 @@
 import { mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import {
-  closePerson,
-  expectVideoPlaying,
-  launchChromium,
-  registerPerson,
-  searchAndCall,
-  startStack,
-  type Stack,
-} from './harness.js'
-import { describeInChromium } from './suite.js'
+import { beforeAll, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { closePerson, expectVideoPlaying, registerPerson, searchAndCall } from './harness.js'
+import { describeInChromium, withStackAndBrowser } from './suite.js'
 
 const run = describeInChromium('long-names')
 const NARROW = { width: 360, height: 740 }
@@ -41,20 +33,12 @@ async function overflow(page: Page): Promise<string[]> {
 
 /** Long names wrap or shorten inside a 360 px window: the greeting, ringing and the call screen. */
 run('long names in a narrow window (Chromium)', { timeout: 120_000 }, () => {
-  let stack: Stack
-  let browser: Browser
-  beforeAll(async () => {
-    ;[stack, browser] = await Promise.all([startStack(), launchChromium()])
-    mkdirSync(SHOTS, { recursive: true })
-  }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    await stack?.stop()
-  })
+  const env = withStackAndBrowser(60_000)
+  beforeAll(() => mkdirSync(SHOTS, { recursive: true }))
 
   it('keeps the greeting and the call screen inside 360 px', async () => {
     const [caller, callee] = await Promise.all(
-      NAMES.map((name) => registerPerson(browser, stack.url, name)),
+      NAMES.map((name) => registerPerson(env.browser, env.stack.url, name)),
     )
     if (!caller || !callee) throw new Error('not registered')
     try {

@@ -5,20 +5,17 @@
  * and rejoins (media plays again on both sides), and a participant whose app vanishes leaves the
  * other on "Reconnecting…" until the bound ends the call with its reason.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import {
   closePerson,
   expectVideoPlaying,
-  launchChromium,
   registerPerson,
   signInAgain,
   searchAndCall,
   shot,
-  startStack,
-  type Stack,
 } from './harness.js'
-import { describeInChromium } from './suite.js'
+import { describeInChromium, withStackAndBrowser } from './suite.js'
 import { RECONNECT_BOUND_MS } from '../../src/renderer/src/call/reconnect-watch.js'
 
 const run = describeInChromium('reconnect')
@@ -42,21 +39,11 @@ const reconnectingSequence = (page: Page): Promise<string[]> =>
   page.evaluate(() => (window as unknown as { __reconnecting: string[] }).__reconnecting)
 
 run('dropped calls (Chromium, real server)', { timeout: 120_000 }, () => {
-  let stack: Stack
-  let browser: Browser
-
-  beforeAll(async () => {
-    ;[stack, browser] = await Promise.all([startStack(), launchChromium()])
-  }, 90_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await stack?.stop()
-  })
+  const env = withStackAndBrowser()
 
   it('offers Rejoin to a participant who reloads mid-call, and rejoining brings media back on both sides', async () => {
-    const alice = await registerPerson(browser, stack.url, 'Alice Martin')
-    const bob = await registerPerson(browser, stack.url, 'Bob Chen')
+    const alice = await registerPerson(env.browser, env.stack.url, 'Alice Martin')
+    const bob = await registerPerson(env.browser, env.stack.url, 'Bob Chen')
     await searchAndCall(alice, bob, 'video')
     await bob.page.getByRole('button', { name: 'Accept' }).click()
     await Promise.all([expectVideoPlaying(alice.page), expectVideoPlaying(bob.page)])
@@ -101,8 +88,8 @@ run('dropped calls (Chromium, real server)', { timeout: 120_000 }, () => {
   })
 
   it('shows Reconnecting… when the other app and its connection vanish, then ends with the reason', async () => {
-    const carol = await registerPerson(browser, stack.url, 'Carol Wu')
-    const dan = await registerPerson(browser, stack.url, 'Dan Li', { language: 'zh-CN' })
+    const carol = await registerPerson(env.browser, env.stack.url, 'Carol Wu')
+    const dan = await registerPerson(env.browser, env.stack.url, 'Dan Li', { language: 'zh-CN' })
     await searchAndCall(carol, dan, 'video')
     await dan.page.getByRole('button', { name: '接听' }).click()
     await Promise.all([expectVideoPlaying(carol.page), expectVideoPlaying(dan.page)])
