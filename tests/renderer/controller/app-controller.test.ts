@@ -190,6 +190,54 @@ describe('AppController', () => {
     expect(ctx.store.getState()).toMatchObject({ phase: 'outgoing', callError: null })
   })
 
+  it('keeps Mute pressed while the camera opens: the microphone comes up muted and the callee is told', async () => {
+    const ctx = callerHarness()
+    await ctx.signIn()
+    let grant: (stream: FakeStream) => void = () => undefined
+    navigator.mediaDevices.getUserMedia = () =>
+      new Promise((resolve) => {
+        grant = (stream) => resolve(stream as unknown as MediaStream)
+      })
+    const placing = ctx.controller.call.startCall(bob, 'video')
+    await settle()
+    ctx.controller.devices.toggleMicrophone()
+    expect(ctx.store.getState().micEnabled).toBe(false)
+    const mic = new FakeTrack('audio')
+    grant(new FakeStream([mic, new FakeTrack('video')]))
+    await placing
+    await settle()
+    expect(mic.enabled).toBe(false)
+    const room = ctx.sockets[1]
+    room?.push('peer_joined', { user_id: bob.id })
+    await settle()
+    const states = room?.sent
+      .filter((m) => m.type === 'media_state')
+      .map((m) => (m as { data?: unknown }).data)
+    expect(states?.at(-1)).toMatchObject({ audio: false, video: true })
+  })
+
+  it('leaves the devices as they are when one is picked while the call is being set up', async () => {
+    const ctx = callerHarness()
+    await ctx.signIn()
+    let grant: (stream: FakeStream) => void = () => undefined
+    let opened = 0
+    navigator.mediaDevices.getUserMedia = () =>
+      new Promise((resolve) => {
+        opened++
+        grant = (stream) => resolve(stream as unknown as MediaStream)
+      })
+    const placing = ctx.controller.call.startCall(bob, 'video')
+    await settle()
+    await ctx.controller.devices.switchDevice('camera', 'cam2')
+    // Nothing opened for it, and the picker still names the camera that is opening.
+    expect(opened).toBe(1)
+    expect(ctx.store.getState()).toMatchObject({ cameraId: null, deviceError: null })
+    grant(new FakeStream([new FakeTrack('audio'), new FakeTrack('video')]))
+    await placing
+    await settle()
+    expect(ctx.store.getState().phase).toBe('outgoing')
+  })
+
   it('closes the early connection when the camera fails, and places no call', async () => {
     const ctx = callerHarness()
     await ctx.signIn()

@@ -18,7 +18,7 @@ import { CallEvents } from './call-events.js'
 import { CallRecording } from './call-recording.js'
 import { CallVerification } from './call-verification.js'
 import { callOutcome } from './call-outcome.js'
-import { openLocalMedia, stopStream } from './media.js'
+import { openLocalMedia, stopStream, type DeviceChoice } from './media.js'
 import { openRoom, type RoomLink } from './room-link.js'
 import { isGroupCall, isPoliteTowards } from './mesh-roles.js'
 import { PeerMesh, type LocalMediaSession } from './peer-mesh.js'
@@ -150,7 +150,7 @@ export class CallController {
     s.callOutgoing(peer, callType)
     if (group) s.setGroup(true)
     const turn = this.callTurnServers(api)
-    const media = openLocalMedia(callType, s)
+    const media = this.openMedia(callType, s)
     // 1:1: the connection to the callee makes its offer and gathers while the camera opens and
     // calls/start is in flight (nothing leaves this app before the callee joins); the tracks go
     // on when they open, and the mesh adopts it. A group call connects to each person as they
@@ -230,7 +230,7 @@ export class CallController {
     // when the session starts. The server lets either party join a call that is still ringing.
     const link = this.connectRoom(call)
     const turn = this.callTurnServers(api)
-    const media = openLocalMedia(call.call_type, s)
+    const media = this.openMedia(call.call_type, s)
     const turnServers = await turn
     if (!this.stillRinging(call)) {
       this.closeRoom(link)
@@ -292,7 +292,7 @@ export class CallController {
     const turn = this.callTurnServers(api)
     let stream: MediaStream
     try {
-      stream = await openLocalMedia(call.call_type, s)
+      stream = await this.openMedia(call.call_type, s)
     } catch (err) {
       if (!this.stillRinging(call)) return
       void api.declineCall(call.id).catch(() => undefined)
@@ -359,7 +359,7 @@ export class CallController {
     const turnServers = this.callTurnServers(api)
     let stream: MediaStream
     try {
-      stream = await openLocalMedia(call.call_type, s)
+      stream = await this.openMedia(call.call_type, s)
     } catch (err) {
       if (this.stillConnecting(call)) this.fail('media', err)
       return
@@ -493,6 +493,18 @@ export class CallController {
   private stillConnecting(call: Call): boolean {
     const { phase, call: current } = this.store.getState()
     return phase === 'connecting' && current?.id === call.id
+  }
+
+  /**
+   * Opens the camera and microphone for a call. The call screen's Mute works while they open (a
+   * camera can take seconds): the microphone comes up as the screen says by then, never live
+   * behind a "muted" button.
+   */
+  private async openMedia(type: CallType, choice: DeviceChoice): Promise<MediaStream> {
+    const stream = await openLocalMedia(type, choice)
+    const { micEnabled } = this.store.getState()
+    for (const track of stream.getAudioTracks()) track.enabled = micEnabled
+    return stream
   }
 
   private stillRinging(call: Call): boolean {

@@ -102,6 +102,9 @@ export class DeviceController {
       s.setDeviceError(null)
       return
     }
+    // A call being set up has its devices opening, or open with no connection yet to switch
+    // them on: a choice now would name a device that is not the one in use (the picker waits).
+    if (!session && s.phase === 'outgoing') return
     // No call, the camera is off or a screen is shared: the choice applies when it next opens.
     if (!session || (kind === 'camera' && (!s.cameraEnabled || s.screenSharing))) {
       s.selectDevice(kind, deviceId)

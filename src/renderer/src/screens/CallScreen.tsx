@@ -10,7 +10,7 @@ import {
 import { useTranslation } from 'react-i18next'
 import { useApp, useController } from '../app/context.js'
 import { Avatar } from '../components/Avatar.js'
-import { DevicePicker } from '../components/DevicePicker.js'
+import { DevicesMenu } from '../components/DevicesMenu.js'
 import { Icon, type IconName } from '../components/Icon.js'
 import { MediaView } from '../components/MediaView.js'
 import { QualityPanel } from '../components/QualityPanel.js'
@@ -27,7 +27,6 @@ import { ChallengePrompt } from '../detection/ChallengePrompt.js'
 import { VerificationPanel } from '../detection/VerificationPanel.js'
 import { AddPersonDialog } from '../components/AddPersonDialog.js'
 import { ParticipantGrid } from '../components/ParticipantGrid.js'
-import { useEscapeKey } from '../components/use-escape-key.js'
 import { formatClock } from '../app/format.js'
 import {
   selectCallFull,
@@ -49,51 +48,6 @@ function CallTimer({ since }: { since: number | null }): ReactElement {
     <span className="timer" role="timer" aria-label={t('call.timer')} data-testid="call-timer">
       {formatClock(since ? (now - since) / 1000 : 0)}
     </span>
-  )
-}
-
-function DevicesMenu({ onClose }: { onClose: () => void }): ReactElement {
-  const { t } = useTranslation()
-  const controller = useController()
-  const cameras = useApp((s) => s.cameras)
-  const microphones = useApp((s) => s.microphones)
-  const speakers = useApp((s) => s.speakers)
-  const cameraId = useApp((s) => s.cameraId)
-  const microphoneId = useApp((s) => s.microphoneId)
-  const speakerId = useApp((s) => s.speakerId)
-  const canChooseSpeaker = useApp((s) => s.canChooseSpeaker)
-  const callType = useApp((s) => s.callType)
-  useEscapeKey(onClose)
-  return (
-    <div className="devices-menu" role="dialog" aria-label={t('call.devices')}>
-      {callType === 'video' && (
-        <DevicePicker
-          label={t('call.camera')}
-          devices={cameras}
-          value={cameraId}
-          onChange={(id) => void controller.devices.switchDevice('camera', id)}
-        />
-      )}
-      <DevicePicker
-        label={t('call.microphone')}
-        devices={microphones}
-        value={microphoneId}
-        onChange={(id) => void controller.devices.switchDevice('microphone', id)}
-      />
-      {canChooseSpeaker ? (
-        <DevicePicker
-          label={t('call.speaker')}
-          devices={speakers}
-          value={speakerId}
-          onChange={(id) => void controller.devices.switchDevice('speaker', id)}
-        />
-      ) : (
-        <p className="muted small">{t('call.speakerUnsupported')}</p>
-      )}
-      <button type="button" className="btn btn-ghost btn-block" onClick={onClose}>
-        {t('common.close')}
-      </button>
-    </div>
   )
 }
 

@@ -135,6 +135,8 @@ const en = {
     speaker: 'Speaker',
     defaultDevice: 'System default',
     unnamedDevice: 'Device {{n}}',
+    devicesOpening:
+      'Your camera and microphone are still opening: you can switch them in a moment.',
     speakerUnsupported: 'This browser cannot choose the speaker.',
     timer: 'Call duration',
     signalingLost: 'Signaling connection lost, reconnecting… Media keeps flowing.',

@@ -133,6 +133,7 @@ const zhCN: Messages = {
     speaker: '扬声器',
     defaultDevice: '系统默认',
     unnamedDevice: '设备 {{n}}',
+    devicesOpening: '摄像头和麦克风仍在开启，稍后即可切换。',
     speakerUnsupported: '此浏览器无法选择扬声器。',
     timer: '通话时长',
     signalingLost: '信令连接中断，正在重新连接… 音视频不受影响。',
