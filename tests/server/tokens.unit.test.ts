@@ -195,6 +195,19 @@ describe('token service: verified claims are cached until expiry', () => {
     for (let i = 0; i < 2; i++) expect(() => tokens.verify(forged)).toThrow(InvalidTokenError)
   })
 
+  it('keeps an entry that is hit while newer ones pass through a large cache', () => {
+    const cache = new ClaimsCache<{ exp: number }>(100)
+    cache.set('hot', { exp: 10 })
+    // 1000 other tokens pass through; the hot one is looked up between each.
+    for (let i = 0; i < 1000; i++) {
+      cache.set(`cold-${i}`, { exp: 10 })
+      expect(cache.get('hot', 0)).toBeDefined()
+    }
+    expect(cache.size).toBe(100)
+    expect(cache.get('cold-0', 0)).toBeUndefined()
+    expect(cache.get('cold-999', 0)).toBeDefined()
+  })
+
   it('keeps at most its capacity, dropping the least recently used', () => {
     const cache = new ClaimsCache<{ exp: number }>(2)
     cache.set('a', { exp: 10 })
