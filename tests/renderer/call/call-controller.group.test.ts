@@ -310,6 +310,61 @@ describe('group calls: one connection per remote person', () => {
     })
   })
 
+  it('the summary of a group call lists everyone who took part, in the order they connected', async () => {
+    const ctx = groupCaller()
+    const { room } = await inGroupCall(ctx)
+    // Carol's connection comes up first, then Bob's.
+    push(room, carol.id, 'answer', { type: 'answer', sdp: 'carol-answer' })
+    await settle(20)
+    push(room, bob.id, 'answer', { type: 'answer', sdp: 'bob-answer' })
+    await settle(20)
+    await ctx.controller.call.hangUp()
+    const summary = ctx.store.getState().summary
+    expect(summary?.people.map((p) => p.id)).toEqual([carol.id, bob.id])
+    // `peer` stays what it was (the first callee), for 1:1 code paths.
+    expect(summary?.peer.id).toBe(bob.id)
+  })
+
+  it('Call again after a group call rings the same people at once', async () => {
+    const ctx = groupCaller()
+    const { room } = await inGroupCall(ctx)
+    push(room, bob.id, 'answer', { type: 'answer', sdp: 'bob-answer' })
+    push(room, carol.id, 'answer', { type: 'answer', sdp: 'carol-answer' })
+    await settle(20)
+    await ctx.controller.call.hangUp()
+    expect(ctx.store.getState().phase).toBe('ended')
+    await ctx.controller.call.callAgain()
+    await settle()
+    expect(ctx.started.at(-1)).toEqual({ callee_ids: [bob.id, carol.id], call_type: 'video' })
+    expect(ctx.store.getState()).toMatchObject({ phase: 'outgoing', group: true, summary: null })
+  })
+
+  it('Call again after a 1:1 call is the same 1:1 call (callee_id)', async () => {
+    const ctx = harness(
+      null,
+      routes({
+        [`POST ${ROUTES.startCall}`]: () => ({ status: 200, body: { call: outgoingCall() } }),
+      }),
+    )
+    await ctx.signIn()
+    await ctx.controller.call.startCall(bob, 'audio')
+    await settle()
+    const room = ctx.sockets[1]
+    push(room, bob.id, 'peer_joined', { user_id: bob.id })
+    push(room, bob.id, 'answer', { type: 'answer', sdp: 'bob-answer' })
+    await settle(40)
+    await ctx.controller.call.hangUp()
+    expect(ctx.store.getState().summary?.people).toEqual([bob])
+    await ctx.controller.call.callAgain()
+    await settle()
+    const starts = ctx.fetches.filter((f) => f.path === ROUTES.startCall)
+    expect(starts.map((f) => f.body)).toEqual([
+      { callee_id: bob.id, call_type: 'audio' },
+      { callee_id: bob.id, call_type: 'audio' },
+    ])
+    expect(ctx.store.getState()).toMatchObject({ phase: 'outgoing', group: false })
+  })
+
   it('rejoins a group call after a reload: a fresh connection offers to each person in it', async () => {
     // Bob called me and Dan; I reloaded. Towards both I would normally wait for their offer.
     const call = incomingCall({

@@ -99,6 +99,7 @@ describe('call slice', () => {
       {
         callId: 1,
         peer: bob,
+        people: [bob],
         callType: 'video',
         direction: 'outgoing',
         reason: 'completed',

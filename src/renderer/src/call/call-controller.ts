@@ -80,6 +80,8 @@ export class CallController {
    * per person (CallDetection keys everything by user id).
    */
   private primaryId: string | null = null
+  /** Everyone connected at some point of the current call, in that order (the summary's people). */
+  private attended: User[] = []
   private readonly ringer: Ringer
   private readonly stats: StatsSampler
   private readonly events: CallEvents
@@ -139,6 +141,21 @@ export class CallController {
   /** A call with 1 to MAX_CALL_PARTICIPANTS - 1 people, all rung at once. */
   startGroupCall(people: User[], callType: CallType): Promise<void> {
     return this.place(people, callType)
+  }
+
+  /**
+   * Call again, from the summary: everyone who took part in the call that ended, rung at once as
+   * the home screen does; one person (a 1:1 call) is a 1:1 call, as before.
+   */
+  callAgain(): Promise<void> {
+    const summary = this.store.getState().summary
+    if (!summary) return Promise.resolve()
+    this.dismissSummary()
+    const { people, callType } = summary
+    const [only] = people
+    return people.length > 1
+      ? this.startGroupCall(people, callType)
+      : this.startCall(only ?? summary.peer, callType)
   }
 
   private async place(people: User[], callType: CallType): Promise<void> {
@@ -589,8 +606,11 @@ export class CallController {
             watch.update({ media: overall })
             if (state === 'connected') {
               this.ringer.stop()
-              // Their face's own detector session (a group call checks each face).
-              if (this.mesh === mesh) this.detection.connect(remoteId, this.nameOf(remoteId))
+              if (this.mesh === mesh) {
+                this.attend(remoteId)
+                // Their face's own detector session (a group call checks each face).
+                this.detection.connect(remoteId, this.nameOf(remoteId))
+              }
             }
             this.store.getState().setConnectionState(overall)
           },
@@ -604,6 +624,7 @@ export class CallController {
     })
     this.mesh = mesh
     this.primaryId = null
+    this.attended = []
     if (call.call_type === 'video') this.detection.begin(call.id)
     const other = isGroupCall(call) ? null : otherParty(call, selfId)
     if (other) {
@@ -621,11 +642,21 @@ export class CallController {
     return mesh
   }
 
-  /** A remote person's name, from the call's list (a 1:1 call: the other party). */
-  private nameOf(userId: string): string {
+  /** A remote person, from the call's list (a 1:1 call: the other party); null if unknown. */
+  private userOf(userId: string): User | null {
     const { call, peer } = this.store.getState()
     const listed = call?.participants?.find((p) => p.user_id === userId)?.user
-    return nameOf(listed ?? (peer?.id === userId ? peer : null))
+    return listed ?? (peer?.id === userId ? peer : null)
+  }
+
+  private nameOf(userId: string): string {
+    return nameOf(this.userOf(userId))
+  }
+
+  /** That person's connection came up: they took part (a reconnect does not list them twice). */
+  private attend(userId: string): void {
+    const user = this.userOf(userId)
+    if (user && !this.attended.some((u) => u.id === userId)) this.attended.push(user)
   }
 
   /** Everyone in a call's list but this app's user, by name. */
@@ -689,6 +720,7 @@ export class CallController {
     this.mesh?.close()
     this.mesh = null
     this.primaryId = null
+    this.attended = []
     this.room?.close()
     this.room = null
     stopStream(this.store.getState().localStream)
@@ -698,8 +730,9 @@ export class CallController {
   private finish(call: Call | null, reason: CallSummary['reason']): void {
     const s = this.store.getState()
     if (s.phase === 'idle' || s.phase === 'ended') return
+    const people = this.attended
     this.teardown()
-    const outcome = callOutcome(s, call, reason, Date.now(), this.deps.t)
+    const outcome = callOutcome(s, call, reason, Date.now(), this.deps.t, people)
     if (outcome.notification) void this.deps.platform.notify(outcome.notification)
     // A group call nobody answered names everyone it rang, not only the first.
     const notice =

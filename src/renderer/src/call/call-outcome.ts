@@ -1,4 +1,4 @@
-import type { Call } from 'veracall-signaling/protocol'
+import type { Call, User } from 'veracall-signaling/protocol'
 import type { AppState } from '../store/index.js'
 import type { CallNotice, CallSummary } from '../store/slices/call.js'
 import { nameOf } from '../store/selectors.js'
@@ -20,7 +20,8 @@ export interface CallOutcome {
 
 /**
  * How a call that ends in state `s` reads: a summary for an answered call, else a notice (and a
- * notification when it was ringing here). Pure: `t` words the notification.
+ * notification when it was ringing here). Pure: `t` words the notification; `people` are those
+ * who were connected at some point, in that order (the summary falls back to `peer`).
  */
 export function callOutcome(
   s: Pick<AppState, 'phase' | 'peer' | 'connectedAt' | 'callType' | 'direction' | 'quality'>,
@@ -28,6 +29,7 @@ export function callOutcome(
   reason: CallSummary['reason'],
   now: number,
   t: (key: string, vars?: Record<string, string>) => string,
+  people: readonly User[] = [],
 ): CallOutcome {
   const peer = s.peer
   const wasIncoming = s.phase === 'incoming'
@@ -37,6 +39,7 @@ export function callOutcome(
     const summary: CallSummary = {
       callId: call.id,
       peer,
+      people: people.length > 0 ? [...people] : [peer],
       callType: s.callType,
       direction: s.direction,
       reason,

@@ -77,7 +77,7 @@ export function AddPersonDialog({ onClose }: { onClose: () => void }): ReactElem
                   <span className="person-handle">@{u.username}</span>
                 </span>
                 {already ? (
-                  <span className="muted small">
+                  <span className="muted small person-status">
                     {t(status === 'invited' ? 'group.state.ringing' : 'group.inCall')}
                   </span>
                 ) : (

@@ -203,6 +203,7 @@ export function CallScreen(): ReactElement {
       data-connection={connectionState}
       data-signaling={signalingState}
       data-reconnecting={reconnecting ?? 'no'}
+      data-adding={showAdd ? 'yes' : 'no'}
     >
       <section className="stage">
         {group && <ParticipantGrid />}
@@ -338,7 +339,6 @@ export function CallScreen(): ReactElement {
         )}
 
         {showDevices && <DevicesMenu onClose={closeDevices} />}
-        {showAdd && <AddPersonDialog onClose={closeAdd} />}
         {screenPicker && <ScreenSourcePicker sources={screenPicker} onPick={pickSource} />}
 
         <nav className="controls" aria-label={t('call.region', { name })}>
@@ -403,6 +403,8 @@ export function CallScreen(): ReactElement {
       </section>
       {!ringing && (
         <aside className="security-slot" aria-labelledby="security-title">
+          {/* Add person opens here, beside the stage: over it, it hid the tile it rings. */}
+          {showAdd && <AddPersonDialog onClose={closeAdd} />}
           <h2 className="security-title" id="security-title">
             <Icon name="shield" size={16} />
             {t('call.security')}

@@ -14,14 +14,21 @@ export function SummaryScreen(): ReactElement | null {
   const doneRef = useRef<HTMLButtonElement>(null)
   useEffect(() => doneRef.current?.focus(), [])
   if (!summary) return null
-  const name = nameOf(summary.peer)
+  const { people } = summary
   const level = summary.quality?.level ?? 'unknown'
   return (
     <main className="summary" aria-labelledby="summary-title">
       <div className="card summary-card">
-        <Avatar name={name} id={summary.peer.id} size="lg" />
+        <div className="avatar-row" data-testid="summary-avatars">
+          {people.map((p) => (
+            <Avatar key={p.id} name={nameOf(p)} id={p.id} size="lg" />
+          ))}
+        </div>
         <h1 id="summary-title">{t('summary.title')}</h1>
-        <p className="muted">{t('summary.with', { name })}</p>
+        {/* Everyone who took part, as the language lists them ("A, B, and C", "A、B和C"). */}
+        <p className="muted" data-testid="summary-with">
+          {t('summary.with', { names: people.map(nameOf) })}
+        </p>
         <dl className="facts">
           <div>
             <dt>{t('summary.duration')}</dt>
@@ -48,10 +55,7 @@ export function SummaryScreen(): ReactElement | null {
           <button
             type="button"
             className="btn btn-soft"
-            onClick={() => {
-              controller.call.dismissSummary()
-              void controller.call.startCall(summary.peer, summary.callType)
-            }}
+            onClick={() => void controller.call.callAgain()}
           >
             <Icon name={summary.callType === 'video' ? 'video' : 'phone'} size={18} />
             {t('summary.callAgain')}

@@ -198,7 +198,7 @@ const en = {
   },
   summary: {
     title: 'Call ended',
-    with: 'with {{name}}',
+    with: 'with {{names, list}}',
     duration: 'Duration',
     type: 'Type',
     quality: 'Quality',

@@ -13,7 +13,13 @@ export type Direction = 'outgoing' | 'incoming'
 
 export interface CallSummary {
   callId: number
+  /** The other person of a 1:1 call; a group call's first callee (or its caller). */
   peer: User
+  /**
+   * Everyone else who was connected at some point of the call, in the order they connected (a
+   * 1:1 call: `peer`). Never empty.
+   */
+  people: User[]
   callType: CallType
   direction: Direction
   /** `connection_lost`: this app ended the call because it could not reconnect in time. */
