@@ -89,7 +89,8 @@ function veracallSpec(scryptLog2N: number | undefined): Extract<TargetSpec, { ki
       DB_PATH: join(workDir, `signaling-${++dbCount}.db`),
       HOST: '127.0.0.1',
       PORT: '0',
-      LOG_LEVEL: 'warn',
+      // The default level, as `npm run server` runs: what an operator gets out of the box.
+      LOG_LEVEL: 'info',
       // The load saturates the server on purpose: measure capacity, not load shedding's 503s
       // (which the REST figures would count as failures anyway).
       SHED_LOAD: 'off',

@@ -6,6 +6,7 @@ import { startClusterCheck } from './cluster-check.js'
 import type { Config } from './config.js'
 import type { LoadMonitorHooks } from './load-monitor.js'
 import { loggerOptions } from './logger.js'
+import { lazyChildLogger, RequestLog } from './request-log.js'
 import authPlugin from './plugins/app/auth.js'
 import callServicePlugin from './plugins/app/call-service.js'
 import dbPlugin from './plugins/app/db.js'
@@ -75,6 +76,8 @@ export async function buildApp({
       cluster && typeof options === 'object'
         ? { ...options, base: { pid: process.pid, node: config.nodeId } }
         : options,
+    logController: new RequestLog(),
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: BODY_LIMIT_BYTES,
     requestTimeout: 30_000,
     connectionTimeout: 60_000,

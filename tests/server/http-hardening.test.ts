@@ -1,9 +1,13 @@
 import type { RouteOptions } from 'fastify'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { buildApp, ConfigError, loadConfig } from 'veracall-signaling'
 import { ERROR_CODES, type AuthResponse, type ErrorBody } from 'veracall-signaling/protocol'
 import {
+  API_HELMET_OPTIONS,
   HELMET_OPTIONS,
   securityHeaders,
 } from '../../signaling-server/src/plugins/external/helmet.js'
@@ -17,6 +21,7 @@ import {
   type TestServer,
   uniqueName,
 } from './helper.js'
+import { onCleanup } from '../cleanup.js'
 
 /** Sends bytes as they are (no client would send them) and reads the status and JSON body. */
 function rawHttp(port: number, request: string): Promise<{ status: number; body: unknown }> {
@@ -203,6 +208,11 @@ describe('HTTP hardening (checklist F1–F14)', () => {
     expect(limited.status).toBe(429)
     expect(limited.body.error.code).toBe('rate_limited')
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
+    // The budget is told with the refusal, not on every answer.
+    expect(limited.headers.get('x-ratelimit-limit')).toBe('3')
+    const health = await t.request('GET', '/health')
+    expect(health.status).toBe(200)
+    expect(health.headers.get('x-ratelimit-remaining')).toBeNull()
 
     // Registration has its own budget of the same size.
     const registered: number[] = []
@@ -263,21 +273,15 @@ describe('HTTP hardening (checklist F1–F14)', () => {
   })
 
   it("F7: the headers are helmet's for our options, worked out once, on every answer", async () => {
-    const expected = securityHeaders(HELMET_OPTIONS)
+    const expected = securityHeaders(API_HELMET_OPTIONS)
+    // A JSON answer's headers (OWASP REST): the page policy is for the web client's files.
     expect(expected).toEqual({
-      'content-security-policy':
-        "default-src 'none';script-src 'self';style-src 'self';img-src 'self' data: blob:;media-src 'self' blob: mediastream:;font-src 'self';connect-src 'self' https: wss: http: ws:;worker-src 'self';manifest-src 'self';object-src 'none';base-uri 'none';form-action 'none';frame-src 'none';frame-ancestors 'none'",
-      'cross-origin-opener-policy': 'same-origin',
+      'content-security-policy': "default-src 'none';frame-ancestors 'none'",
       'cross-origin-resource-policy': 'same-origin',
-      'origin-agent-cluster': '?1',
       'referrer-policy': 'no-referrer',
       'strict-transport-security': 'max-age=31536000; includeSubDomains',
       'x-content-type-options': 'nosniff',
-      'x-dns-prefetch-control': 'off',
-      'x-download-options': 'noopen',
-      'x-frame-options': 'SAMEORIGIN',
-      'x-permitted-cross-domain-policies': 'none',
-      'x-xss-protection': '0',
+      'x-frame-options': 'DENY',
     })
     const t = await startServer()
     const alice = await t.register()
@@ -292,9 +296,31 @@ describe('HTTP hardening (checklist F1–F14)', () => {
       await t.request('GET', '/api/v1/users/me', undefined, alice.token),
       await t.request('GET', '/api/v1/users/me', undefined, 'not.a.token'),
       await t.request('GET', '/no/such/route'),
-    ])
+    ]) {
       for (const [name, value] of Object.entries(expected))
         expect(answer.headers.get(name), name).toBe(value)
+      // None of the page policy's document-only headers.
+      expect(answer.headers.get('cross-origin-opener-policy')).toBeNull()
+      expect(answer.headers.get('x-xss-protection')).toBeNull()
+    }
+  })
+
+  it("F7: the web client's files carry the page policy, and the API beside them its own", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'veracall-web-'))
+    onCleanup(() => rmSync(root, { recursive: true, force: true }))
+    writeFileSync(join(root, 'index.html'), '<!doctype html><title>Veracall</title>')
+    const app = await buildApp({ config: testConfig(), webRoot: root })
+    onCleanup(() => app.close())
+    const page = await app.inject({ method: 'GET', url: '/index.html' })
+    expect(page.statusCode).toBe(200)
+    const pageHeaders = securityHeaders(HELMET_OPTIONS)
+    expect(pageHeaders['content-security-policy']).toContain("script-src 'self'")
+    for (const [name, value] of Object.entries(pageHeaders))
+      expect(page.headers[name], name).toBe(value)
+    const api = await app.inject({ method: 'GET', url: '/api/v1/users/me' })
+    expect(api.statusCode).toBe(401)
+    expect(api.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'")
+    expect(api.headers['cross-origin-opener-policy']).toBeUndefined()
   })
 
   it('F8: CORS answers only the origins in CORS_ORIGINS', async () => {

@@ -1,5 +1,6 @@
 import fastifyStatic from '@fastify/static'
 import fp from 'fastify-plugin'
+import { pageHeadersHook } from '../external/helmet.js'
 
 /**
  * Optionally serves a built web client from the same origin, so a self-hoster can hand out one URL
@@ -7,7 +8,11 @@ import fp from 'fastify-plugin'
  */
 export default fp<{ root: string }>(
   async (fastify, { root }) => {
-    await fastify.register(fastifyStatic, { root, index: 'index.html', wildcard: false })
+    // Its own scope: the page policy goes on these files only (helmet.ts).
+    await fastify.register(async (files) => {
+      files.addHook('onRequest', pageHeadersHook())
+      await files.register(fastifyStatic, { root, index: 'index.html', wildcard: false })
+    })
   },
   { name: 'web-root', dependencies: ['helmet'] },
 )

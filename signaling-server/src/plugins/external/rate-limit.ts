@@ -43,6 +43,13 @@ export default fp<RateLimitOptions>(
       }),
       global: true,
       max: limits.global,
+      // The budget's headers go on the 429 only (with Retry-After, the contract's): on every
+      // other answer they were three more headers per request for a figure no client reads.
+      addHeadersOnExceeding: {
+        'x-ratelimit-limit': false,
+        'x-ratelimit-remaining': false,
+        'x-ratelimit-reset': false,
+      },
       timeWindow: '1 minute',
       // Thrown to the error handler, which answers in the protocol's envelope; the plugin sets Retry-After.
       errorResponseBuilder: (_request, context) =>
