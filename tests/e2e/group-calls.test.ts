@@ -197,6 +197,8 @@ run('group calls end to end (Chromium, real server)', { timeout: 180_000 }, () =
       dialog: 'Add someone to this call',
       add: (n: string) => `Add ${n}`,
       close: 'Close',
+      hangUp: 'Hang up',
+      summaryWith: 'with Bob Chen and Carol Diaz',
       suffix: '',
     },
     'zh-CN': {
@@ -204,6 +206,8 @@ run('group calls end to end (Chromium, real server)', { timeout: 180_000 }, () =
       dialog: '邀请他人加入此通话',
       add: (n: string) => `添加 ${n}`,
       close: '关闭',
+      hangUp: '挂断',
+      summaryWith: '与 Bob Chen和Carol Diaz',
       suffix: '-zh-CN',
     },
   } as const
@@ -250,6 +254,14 @@ run('group calls end to end (Chromium, real server)', { timeout: 180_000 }, () =
       await dialog.getByRole('button', { name: w.close }).click()
       await dialog.waitFor({ state: 'detached' })
       await shot(alice.page, `30-group-call${w.suffix}`)
+      // Alice leaves: her summary names both, and Bob and Carol go on without her.
+      await alice.page.getByRole('button', { name: w.hangUp, exact: true }).click()
+      const withWhom = alice.page.getByTestId('summary-with')
+      await withWhom.waitFor()
+      expect(await withWhom.textContent()).toBe(w.summaryWith)
+      expect(await alice.page.getByTestId('summary-avatars').locator('.avatar').count()).toBe(2)
+      await shot(alice.page, `32-group-summary${w.suffix}`)
+      await Promise.all([bob, carol].map((p) => expectRemoteVideosPlaying(p.page, 1)))
       for (const p of [alice, bob, carol]) {
         expect(p.consoleErrors.filter((e) => e.startsWith('[call '))).toEqual([])
       }

@@ -15,7 +15,11 @@ const bob = user('b', 'Bob')
 const carol = user('9', 'Carol')
 const dan = user('d', 'Dan')
 
-function render(people: User[], language: 'en' | 'zh-CN' = 'en'): string {
+function render(
+  people: User[],
+  language: 'en' | 'zh-CN' = 'en',
+  quality: CallSummary['quality'] = null,
+): string {
   const store = createAppStore()
   const summary: CallSummary = {
     callId: 7,
@@ -25,7 +29,7 @@ function render(people: User[], language: 'en' | 'zh-CN' = 'en'): string {
     direction: 'outgoing',
     reason: 'completed',
     durationS: 65,
-    quality: null,
+    quality,
   }
   store.setState({ phase: 'ended', summary })
   return renderApp(store, createElement(SummaryScreen), language)
@@ -47,6 +51,16 @@ describe('call summary', () => {
     expect(withText(html)).toBe('with Bob')
     expect(avatars(html)).toBe(1)
     expect(withText(render([bob], 'zh-CN'))).toBe('与 Bob')
+  })
+
+  it('says an ended call with no quality sample was not measured, not "Measuring…"', () => {
+    const quality = (html: string): string =>
+      /data-testid="summary-quality"[^>]*>(.*?)<\/dd>/.exec(html)?.[1]?.replace(/<[^>]*>/g, '') ??
+      'missing'
+    expect(quality(render([bob, carol]))).toBe('Not measured')
+    expect(quality(render([bob, carol], 'zh-CN'))).toBe('未测量')
+    const measured = render([bob], 'en', { level: 'good' } as CallSummary['quality'])
+    expect(quality(measured)).toContain('Good')
   })
 
   it('shows a row with one avatar per person', () => {

@@ -15,7 +15,9 @@ export function SummaryScreen(): ReactElement | null {
   useEffect(() => doneRef.current?.focus(), [])
   if (!summary) return null
   const { people } = summary
-  const level = summary.quality?.level ?? 'unknown'
+  // No sample by the end (a group call, which has no quality chip, or a very short call): the
+  // call is over, so it was not measured rather than "Measuring…".
+  const level = summary.quality?.level ?? null
   return (
     <main className="summary" aria-labelledby="summary-title">
       <div className="card summary-card">
@@ -40,9 +42,15 @@ export function SummaryScreen(): ReactElement | null {
           </div>
           <div>
             <dt>{t('summary.quality')}</dt>
-            <dd>
-              <span className={`quality-dot q-${level}`} aria-hidden="true" />{' '}
-              {t(`quality.${level}`)}
+            <dd data-testid="summary-quality">
+              {level ? (
+                <>
+                  <span className={`quality-dot q-${level}`} aria-hidden="true" />{' '}
+                  {t(`quality.${level}`)}
+                </>
+              ) : (
+                t('summary.qualityNone')
+              )}
             </dd>
           </div>
           <div>

@@ -202,6 +202,7 @@ const en = {
     duration: 'Duration',
     type: 'Type',
     quality: 'Quality',
+    qualityNone: 'Not measured',
     reason: 'Ended',
     callAgain: 'Call again',
   },

@@ -198,6 +198,7 @@ const zhCN: Messages = {
     duration: '时长',
     type: '类型',
     quality: '质量',
+    qualityNone: '未测量',
     reason: '结束方式',
     callAgain: '再次呼叫',
   },
