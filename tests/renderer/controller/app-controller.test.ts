@@ -27,6 +27,28 @@ const callerHarness = () =>
     }),
   )
 
+/**
+ * getUserMedia that stays pending until the test grants it: a camera still opening. `opened` counts
+ * the devices asked for.
+ */
+function openingCamera(): { grant: (stream: FakeStream) => void; opened: () => number } {
+  let pending: ((stream: FakeStream) => void)[] = []
+  let opened = 0
+  navigator.mediaDevices.getUserMedia = () =>
+    new Promise((resolve) => {
+      opened++
+      pending.push((stream) => resolve(stream as unknown as MediaStream))
+    })
+  return {
+    grant: (stream) => {
+      const next = pending.pop()
+      pending = []
+      next?.(stream)
+    },
+    opened: () => opened,
+  }
+}
+
 describe('AppController', () => {
   it('refuses a server that is not Veracall, and keeps no token', async () => {
     const ctx = harness(null, {
@@ -155,11 +177,7 @@ describe('AppController', () => {
       return fetchFake(url, init)
     })
     await ctx.signIn()
-    let grant: (stream: FakeStream) => void = () => undefined
-    navigator.mediaDevices.getUserMedia = () =>
-      new Promise((resolve) => {
-        grant = (stream) => resolve(stream as unknown as MediaStream)
-      })
+    const camera = openingCamera()
     const placing = ctx.controller.call.startCall(bob, 'video')
     await settle()
     // Before the camera: an offer with a send-receive transceiver per kind.
@@ -170,7 +188,7 @@ describe('AppController', () => {
       ['sendrecv', null],
     ])
     const tracks = [new FakeTrack('audio'), new FakeTrack('video')]
-    grant(new FakeStream(tracks))
+    camera.grant(new FakeStream(tracks))
     await settle()
     // The camera's tracks are on it while calls/start is still in flight; no room yet.
     expect(pc?.getSenders().map((s) => s.track)).toEqual(tracks)
@@ -193,17 +211,13 @@ describe('AppController', () => {
   it('keeps Mute pressed while the camera opens: the microphone comes up muted and the callee is told', async () => {
     const ctx = callerHarness()
     await ctx.signIn()
-    let grant: (stream: FakeStream) => void = () => undefined
-    navigator.mediaDevices.getUserMedia = () =>
-      new Promise((resolve) => {
-        grant = (stream) => resolve(stream as unknown as MediaStream)
-      })
+    const camera = openingCamera()
     const placing = ctx.controller.call.startCall(bob, 'video')
     await settle()
     ctx.controller.devices.toggleMicrophone()
     expect(ctx.store.getState().micEnabled).toBe(false)
     const mic = new FakeTrack('audio')
-    grant(new FakeStream([mic, new FakeTrack('video')]))
+    camera.grant(new FakeStream([mic, new FakeTrack('video')]))
     await placing
     await settle()
     expect(mic.enabled).toBe(false)
@@ -219,20 +233,14 @@ describe('AppController', () => {
   it('leaves the devices as they are when one is picked while the call is being set up', async () => {
     const ctx = callerHarness()
     await ctx.signIn()
-    let grant: (stream: FakeStream) => void = () => undefined
-    let opened = 0
-    navigator.mediaDevices.getUserMedia = () =>
-      new Promise((resolve) => {
-        opened++
-        grant = (stream) => resolve(stream as unknown as MediaStream)
-      })
+    const camera = openingCamera()
     const placing = ctx.controller.call.startCall(bob, 'video')
     await settle()
     await ctx.controller.devices.switchDevice('camera', 'cam2')
     // Nothing opened for it, and the picker still names the camera that is opening.
-    expect(opened).toBe(1)
+    expect(camera.opened()).toBe(1)
     expect(ctx.store.getState()).toMatchObject({ cameraId: null, deviceError: null })
-    grant(new FakeStream([new FakeTrack('audio'), new FakeTrack('video')]))
+    camera.grant(new FakeStream([new FakeTrack('audio'), new FakeTrack('video')]))
     await placing
     await settle()
     expect(ctx.store.getState().phase).toBe('outgoing')
@@ -259,15 +267,11 @@ describe('AppController', () => {
     await ctx.controller.devices.toggleCamera()
     expect(ctx.store.getState().cameraEnabled).toBe(false)
     // The camera is slow to open again; the person cancels the call meanwhile.
-    let grant: (stream: FakeStream) => void = () => undefined
-    navigator.mediaDevices.getUserMedia = () =>
-      new Promise((resolve) => {
-        grant = (stream) => resolve(stream as unknown as MediaStream)
-      })
+    const camera = openingCamera()
     const reopening = ctx.controller.devices.toggleCamera()
     await ctx.controller.call.hangUp()
     const late = new FakeTrack('video')
-    grant(new FakeStream([late]))
+    camera.grant(new FakeStream([late]))
     await reopening
     expect(late.readyState).toBe('ended')
     expect(ctx.store.getState()).toMatchObject({
@@ -338,11 +342,7 @@ describe('AppController', () => {
     })
     await ctx.signIn()
     await ctx.ringIn()
-    let grant: (stream: FakeStream) => void = () => undefined
-    navigator.mediaDevices.getUserMedia = () =>
-      new Promise((resolve) => {
-        grant = (stream) => resolve(stream as unknown as MediaStream)
-      })
+    const camera = openingCamera()
     const accepting = ctx.controller.call.accept()
     await settle()
     // The camera has not opened yet, and the room socket is already open and joined.
@@ -354,7 +354,7 @@ describe('AppController', () => {
     // The caller's offer, held for us until we joined, arrives before the session exists.
     room?.push('peer_joined', { user_id: bob.id })
     room?.push('offer', { type: 'offer', sdp: 'caller-offer-1' })
-    grant(new FakeStream([new FakeTrack('audio'), new FakeTrack('video')]))
+    camera.grant(new FakeStream([new FakeTrack('audio'), new FakeTrack('video')]))
     await settle()
     // The answer is made while the accept is in flight, and sent only once the server said yes.
     expect(acceptAsked).toBe(true)
@@ -372,11 +372,7 @@ describe('AppController', () => {
     const ctx = harness(null)
     await ctx.signIn()
     await ctx.ringIn()
-    let grant: (stream: FakeStream) => void = () => undefined
-    navigator.mediaDevices.getUserMedia = () =>
-      new Promise((resolve) => {
-        grant = (stream) => resolve(stream as unknown as MediaStream)
-      })
+    const camera = openingCamera()
     const accepting = ctx.controller.call.accept()
     await settle()
     const room = ctx.sockets[1]
@@ -394,7 +390,7 @@ describe('AppController', () => {
     expect(room?.sent.map((m) => m.type)).toEqual(['join'])
     expect(ctx.requests).not.toContain(`POST ${ROUTES.acceptCall}`)
     const tracks = [new FakeTrack('audio'), new FakeTrack('video')]
-    grant(new FakeStream(tracks))
+    camera.grant(new FakeStream(tracks))
     await accepting
     await settle()
     expect(pc?.getSenders().map((s) => s.track)).toEqual(tracks)
