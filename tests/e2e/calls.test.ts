@@ -91,14 +91,21 @@ run('calling end to end (Chromium, real server)', { timeout: 120_000 }, () => {
       .poll(() => alice.page.getByTestId('connection-state').textContent())
       .toBe('Connected')
 
-    // A mutes: B sees it.
-    await alice.page.getByRole('button', { name: 'Mute microphone' }).click()
+    // A mutes from the keyboard (Ctrl+D, as the button's shortcut says): B sees it.
+    expect(
+      await alice.page
+        .getByRole('button', { name: 'Mute microphone' })
+        .getAttribute('aria-keyshortcuts'),
+    ).toBe('Control+D')
+    await alice.page.keyboard.press('Control+KeyD')
+    await alice.page.getByRole('button', { name: 'Unmute microphone' }).waitFor()
     await bob.page.getByTestId('remote-muted').waitFor()
     expect(await bob.page.getByTestId('remote-muted').textContent()).toContain(
       'Alice Martin is muted',
     )
-    // B turns the camera off: A sees it, and B's camera track is stopped.
-    await bob.page.getByRole('button', { name: 'Turn camera off' }).click()
+    // B turns the camera off (Ctrl+E): A sees it, and B's camera track is stopped.
+    await bob.page.keyboard.press('Control+KeyE')
+    await bob.page.getByRole('button', { name: 'Turn camera on' }).waitFor()
     await alice.page.getByTestId('remote-camera-off').waitFor()
     // Audio still flows, video frames keep arriving on B's side.
     await expectVideoPlaying(bob.page)

@@ -1,14 +1,8 @@
 import { useEffect, useMemo, useRef, type ReactElement } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ScreenSource } from '../../../shared/screen-sources.js'
+import { CALL_SHORTCUTS, withShortcut } from './call-shortcuts.js'
 import { Icon } from './Icon.js'
-
-/** The keyboard shortcut that starts or stops sharing (Ctrl+Shift+S, ⌘⇧S on macOS). */
-export const SHARE_SHORTCUT = 'Control+Shift+S'
-
-export function isShareShortcut(e: KeyboardEvent): boolean {
-  return (e.ctrlKey || e.metaKey) && e.shiftKey && !e.altKey && e.code === 'KeyS'
-}
 
 /** The persistent "You are sharing" bar, with Stop. */
 export function SharingBar({ onStop }: { onStop: () => void }): ReactElement {
@@ -21,8 +15,8 @@ export function SharingBar({ onStop }: { onStop: () => void }): ReactElement {
         type="button"
         className="btn btn-danger btn-small"
         onClick={onStop}
-        aria-keyshortcuts={SHARE_SHORTCUT}
-        title={`${t('call.stopSharing')} (Ctrl+Shift+S)`}
+        aria-keyshortcuts={CALL_SHORTCUTS.share.aria}
+        title={withShortcut(t('call.stopSharing'), 'share')}
       >
         {t('call.stopSharing')}
       </button>

@@ -15,12 +15,8 @@ import { Icon, type IconName } from '../components/Icon.js'
 import { MediaView } from '../components/MediaView.js'
 import { QualityPanel } from '../components/QualityPanel.js'
 import { ReconnectingBanner } from '../components/ReconnectingBanner.js'
-import {
-  SHARE_SHORTCUT,
-  ScreenSourcePicker,
-  SharingBar,
-  isShareShortcut,
-} from '../components/ScreenShare.js'
+import { ScreenSourcePicker, SharingBar } from '../components/ScreenShare.js'
+import { CALL_SHORTCUTS, withShortcut, type CallShortcut } from '../components/call-shortcuts.js'
 import { RecordButton, RecordingBanners } from '../components/Recording.js'
 import { SecurityPanel } from '../detection/SecurityPanel.js'
 import { ChallengePrompt } from '../detection/ChallengePrompt.js'
@@ -56,6 +52,7 @@ function MediaToggle({
   on,
   icons,
   labels,
+  shortcut,
   disabled,
   onClick,
 }: {
@@ -64,6 +61,7 @@ function MediaToggle({
   icons: [IconName, IconName]
   /** [turn off, turn on] */
   labels: [string, string]
+  shortcut: CallShortcut
   disabled?: boolean
   onClick: () => void
 }): ReactElement {
@@ -74,7 +72,8 @@ function MediaToggle({
       className={`btn btn-round ${on ? 'btn-glass' : 'btn-off'}`}
       aria-pressed={!on}
       aria-label={label}
-      title={label}
+      aria-keyshortcuts={CALL_SHORTCUTS[shortcut].aria}
+      title={withShortcut(label, shortcut)}
       disabled={disabled}
       onClick={onClick}
     >
@@ -177,16 +176,25 @@ export function CallScreen(): ReactElement {
   // Screen sharing, recording and the verification code are 1:1 features (see README).
   const canShare = callType === 'video' && !ringing && !group
   const remoteScreen = remoteMedia.screen === true
+  // The camera button is off while ringing or sharing (the camera's sender carries the screen).
+  const canToggleCamera = callType === 'video' && !ringing && !screenSharing
   useEffect(() => {
-    if (!canShare) return
     const onKey = (e: KeyboardEvent): void => {
-      if (!isShareShortcut(e)) return
+      const act = CALL_SHORTCUTS.mute.matches(e)
+        ? () => controller.devices.toggleMicrophone()
+        : CALL_SHORTCUTS.camera.matches(e) && canToggleCamera
+          ? () => void controller.devices.toggleCamera()
+          : CALL_SHORTCUTS.share.matches(e) && canShare
+            ? toggleShare
+            : null
+      if (!act) return
+      // The browser's own Ctrl+D (bookmark) and Ctrl+E (search) would take the key otherwise.
       e.preventDefault()
-      toggleShare()
+      if (!e.repeat) act()
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [canShare, toggleShare])
+  }, [canShare, canToggleCamera, controller, toggleShare])
   const showRemoteVideo =
     callType === 'video' && remoteMedia.video && remoteStream !== null && !ringing
   const signalingDown =
@@ -346,6 +354,7 @@ export function CallScreen(): ReactElement {
             on={micEnabled}
             icons={['mic', 'micOff']}
             labels={[t('call.mute'), t('call.unmute')]}
+            shortcut="mute"
             onClick={() => controller.devices.toggleMicrophone()}
           />
           {callType === 'video' && (
@@ -353,8 +362,9 @@ export function CallScreen(): ReactElement {
               on={cameraEnabled}
               icons={['video', 'videoOff']}
               labels={[t('call.cameraOff'), t('call.cameraOn')]}
+              shortcut="camera"
               // While sharing, the camera's sender carries the screen; Stop brings the camera back.
-              disabled={ringing || screenSharing}
+              disabled={!canToggleCamera}
               onClick={() => void controller.devices.toggleCamera()}
             />
           )}
@@ -364,8 +374,11 @@ export function CallScreen(): ReactElement {
               className={`btn btn-round ${screenSharing ? 'btn-accent' : 'btn-glass'}`}
               aria-pressed={screenSharing}
               aria-label={t(screenSharing ? 'call.stopSharing' : 'call.shareScreen')}
-              aria-keyshortcuts={SHARE_SHORTCUT}
-              title={`${t(screenSharing ? 'call.stopSharing' : 'call.shareScreen')} (Ctrl+Shift+S)`}
+              aria-keyshortcuts={CALL_SHORTCUTS.share.aria}
+              title={withShortcut(
+                t(screenSharing ? 'call.stopSharing' : 'call.shareScreen'),
+                'share',
+              )}
               data-testid="share-screen"
               onClick={toggleShare}
             >
