@@ -91,9 +91,8 @@ function veracallSpec(scryptLog2N: number | undefined): Extract<TargetSpec, { ki
       PORT: '0',
       // The default level, as `npm run server` runs: what an operator gets out of the box.
       LOG_LEVEL: 'info',
-      // The load saturates the server on purpose: measure capacity, not load shedding's 503s
-      // (which the REST figures would count as failures anyway).
-      SHED_LOAD: 'off',
+      // Load shedding as by default: a saturated server that keeps up sheds nothing (503s would
+      // show as failures in the table).
       ...LOAD_RATE_LIMITS,
       ...(scryptLog2N !== undefined && { SCRYPT_LOG2_N: String(scryptLog2N) }),
     },

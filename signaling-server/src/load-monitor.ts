@@ -55,7 +55,11 @@ export const everyUnref: Every = (ms, tick) => {
 
 export interface LoadLimits {
   sampleIntervalMs: number
+  /** Busy share above which the loop counts as saturated... */
   maxUtilization: number
+  /** ...which is pressure once its turns are also late by this much on average. */
+  saturatedDelayMs: number
+  /** Late by this much on average is pressure whatever the loop's use. */
   maxDelayMs: number
 }
 
@@ -94,7 +98,10 @@ export class LoadMonitor {
     if (!last) return undefined
     if (last.delayMs > this.limits.maxDelayMs)
       return { type: 'eventLoopDelay', value: last.delayMs }
-    if (last.utilization > this.limits.maxUtilization)
+    if (
+      last.utilization > this.limits.maxUtilization &&
+      last.delayMs > this.limits.saturatedDelayMs
+    )
       return { type: 'eventLoopUtilization', value: last.utilization }
     return undefined
   }

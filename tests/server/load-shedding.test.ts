@@ -55,7 +55,7 @@ describe('load shedding', () => {
 
   it('sheds while the last interval was saturated, and stops as soon as one is not', async () => {
     const sampling = manualSampling([
-      { utilization: 0.999, delayMs: 5 },
+      { utilization: 0.999, delayMs: 150 },
       { utilization: 0.2, delayMs: 2 },
       { utilization: 0.3, delayMs: 1500 },
     ])
@@ -70,6 +70,25 @@ describe('load shedding', () => {
     expect(await shed.json()).toMatchObject({ error: { code: 'service_unavailable' } })
     sampling.tick()
     expect(await status(`${url}/health`)).toBe(200)
+    sampling.tick()
+    expect(await status(`${url}/health`)).toBe(503)
+  })
+
+  it('keeps answering a loop that is fully busy but still turns in time', async () => {
+    // A saturating load the server keeps up with: shedding it would swap answers for 503s.
+    const sampling = manualSampling([
+      { utilization: 1, delayMs: 3 },
+      { utilization: 0.999, delayMs: 60 },
+      { utilization: 0.999, delayMs: 150 },
+    ])
+    const url = await listening(
+      await buildApp({ config: testConfig({ shedLoad: true }), loadMonitor: sampling }),
+    )
+    sampling.tick()
+    expect(await status(`${url}/health`)).toBe(200)
+    sampling.tick()
+    expect(await status(`${url}/health`)).toBe(200)
+    // Requests now wait on a saturated loop: shed.
     sampling.tick()
     expect(await status(`${url}/health`)).toBe(503)
   })
