@@ -292,6 +292,15 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = {}): Confi
       ...DEFAULTS.ws,
       pingIntervalMs:
         int(env, 'WS_PING_INTERVAL_S', DEFAULTS.ws.pingIntervalMs / 1000, 1, 300) * 1000,
+      // A socket's message budget (W7): a load test, or a deployment whose clients signal more.
+      messagesPerSecond: int(
+        env,
+        'WS_MESSAGES_PER_SECOND',
+        DEFAULTS.ws.messagesPerSecond,
+        1,
+        1_000_000,
+      ),
+      messageBurst: int(env, 'WS_MESSAGE_BURST', DEFAULTS.ws.messageBurst, 1, 1_000_000),
     },
   }
 }

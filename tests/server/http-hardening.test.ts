@@ -469,7 +469,16 @@ describe('HTTP hardening (checklist F1–F14)', () => {
       host: '::1',
       port: 9000,
     })
+    expect(
+      loadConfig({
+        JWT_SECRET: 'x'.repeat(32),
+        WS_MESSAGES_PER_SECOND: '5000',
+        WS_MESSAGE_BURST: '10000',
+      }).ws,
+    ).toMatchObject({ messagesPerSecond: 5000, messageBurst: 10000 })
     for (const [name, value] of [
+      ['WS_MESSAGES_PER_SECOND', '0'],
+      ['WS_MESSAGE_BURST', 'many'],
       ['PORT', '70000'],
       ['PORT', 'eighty'],
       ['LOG_LEVEL', 'loud'],
