@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyRequest, preHandlerHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { ApiError } from '../../api-error.js'
 import { createDummyHash, hashPassword, verifyPassword } from '../../auth/passwords.js'
@@ -26,7 +26,7 @@ declare module 'fastify' {
     /** Resolves the bearer token to a user who still exists, or throws a 401 ApiError. */
     userFromToken(token: string | undefined): Promise<{ user: User; exp: number }>
     /** preHandler for every authenticated route. */
-    authenticate(request: FastifyRequest): Promise<void>
+    authenticate: preHandlerHookHandler
   }
   interface FastifyRequest {
     user: User | null
@@ -37,6 +37,18 @@ declare module 'fastify' {
 export const bearerToken = (header: string | undefined): string | undefined => {
   const match = /^bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header ?? '')
   return match?.[1]
+}
+
+interface TokenUser {
+  user: User
+  exp: number
+}
+
+/** A token's user, or the 401 for an account removed since the token was signed. */
+function existing(user: User | undefined, exp: number): TokenUser {
+  if (!user)
+    throw new ApiError(401, 'invalid_token', 'This account no longer exists on this server')
+  return { user, exp }
 }
 
 export default fp<AuthOptions>(
@@ -52,7 +64,8 @@ export default fp<AuthOptions>(
         await verifyPassword(password, await dummyHash())
       },
     })
-    fastify.decorate('userFromToken', async (token: string | undefined) => {
+    /** The token's user and expiry; at once, with no promise, when its user is cached. */
+    const resolveToken = (token: string | undefined): TokenUser | Promise<TokenUser> => {
       if (!token)
         throw new ApiError(401, 'invalid_token', 'Sign in first: this needs a bearer token')
       let claims
@@ -66,14 +79,30 @@ export default fp<AuthOptions>(
           expired ? 'Your session has expired: sign in again' : 'Invalid token',
         )
       }
-      const user = await findUser(claims.userId)
-      if (!user)
-        throw new ApiError(401, 'invalid_token', 'This account no longer exists on this server')
-      return { user, exp: claims.exp }
-    })
+      const { exp } = claims
+      const found = findUser(claims.userId)
+      return found instanceof Promise
+        ? found.then((user) => existing(user, exp))
+        : existing(found, exp)
+    }
+    fastify.decorate('userFromToken', async (token: string | undefined) => resolveToken(token))
     fastify.decorateRequest('user', null)
-    fastify.decorate('authenticate', async (request: FastifyRequest) => {
-      request.user = (await fastify.userFromToken(bearerToken(request.headers.authorization))).user
+    // A callback hook: a request whose token and user are cached passes with no promise at all.
+    fastify.decorate('authenticate', (request: FastifyRequest, _reply, done) => {
+      let resolved
+      try {
+        resolved = resolveToken(bearerToken(request.headers.authorization))
+      } catch (error) {
+        return done(error as Error)
+      }
+      if (!(resolved instanceof Promise)) {
+        request.user = resolved.user
+        return done()
+      }
+      resolved.then((found) => {
+        request.user = found.user
+        done()
+      }, done)
     })
   },
   { name: 'auth', dependencies: ['db'] },
