@@ -346,6 +346,9 @@ describe('HTTP hardening (checklist F1–F14)', () => {
       'access-control-request-method': 'POST',
     })
     expect(closed.headers.get('access-control-allow-origin')).toBeNull()
+    // With no origin allowed a preflight is an unknown route, in the envelope.
+    expect(closed.status).toBe(404)
+    expect(closed.body).toMatchObject({ error: { code: 'not_found' } })
   })
 
   it('F9: /health checks the database: 200 while it answers, 503 once it is closed', async () => {
