@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ClientDataOf } from 'veracall-signaling/protocol'
 import { CHALLENGE_COUNTDOWN_MS } from 'veracall-signaling/protocol'
+import { useEscapeKey } from '../components/use-escape-key.js'
 
 export interface ChallengePromptProps {
   challenge: ClientDataOf<'challenge'> & { receivedAt: number }
@@ -29,13 +30,7 @@ export function ChallengePrompt({
   useEffect(() => {
     if (elapsed >= challenge.duration_ms) onDismiss()
   }, [elapsed, challenge.duration_ms, onDismiss])
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') onDismiss()
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [onDismiss])
+  useEscapeKey(onDismiss)
 
   const countdown = elapsed < CHALLENGE_COUNTDOWN_MS
   const seconds = Math.max(
