@@ -207,6 +207,44 @@ run('calling end to end (Chromium, real server)', { timeout: 120_000 }, () => {
     await alice.page.getByRole('button', { name: 'Dismiss' }).click()
   })
 
+  it('keeps Mute pressed while the camera opens, and the device pickers wait for it', async () => {
+    // Alice's camera takes as long as the test says (a real one can take seconds).
+    await alice.page.evaluate(() => {
+      const devices = navigator.mediaDevices
+      const open = devices.getUserMedia.bind(devices)
+      const w = window as unknown as { __grantCamera?: () => void }
+      const granted = new Promise<void>((resolve) => (w.__grantCamera = resolve))
+      devices.getUserMedia = async (constraints) => {
+        await granted
+        return open(constraints)
+      }
+    })
+    await searchAndCall(alice, bob, 'video')
+    await callScreen(alice.page).waitFor()
+    await alice.page.getByRole('button', { name: 'Devices' }).click()
+    const menu = alice.page.getByRole('dialog', { name: 'Devices' })
+    await menu.getByText('still opening').waitFor()
+    expect(await menu.getByLabel('Camera').isDisabled()).toBe(true)
+    expect(await menu.getByLabel('Microphone').isDisabled()).toBe(true)
+    await shot(alice.page, '06b-devices-opening')
+    await alice.page.keyboard.press('Escape')
+    await alice.page.keyboard.press('Control+KeyD')
+    await alice.page.getByRole('button', { name: 'Unmute microphone' }).waitFor()
+    await alice.page.evaluate(() =>
+      (window as unknown as { __grantCamera: () => void }).__grantCamera(),
+    )
+    await bob.page.getByRole('button', { name: 'Accept' }).click()
+    // The microphone came up muted, as the button said: Bob is told so.
+    await bob.page.getByTestId('remote-muted').waitFor()
+    await alice.page.getByRole('button', { name: 'Devices' }).click()
+    expect(await menu.getByLabel('Camera').isDisabled()).toBe(false)
+    await alice.page.getByRole('button', { name: 'Hang up' }).click()
+    for (const p of [alice.page, bob.page]) {
+      await p.getByRole('heading', { name: 'Call ended' }).waitFor()
+      await p.getByRole('button', { name: 'Done' }).click()
+    }
+  })
+
   it('carries an audio-only call', async () => {
     await searchAndCall(alice, bob, 'audio')
     await bob.page.getByRole('alertdialog').getByText('Audio call').waitFor()
