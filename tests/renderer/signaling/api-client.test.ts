@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest'
 import {
   ApiClient,
   ApiError,
+  MAX_RETRY_WAIT_MS,
+  UNAVAILABLE_RETRIES,
   normaliseServerUrl,
+  retryWaitMs,
 } from '../../../src/renderer/src/signaling/api-client.js'
 import { createI18n } from '../../../src/renderer/src/i18n/index.js'
 
@@ -117,5 +120,67 @@ describe('server URL and REST client', () => {
     await expect(client(() => json({ users: [{ id: 1 }] })).searchUsers('x')).rejects.toMatchObject(
       { code: 'bad_response' },
     )
+  })
+
+  describe('a 503 (load shed or draining)', () => {
+    const call = {
+      id: 7,
+      room_id: 'room-0007',
+      caller_id: '00000000-0000-4000-8000-00000000000a',
+      callee_id: '00000000-0000-4000-8000-00000000000b',
+      call_type: 'video',
+      status: 'ended',
+      created_at: '2026-12-02T00:00:00.000Z',
+    }
+    const unavailable = (retryAfter?: string) =>
+      new Response(
+        JSON.stringify({
+          error: { code: 'service_unavailable', message: 'Server under pressure' },
+        }),
+        { status: 503, headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter } },
+      )
+    /** A server that sheds the first `shed` requests, counting requests and the client's waits. */
+    const shedding = (shed: number) => {
+      const seen = { requests: 0, waits: [] as number[] }
+      const api = new ApiClient({
+        baseUrl: 'http://localhost:8000',
+        getToken: () => 'tkn',
+        fetch: (async () =>
+          ++seen.requests <= shed ? unavailable('5') : json({ call })) as typeof fetch,
+        sleep: async (ms) => void seen.waits.push(ms),
+      })
+      return { api, seen }
+    }
+
+    it('retries calls/end after Retry-After, so a hang-up under load still reaches the server', async () => {
+      const { api, seen } = shedding(UNAVAILABLE_RETRIES)
+      await expect(api.endCall(7)).resolves.toMatchObject({ id: 7, status: 'ended' })
+      expect(seen.requests).toBe(UNAVAILABLE_RETRIES + 1)
+      expect(seen.waits).toEqual(Array(UNAVAILABLE_RETRIES).fill(5000))
+    })
+
+    it('gives up after the bounded retries with the server error', async () => {
+      const { api, seen } = shedding(Infinity)
+      await expect(api.declineCall(7)).rejects.toMatchObject({
+        code: 'service_unavailable',
+        status: 503,
+      })
+      expect(seen.requests).toBe(UNAVAILABLE_RETRIES + 1)
+    })
+
+    it('never repeats a request that may not be safe to repeat', async () => {
+      const { api, seen } = shedding(Infinity)
+      await expect(api.startCall(call.callee_id, 'video')).rejects.toMatchObject({ status: 503 })
+      await expect(api.acceptCall(7)).rejects.toMatchObject({ status: 503 })
+      expect(seen.requests).toBe(2)
+      expect(seen.waits).toEqual([])
+    })
+
+    it('reads Retry-After as seconds, capped, with a default for anything else', () => {
+      expect(retryWaitMs('2')).toBe(2000)
+      expect(retryWaitMs('3600')).toBe(MAX_RETRY_WAIT_MS)
+      for (const odd of [null, '', 'soon', '-1', 'Wed, 21 Oct 2026 07:28:00 GMT'])
+        expect(retryWaitMs(odd), String(odd)).toBe(1000)
+    })
   })
 })

@@ -53,18 +53,41 @@ export interface ApiClientOptions {
   baseUrl: string
   getToken: () => string | null
   fetch?: typeof fetch
+  /** Waits before a retry (injectable so tests need no timers). */
+  sleep?: (ms: number) => Promise<void>
 }
+
+/**
+ * A 503 (the server shedding load, or a node draining) is retried for requests that are safe to
+ * repeat: a lost `calls/end` would leave the others in the call with this person's tile. Waits
+ * the answer's Retry-After, capped so a hang-up never waits long.
+ */
+export const UNAVAILABLE_RETRIES = 2
+export const MAX_RETRY_WAIT_MS = 5_000
+const DEFAULT_RETRY_WAIT_MS = 1_000
+
+/** Retry-After in ms (delta-seconds only, as the server sends it), capped; a default otherwise. */
+export function retryWaitMs(header: string | null): number {
+  const seconds = header !== null && /^\d+$/.test(header.trim()) ? Number(header) : NaN
+  return Number.isFinite(seconds)
+    ? Math.min(seconds * 1000, MAX_RETRY_WAIT_MS)
+    : DEFAULT_RETRY_WAIT_MS
+}
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** The REST half of the wire contract, typed and checked against the server's own schemas. */
 export class ApiClient {
   readonly baseUrl: string
   private readonly getToken: () => string | null
   private readonly fetchImpl: typeof fetch
+  private readonly sleep: (ms: number) => Promise<void>
 
   constructor(options: ApiClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '')
     this.getToken = options.getToken
     this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis)
+    this.sleep = options.sleep ?? sleepFor
   }
 
   /** Confirms that the URL answers and is a Veracall signaling server (see server-probe.ts). */
@@ -102,11 +125,14 @@ export class ApiClient {
   async acceptCall(callId: number): Promise<Call> {
     return (await this.request('POST', ROUTES.acceptCall, CallResponse, { call_id: callId })).call
   }
+  /** Retried on 503: a shed request never reached its handler, and a second end is a no-op. */
   async declineCall(callId: number): Promise<Call> {
-    return (await this.request('POST', ROUTES.declineCall, CallResponse, { call_id: callId })).call
+    const body = { call_id: callId }
+    return (await this.request('POST', ROUTES.declineCall, CallResponse, body, true, true)).call
   }
   async endCall(callId: number): Promise<Call> {
-    return (await this.request('POST', ROUTES.endCall, CallResponse, { call_id: callId })).call
+    const body = { call_id: callId }
+    return (await this.request('POST', ROUTES.endCall, CallResponse, body, true, true)).call
   }
   async activeCalls(): Promise<Call[]> {
     return (await this.request('GET', ROUTES.activeCalls, CallListResponse)).calls
@@ -126,7 +152,25 @@ export class ApiClient {
     schema: S,
     body?: unknown,
     auth = true,
+    idempotent = method === 'GET',
   ): Promise<Type.Static<S>> {
+    for (let retry = 0; ; retry++) {
+      const res = await this.send(method, path, body, auth)
+      if (res.status === 503 && idempotent && retry < UNAVAILABLE_RETRIES) {
+        await res.body?.cancel()
+        await this.sleep(retryWaitMs(res.headers.get('retry-after')))
+        continue
+      }
+      return this.read(res, path, schema)
+    }
+  }
+
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    auth: boolean,
+  ): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' }
     if (body !== undefined) headers['content-type'] = 'application/json'
     const token = auth ? this.getToken() : null
@@ -141,6 +185,14 @@ export class ApiClient {
     } catch {
       throw new ApiError('unreachable', `Cannot reach ${this.baseUrl}`)
     }
+    return res
+  }
+
+  private async read<S extends TSchema>(
+    res: Response,
+    path: string,
+    schema: S,
+  ): Promise<Type.Static<S>> {
     const json: unknown = await res.json().catch(() => null)
     if (!res.ok) {
       if (Value.Check(ErrorBody, json)) {
