@@ -178,9 +178,9 @@ run('group calls end to end (Chromium, real server)', { timeout: 180_000 }, () =
     await signInAgain(bob, 90_000)
     const rejoin = bob.page.getByTestId('rejoin')
     await rejoin.waitFor()
-    expect(await rejoin.textContent()).toContain('Alice Martin, Carol Diaz')
+    expect(await rejoin.textContent()).toContain('Alice Martin and Carol Diaz')
     await bob.page
-      .getByRole('button', { name: 'Rejoin the call with Alice Martin, Carol Diaz' })
+      .getByRole('button', { name: 'Rejoin the call with Alice Martin and Carol Diaz' })
       .click()
     // Bob's new connections offer; Alice's and Carol's apps rebuild theirs for him.
     await Promise.all([alice, bob, carol].map((p) => expectRemoteVideosPlaying(p.page, 2)))

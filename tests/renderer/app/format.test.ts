@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { callOutcomeKey, requestErrorText } from '../../../src/renderer/src/app/format.js'
+import {
+  callOutcomeKey,
+  listNames,
+  requestErrorText,
+} from '../../../src/renderer/src/app/format.js'
 import { createI18n } from '../../../src/renderer/src/i18n/index.js'
 import zhCN from '../../../src/shared/i18n/locales/zh-CN.js'
 
@@ -8,6 +12,15 @@ describe('languages', () => {
     const { t } = createI18n('zh-CN')
     expect(requestErrorText(t, 'unreachable')).toBe(zhCN.errors.unreachable)
     expect(requestErrorText(t, 'internal_error')).toBe(zhCN.errors.generic)
+  })
+})
+
+describe('lists of names', () => {
+  it('joins names as each language does, one name alone', () => {
+    expect(listNames(['Bob'], 'en')).toBe('Bob')
+    expect(listNames(['Bob', 'Carol'], 'en')).toBe('Bob and Carol')
+    expect(listNames(['Bob', 'Carol', 'Dan'], 'en')).toBe('Bob, Carol, and Dan')
+    expect(listNames(['Bob', 'Carol', 'Dan'], 'zh-CN')).toBe('Bob、Carol和Dan')
   })
 })
 

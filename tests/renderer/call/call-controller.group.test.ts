@@ -293,7 +293,10 @@ describe('group calls: one connection per remote person', () => {
       call: { ...myGroupCall('declined', 'declined'), status: 'ended', end_reason: 'declined' },
     })
     await settle()
-    expect(ctx.store.getState().notice).toMatchObject({ kind: 'declined', peerName: 'Bob, Carol' })
+    expect(ctx.store.getState().notice).toMatchObject({
+      kind: 'declined',
+      peerNames: ['Bob', 'Carol'],
+    })
 
     const busy = groupCaller({
       [`POST ${ROUTES.startCall}`]: () => ({
@@ -306,7 +309,7 @@ describe('group calls: one connection per remote person', () => {
     await settle()
     expect(busy.store.getState()).toMatchObject({
       phase: 'idle',
-      notice: { kind: 'busyGroup', peerName: 'Bob, Carol' },
+      notice: { kind: 'busyGroup', peerNames: ['Bob', 'Carol'] },
     })
   })
 

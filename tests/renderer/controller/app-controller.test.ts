@@ -116,7 +116,7 @@ describe('AppController', () => {
     await settle()
     expect(ctx.store.getState()).toMatchObject({
       phase: 'idle',
-      notice: { kind: 'missed', peerName: 'Bob' },
+      notice: { kind: 'missed', peerNames: ['Bob'] },
     })
     expect(ctx.notifications).toEqual(['notify.incomingVideo:Bob', 'notify.missedBody:Bob'])
   })
@@ -133,7 +133,7 @@ describe('AppController', () => {
     await settle()
     expect(ctx.store.getState()).toMatchObject({
       phase: 'idle',
-      notice: { kind: 'cancelledByCaller', peerName: 'Bob' },
+      notice: { kind: 'cancelledByCaller', peerNames: ['Bob'] },
     })
     expect(ctx.notifications).toEqual(['notify.incomingVideo:Bob', 'notify.cancelledBody:Bob'])
   })

@@ -128,7 +128,7 @@ describe('call slice', () => {
   it('a call that never connected ends with a notice, not a summary', () => {
     const store = createAppStore()
     store.getState().callIncoming(call(3, bob, alice), bob)
-    store.getState().callFinished(null, { kind: 'missed', peerName: 'Bob', at: 1 })
+    store.getState().callFinished(null, { kind: 'missed', peerNames: ['Bob'], at: 1 })
     expect(store.getState()).toMatchObject({
       phase: 'idle',
       notice: { kind: 'missed' },

@@ -33,6 +33,11 @@ export function formatDuration(t: TFunction, totalSeconds: number): string {
   return t('duration.s', { s })
 }
 
+/** Names as the language lists them: "Bob and Carol", "Bob, Carol, and Dan"; "Bob和Carol" in zh-CN. */
+export function listNames(names: readonly string[], language: string): string {
+  return new Intl.ListFormat(language, { type: 'conjunction' }).format(names)
+}
+
 export function formatDateTime(iso: string, language: string): string {
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return iso

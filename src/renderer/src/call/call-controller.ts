@@ -659,13 +659,13 @@ export class CallController {
     if (user && !this.attended.some((u) => u.id === userId)) this.attended.push(user)
   }
 
-  /** Everyone in a call's list but this app's user, by name. */
-  private groupNames(call: Call | null): string {
+  /** Everyone in a call's list but this app's user, by name; undefined for none. */
+  private groupNames(call: Call | null): string[] | undefined {
     const self = this.store.getState().user?.id
-    return (call?.participants ?? [])
+    const names = (call?.participants ?? [])
       .filter((p) => p.user_id !== self && p.user)
       .map((p) => nameOf(p.user))
-      .join(', ')
+    return names.length > 0 ? names : undefined
   }
 
   private anyPeerPresent(mesh: PeerMesh): boolean {
@@ -739,7 +739,7 @@ export class CallController {
       outcome.notice && s.group && s.direction === 'outgoing'
         ? {
             ...outcome.notice,
-            peerName: this.groupNames(call ?? s.call) || outcome.notice.peerName,
+            peerNames: this.groupNames(call ?? s.call) ?? outcome.notice.peerNames,
           }
         : outcome.notice
     this.store.getState().callFinished(outcome.summary, notice)
@@ -761,9 +761,9 @@ export class CallController {
     }
     this.teardown()
     // A group call refused as busy names everyone it was for: the server does not say who.
-    const peerName = kind === 'busyGroup' ? people.map(nameOf).join(', ') : nameOf(peer)
+    const peerNames = kind === 'busyGroup' ? people.map(nameOf) : [nameOf(peer)]
     const noticeKind = kind === 'busy' || kind === 'busyGroup' ? kind : 'failed'
-    s.callFinished(null, peer ? { kind: noticeKind, peerName, at: Date.now() } : null)
+    s.callFinished(null, peer ? { kind: noticeKind, peerNames, at: Date.now() } : null)
     this.store.getState().setCallError(kind === 'media' ? 'media' : toAppError(err).message)
   }
 }

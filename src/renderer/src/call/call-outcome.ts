@@ -56,7 +56,7 @@ export function callOutcome(
       ? 'cancelledByCaller'
       : 'missed'
     : (UNANSWERED_NOTICE[reason] ?? 'failed')
-  const notice: CallNotice = { kind, peerName: nameOf(peer), at: now }
+  const notice: CallNotice = { kind, peerNames: [nameOf(peer)], at: now }
   const notification = wasIncoming
     ? {
         title: t(cancelled ? 'notify.cancelledTitle' : 'notify.missedTitle'),

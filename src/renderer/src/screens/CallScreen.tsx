@@ -8,6 +8,7 @@ import {
   type RefObject,
 } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useShallow } from 'zustand/react/shallow'
 import { useApp, useController } from '../app/context.js'
 import { Avatar } from '../components/Avatar.js'
 import { DevicesMenu } from '../components/DevicesMenu.js'
@@ -23,7 +24,7 @@ import { ChallengePrompt } from '../detection/ChallengePrompt.js'
 import { VerificationPanel } from '../detection/VerificationPanel.js'
 import { AddPersonDialog } from '../components/AddPersonDialog.js'
 import { ParticipantGrid } from '../components/ParticipantGrid.js'
-import { formatClock } from '../app/format.js'
+import { formatClock, listNames } from '../app/format.js'
 import {
   selectCallFull,
   selectOtherNames,
@@ -117,13 +118,13 @@ function AddPersonButton({
 /** Outgoing ringing, connecting and the call itself share one layout. */
 
 export function CallScreen(): ReactElement {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const controller = useController()
   const group = useApp((s) => s.group)
-  const others = useApp(selectOtherNames)
+  const others = useApp(useShallow(selectOtherNames))
   // A group call is named for everyone else in it; a 1:1 call for the other person.
   const name = useApp(selectPeerName)
-  const title = group && others ? others : name
+  const title = group && others.length > 0 ? listNames(others, i18n.language) : name
   const peerId = useApp((s) => s.peer?.id ?? '')
   const phase = useApp((s) => s.phase)
   const callType = useApp((s) => s.callType)

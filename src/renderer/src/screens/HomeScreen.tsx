@@ -7,7 +7,7 @@ import { Avatar } from '../components/Avatar.js'
 import { RejoinBanner } from '../components/RejoinBanner.js'
 import { Icon } from '../components/Icon.js'
 import { PeopleSearchField } from '../components/PeopleSearchField.js'
-import { requestErrorText } from '../app/format.js'
+import { listNames, requestErrorText } from '../app/format.js'
 import { isSearchable } from '../controller/search-query.js'
 import { nameOf, selectRecentPeople } from '../store/selectors.js'
 
@@ -73,7 +73,7 @@ function PersonRow({ user, picking }: { user: User; picking: Picking }): ReactEl
 
 /** The people picked so far and the group call buttons (shown once someone is picked). */
 function GroupBar({ picking, onClear }: { picking: Picking; onClear: () => void }): ReactElement {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const controller = useController()
   const id = useId()
   const { picked } = picking
@@ -87,7 +87,7 @@ function GroupBar({ picking, onClear }: { picking: Picking; onClear: () => void 
     <div className="group-bar" role="group" aria-labelledby={`${id}-title`} data-testid="group-bar">
       <span className="group-bar-text">
         <strong id={`${id}-title`}>{t('group.selectionTitle')}</strong>
-        <span className="group-bar-names">{picked.map(nameOf).join(', ')}</span>
+        <span className="group-bar-names">{listNames(picked.map(nameOf), i18n.language)}</span>
         <span className="muted small" aria-live="polite">
           {t('group.selection', { count: picked.length, max: MAX_CALLEES })}
         </span>
@@ -118,7 +118,7 @@ function GroupBar({ picking, onClear }: { picking: Picking; onClear: () => void 
 }
 
 export function HomeScreen(): ReactElement {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const controller = useController()
   const user = useApp((s) => s.user)
   const query = useApp((s) => s.query)
@@ -169,7 +169,7 @@ export function HomeScreen(): ReactElement {
           <span>
             {callError === 'media'
               ? t('notice.media')
-              : t(`notice.${notice.kind}`, { name: notice.peerName })}
+              : t(`notice.${notice.kind}`, { name: listNames(notice.peerNames, i18n.language) })}
           </span>
           <button
             type="button"

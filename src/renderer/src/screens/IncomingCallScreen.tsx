@@ -1,19 +1,21 @@
 import { useEffect, useRef, type ReactElement } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useShallow } from 'zustand/react/shallow'
 import { useApp, useController } from '../app/context.js'
+import { listNames } from '../app/format.js'
 import { Avatar } from '../components/Avatar.js'
 import { Icon } from '../components/Icon.js'
 import { selectOtherNames, selectPeerName } from '../store/selectors.js'
 
 export function IncomingCallScreen(): ReactElement {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const controller = useController()
   const name = useApp(selectPeerName)
   const peerId = useApp((s) => s.peer?.id ?? '')
   const callType = useApp((s) => s.callType)
   const accepting = useApp((s) => s.accepting)
   const group = useApp((s) => s.group)
-  const others = useApp(selectOtherNames)
+  const others = useApp(useShallow(selectOtherNames))
   const acceptRef = useRef<HTMLButtonElement>(null)
   useEffect(() => acceptRef.current?.focus(), [])
   return (
@@ -36,7 +38,7 @@ export function IncomingCallScreen(): ReactElement {
         </p>
         {group && (
           <p className="muted" data-testid="incoming-group">
-            {t('group.incoming', { names: others })}
+            {t('group.incoming', { names: listNames(others, i18n.language) })}
           </p>
         )}
         {/* Shown the moment Accept is pressed: the camera can take seconds to open. */}

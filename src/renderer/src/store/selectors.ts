@@ -44,14 +44,16 @@ export function selectRecentPeople(s: AppState): User[] {
   return people.slice(0, 6)
 }
 
-/** Everyone else ringing or in the current call, by name ("Bob Chen, Carol Li"); '' for none. */
-export function selectOtherNames(s: AppState): string {
+/**
+ * Everyone else ringing or in the current call, by name (a new array: select it with useShallow),
+ * to be listed with `listNames`.
+ */
+export function selectOtherNames(s: AppState): string[] {
   const self = s.user?.id
   return (s.call?.participants ?? [])
     .filter((p) => p.user_id !== self && (p.status === 'joined' || p.status === 'invited'))
     .map((p) => nameOf(p.user))
     .filter((n) => n !== '')
-    .join(', ')
 }
 
 /** The current call has MAX_CALL_PARTICIPANTS people ringing or in it: nobody can be added. */

@@ -44,11 +44,12 @@ export interface CallNotice {
     | 'cancelled'
     | 'cancelledByCaller'
     | 'busy'
-    /** A group call refused because one of its people is in another call (peerName: them all). */
+    /** A group call refused because one of its people is in another call (peerNames: them all). */
     | 'busyGroup'
     | 'failed'
     | 'unanswered'
-  peerName: string
+  /** The other person, or everyone else in a group call; listed as the language lists names. */
+  peerNames: string[]
   at: number
 }
 
