@@ -4,10 +4,8 @@ import type { Config } from 'veracall-signaling'
 export type TargetSpec =
   | {
       kind: 'veracall'
-      /** The server's environment, as protocol.md names it (printed by the bench). */
+      /** The server's environment, as the config table names it (printed by the bench). */
       env: Record<string, string>
-      /** WebSocket limits that have no environment variable. */
-      ws: Partial<Config['ws']>
     }
   | { kind: 'bare-ws' }
   | { kind: 'bare-fastify' }

@@ -6,7 +6,7 @@
 import Fastify from 'fastify'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createSignalingServer, loadConfig, type Config } from 'veracall-signaling'
+import { createSignalingServer, type Config } from 'veracall-signaling'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { ParentMessage, TargetMessage, TargetSpec } from './target-protocol.js'
 
@@ -65,11 +65,7 @@ async function startBareFastify(): Promise<{ url: string; stop: () => Promise<vo
 async function startVeracall(
   spec: Extract<TargetSpec, { kind: 'veracall' }>,
 ): Promise<{ url: string; config: Config; stop: () => Promise<void> }> {
-  const loaded = loadConfig(spec.env, { embedded: true })
-  const server = createSignalingServer({
-    env: spec.env,
-    config: { ws: { ...loaded.ws, ...spec.ws } },
-  })
+  const server = createSignalingServer({ env: spec.env })
   const { url } = await server.start()
   return { url, config: server.config, stop: () => server.stop() }
 }
