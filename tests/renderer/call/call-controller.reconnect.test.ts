@@ -2,6 +2,7 @@
 /// <reference lib="dom.iterable" />
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ROUTES, type Call } from 'veracall-signaling/protocol'
+import { HANG_UP_WAIT_MS } from '../../../src/renderer/src/call/call-controller.js'
 import { RECONNECT_BOUND_MS } from '../../../src/renderer/src/call/reconnect-watch.js'
 import { settle } from '../fakes/fake-peer.js'
 import { ManualClock } from '../fakes/manual-clock.js'
@@ -141,5 +142,53 @@ describe('a connected call that loses its connection', () => {
     })
     expect(ctx.requests).toContain(`POST ${ROUTES.endCall}`)
     expect(ctx.tracks.every((t) => t.readyState === 'ended')).toBe(true)
+  })
+})
+
+describe('hanging up on a server that is slow to answer', () => {
+  it('tells the server first, but leaves the call after HANG_UP_WAIT_MS whatever it does', async () => {
+    const clock = new ManualClock()
+    let answerEnd: (() => void) | undefined
+    const ctx = harness(
+      null,
+      routes({
+        [`GET ${ROUTES.activeCalls}`]: () => ({ status: 200, body: { calls: [inProgress()] } }),
+        // A server shedding load: calls/end answers only when the test says so.
+        [`POST ${ROUTES.endCall}`]: () =>
+          new Promise((resolve) => {
+            answerEnd = () =>
+              resolve({
+                status: 200,
+                body: { call: inProgress({ status: 'ended', end_reason: 'completed' }) },
+              })
+          }),
+      }),
+      { reconnectClock: clock },
+    )
+    await rejoinAndConnect({ ...ctx, clock, cues: () => 0 })
+    expect(ctx.store.getState().phase).toBe('active')
+
+    const hangingUp = ctx.controller.call.hangUp()
+    await settle()
+    // Asked first, so the others hear "left" before the room socket closes.
+    expect(ctx.requests).toContain(`POST ${ROUTES.endCall}`)
+    expect(ctx.store.getState().phase).toBe('active')
+    clock.advance(HANG_UP_WAIT_MS - 1)
+    await settle()
+    expect(ctx.store.getState().phase).toBe('active')
+
+    clock.advance(1)
+    await hangingUp
+    // Out of the call: the summary is shown and the camera and microphone are off.
+    expect(ctx.store.getState()).toMatchObject({ phase: 'ended', summary: { callId: 7 } })
+    expect(ctx.tracks.length).toBeGreaterThan(0)
+    expect(ctx.tracks.every((t) => t.readyState === 'ended')).toBe(true)
+
+    // The end lands later: the history is read again, now with the ended call.
+    const historyReads = () => ctx.requests.filter((r) => r === `GET ${ROUTES.history}`).length
+    const before = historyReads()
+    answerEnd?.()
+    await settle()
+    expect(historyReads()).toBe(before + 1)
   })
 })

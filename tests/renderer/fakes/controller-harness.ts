@@ -71,7 +71,9 @@ export class FakeSocket implements SocketLike {
   }
 }
 
-type Route = (body: unknown, query: URLSearchParams) => { status: number; body: unknown }
+type Answer = { status: number; body: unknown }
+/** A route answers at once, or when the test resolves its promise (a server that is slow to answer). */
+type Route = (body: unknown, query: URLSearchParams) => Answer | Promise<Answer>
 
 export function routes(extra: Record<string, Route> = {}): Record<string, Route> {
   return {
@@ -145,7 +147,7 @@ export function harness(
     })
     const route = table[key]
     const res = route
-      ? route(body, parsed.searchParams)
+      ? await route(body, parsed.searchParams)
       : { status: 404, body: { error: { code: 'not_found', message: key } } }
     return new Response(JSON.stringify(res.body), { status: res.status })
   })

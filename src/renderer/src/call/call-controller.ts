@@ -24,13 +24,19 @@ import { isGroupCall, isPoliteTowards } from './mesh-roles.js'
 import { PeerMesh, type LocalMediaSession } from './peer-mesh.js'
 import { meshConnectionState } from './mesh-state.js'
 import { Ringer } from './ringer.js'
-import { ReconnectWatch, type ReconnectClock } from './reconnect-watch.js'
+import { ReconnectWatch, systemClock, type ReconnectClock } from './reconnect-watch.js'
 import { playReconnectCue } from './ringtone.js'
 import { StatsSampler } from './stats-sampler.js'
 import { earlyCallSession, startCallSession, type EarlySession } from './start-session.js'
 import { captureFor, type CaptureScreen } from './screen-capture.js'
 import { ScreenShare } from './screen-share.js'
 import { fetchCallTurnServers } from './turn-credentials.js'
+
+/**
+ * How long Hang up waits for the server's answer before leaving anyway: one round trip normally;
+ * a server shedding load asks for a retry in seconds (the end goes on being retried behind).
+ */
+export const HANG_UP_WAIT_MS = 2_000
 
 export interface CallControllerDeps {
   store: AppStore
@@ -53,7 +59,7 @@ export interface CallControllerDeps {
   onCallFinished: () => void
   /** The sound when a call starts reconnecting (WebAudio by default). */
   reconnectCue?: () => void
-  /** Timers for the reconnection bound (tests inject a fake clock). */
+  /** Timers for the reconnection bound and the hang-up wait (tests inject a fake clock). */
   reconnectClock?: ReconnectClock
 }
 
@@ -414,15 +420,35 @@ export class CallController {
     this.deps.onCallFinished()
   }
 
-  /** Cancels a ringing outgoing call or ends an answered one. */
+  /**
+   * Cancels a ringing outgoing call or ends an answered one. The server is told first, so the
+   * others hear that this person left before the room socket closes; a busy server's 503 is
+   * retried (api-client), but behind a bounded wait: the camera and the call never stay up
+   * longer than HANG_UP_WAIT_MS, and the history reloads once the end lands.
+   */
   async hangUp(): Promise<void> {
     const { call, phase } = this.store.getState()
     if (phase === 'idle' || phase === 'ended') return
     if (phase === 'incoming') return this.decline()
     const api = this.deps.api()
-    let ended: Call | null = null
-    if (api && call) ended = await api.endCall(call.id).catch(() => null)
-    this.finish(ended ?? call, phase === 'outgoing' ? 'cancelled' : 'completed')
+    const reason = phase === 'outgoing' ? 'cancelled' : 'completed'
+    if (!api || !call) return this.finish(call, reason)
+    const ending = api.endCall(call.id).catch(() => null)
+    const ended = await this.within(HANG_UP_WAIT_MS, ending)
+    this.finish(ended ?? call, reason)
+    if (ended === undefined) void ending.then(() => this.deps.onCallFinished())
+  }
+
+  /** `promise`'s value, or undefined once `ms` have passed without it. */
+  private within<T>(ms: number, promise: Promise<T>): Promise<T | undefined> {
+    const clock = this.deps.reconnectClock ?? systemClock
+    return new Promise((resolve) => {
+      const timer = clock.setTimeout(() => resolve(undefined), ms)
+      void promise.then((value) => {
+        clock.clearTimeout(timer)
+        resolve(value)
+      })
+    })
   }
 
   /** Verify: asks that person's app to prompt a liveness move; false if they are not connected. */

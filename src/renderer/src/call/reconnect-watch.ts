@@ -17,7 +17,7 @@ export interface ReconnectInputs {
   signalingOpen: boolean
 }
 
-const systemClock: ReconnectClock = {
+export const systemClock: ReconnectClock = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 }
