@@ -2,6 +2,8 @@
 /// <reference lib="dom.iterable" />
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ROUTES, type Call, type Participant, type User } from 'veracall-signaling/protocol'
+import { CallSession } from '../../../src/renderer/src/call/call-session.js'
+import { GROUP_SEND_SCALE } from '../../../src/renderer/src/call/first-frame.js'
 import { settle } from '../fakes/fake-peer.js'
 import type { FakeSocket } from '../fakes/controller-harness.js'
 import {
@@ -15,7 +17,11 @@ import {
 
 afterEach(() => {
   vi.unstubAllGlobals()
+  vi.restoreAllMocks()
 })
+
+/** The downscale each connection was told to send the camera at, in order. */
+const sendScales = () => vi.spyOn(CallSession.prototype, 'setSendScale')
 
 // Ids chosen around `me` (…0a): Carol's is smaller, Dan's larger.
 const carol: User = {
@@ -210,7 +216,8 @@ describe('group calls: one connection per remote person', () => {
     expect(sentTo(room, 'answer')).toEqual([dan.id])
   })
 
-  it('1:1 calls send exactly as before: no `to`', async () => {
+  it('1:1 calls send exactly as before: no `to`, the camera at full resolution', async () => {
+    const scales = sendScales()
     const ctx = harness(
       null,
       routes({
@@ -230,9 +237,11 @@ describe('group calls: one connection per remote person', () => {
     expect(ctx.store.getState().group).toBe(false)
     expect(room?.sent.filter((m) => 'to' in m)).toEqual([])
     expect(sentTo(room, 'offer')).toEqual([undefined])
+    expect(scales).not.toHaveBeenCalled()
   })
 
   it('Add person: the call becomes a group call; call_full and busy come back as codes', async () => {
+    const scales = sendScales()
     let reply: { status: number; body: unknown } = {
       status: 200,
       body: {
@@ -268,6 +277,8 @@ describe('group calls: one connection per remote person', () => {
       user_id: carol.id,
     })
     expect(ctx.store.getState().group).toBe(true)
+    // Bob's connection sends the camera at the group's scale from now on.
+    expect(scales.mock.calls).toEqual([[GROUP_SEND_SCALE]])
     // From now on what goes to Bob is addressed to him.
     ctx.controller.devices.toggleMicrophone()
     expect(sentTo(room, 'media_state').at(-1)).toBe(bob.id)
@@ -277,6 +288,9 @@ describe('group calls: one connection per remote person', () => {
     expect(ctx.peers).toHaveLength(2)
     expect(ctx.peers[0]?.closed).toBe(false)
     expect(sentTo(room, 'offer').at(-1)).toBe(carol.id)
+    // Carol's, made in a group call, at once.
+    expect(scales.mock.calls).toEqual([[GROUP_SEND_SCALE], [GROUP_SEND_SCALE]])
+    expect(new Set(scales.mock.contexts).size).toBe(2)
 
     reply = { status: 409, body: { error: { code: 'call_full', message: 'full' } } }
     expect(await ctx.controller.call.invite(dan)).toBe('call_full')

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Envelope } from 'veracall-signaling/protocol'
 import { CallSession, type RoomTransport } from '../../../src/renderer/src/call/call-session.js'
 import { heldTransport } from '../../../src/renderer/src/call/held-transport.js'
+import { GROUP_SEND_SCALE } from '../../../src/renderer/src/call/first-frame.js'
 import { PeerMesh } from '../../../src/renderer/src/call/peer-mesh.js'
 import { FakePeerConnection, FakeStream, FakeTrack, settle } from '../fakes/fake-peer.js'
 
@@ -346,6 +347,40 @@ describe('CallSession', () => {
     await settle(60)
     expect(a.pc.connectionState).toBe('connected')
     await new Promise((r) => setTimeout(r, 40))
+    expect(scales(a.pc)).toEqual([1, 1])
+  })
+
+  it('in a group call sends a large camera at GROUP_SEND_SCALE for good, a 360p one at full', async () => {
+    const room = new FakeRoom()
+    const a = makeSession(room, CALLER, false, [new FakeTrack('audio'), new FakeTrack('video')])
+    const b = makeSession(room, CALLEE, true, [new FakeTrack('audio'), new FakeTrack('video', 360)])
+    const scales = (pc: FakePeerConnection) =>
+      pc.getSenders().map((s) => s.getParameters().encodings[0]?.scaleResolutionDownBy ?? 1)
+    a.session.setSendScale(GROUP_SEND_SCALE)
+    b.session.setSendScale(GROUP_SEND_SCALE)
+    a.session.start()
+    b.session.start()
+    a.transport.join()
+    b.transport.join()
+    await settle(60)
+    expect(a.pc.connectionState).toBe('connected')
+    // Past the moment full resolution returns in a 1:1 call.
+    await new Promise((r) => setTimeout(r, 40))
+    expect(scales(a.pc)).toEqual([1, GROUP_SEND_SCALE])
+    expect(scales(b.pc)).toEqual([1, 1])
+    // A 1:1 call that becomes a group one scales its camera at once, and back.
+    a.session.setSendScale(1)
+    await settle()
+    expect(scales(a.pc)).toEqual([1, 1])
+    a.session.setSendScale(GROUP_SEND_SCALE)
+    await settle()
+    expect(scales(a.pc)).toEqual([1, GROUP_SEND_SCALE])
+    // A camera switched to a small one is not scaled below 360p.
+    await a.session.replaceTrack(
+      'video',
+      new FakeTrack('video', 360) as unknown as MediaStreamTrack,
+    )
+    await settle()
     expect(scales(a.pc)).toEqual([1, 1])
   })
 

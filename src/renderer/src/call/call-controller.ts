@@ -25,6 +25,7 @@ import { PeerMesh, type LocalMediaSession } from './peer-mesh.js'
 import { meshConnectionState } from './mesh-state.js'
 import { Ringer } from './ringer.js'
 import { ReconnectWatch, systemClock, type ReconnectClock } from './reconnect-watch.js'
+import { GROUP_SEND_SCALE } from './first-frame.js'
 import { playReconnectCue } from './ringtone.js'
 import { StatsSampler } from './stats-sampler.js'
 import { earlyCallSession, startCallSession, type EarlySession } from './start-session.js'
@@ -493,6 +494,7 @@ export class CallController {
    */
   private becomeGroup(): void {
     this.store.getState().setGroup(true)
+    for (const [, session] of this.mesh?.entries() ?? []) session.setSendScale(GROUP_SEND_SCALE)
     void this.recording.finish()
     if (this.store.getState().screenSharing) void this.screenShare.stop()
     this.verification.finish()
@@ -645,6 +647,7 @@ export class CallController {
           onRemoteMedia: (media: MediaState) =>
             this.detection.setRemoteScreen(remoteId, media.screen === true),
         })
+        if (this.store.getState().group) session.setSendScale(GROUP_SEND_SCALE)
         return session
       },
     })

@@ -93,6 +93,8 @@ export class CallSession {
   /** Senders that started at reduced resolution (first-frame.ts), until full resolution returns. */
   private scaled: RTCRtpSender[] = []
   private fullResolutionTimer: ReturnType<typeof setTimeout> | null = null
+  /** The camera's downscale once its first frames are out: 1, or GROUP_SEND_SCALE in a group. */
+  private sendScale = 1
   private remote: MediaStream | null = null
   private peerPresent = false
   private closed = false
@@ -246,7 +248,20 @@ export class CallSession {
   private scaleAtStart(sender: RTCRtpSender, track: MediaStreamTrack): void {
     if (!startsScaled(track)) return
     this.scaled.push(sender)
-    void scaleSender(sender, START_SCALE)
+    void scaleSender(sender, Math.max(START_SCALE, this.sendScale))
+  }
+
+  /**
+   * Sends a large camera at `scale` from now on (see first-frame.ts): a camera still at its start
+   * scale goes to `scale` where it would have returned to full resolution.
+   */
+  setSendScale(scale: number): void {
+    if (scale === this.sendScale) return
+    this.sendScale = scale
+    if (this.scaled.length > 0) return
+    for (const sender of this.pc.getSenders()) {
+      if (sender.track && startsScaled(sender.track)) void scaleSender(sender, scale)
+    }
   }
 
   /** A callee whose devices are still opening answers send-receive for the kinds to come. */
@@ -303,6 +318,10 @@ export class CallSession {
     const stream = this.stream
     const old = kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks()
     if (sender) await sender.replaceTrack(track)
+    // The sender keeps its downscale: a group's applies to a large camera only.
+    if (sender && track?.kind === 'video' && this.scaled.length === 0 && this.sendScale !== 1) {
+      void scaleSender(sender, startsScaled(track) ? this.sendScale : 1)
+    }
     // A connection rebuilt while the camera was off answered with this kind receive-only: sending
     // again needs the direction back (one renegotiation, through perfect negotiation).
     if (track && transceiver && transceiver.direction === 'recvonly') {
@@ -497,7 +516,7 @@ export class CallSession {
     if (this.scaled.length === 0 || this.fullResolutionTimer) return
     this.fullResolutionTimer = setTimeout(() => {
       this.fullResolutionTimer = null
-      for (const sender of this.scaled.splice(0)) void scaleSender(sender, 1)
+      for (const sender of this.scaled.splice(0)) void scaleSender(sender, this.sendScale)
     }, this.options.fullResolutionAfterMs ?? FULL_RESOLUTION_AFTER_MS)
   }
 

@@ -8,12 +8,18 @@
 export const START_SCALE = 2
 /** Heights at or below this start at full resolution (nothing to gain). */
 const MIN_SCALED_HEIGHT = 360
+/**
+ * A group call sends each person the camera at this downscale (720p → 360p) for good: a mesh
+ * encodes one stream per person and sends them all up one uplink, three 720p streams in a
+ * four-way call, and a grid tile shows no more than 360p.
+ */
+export const GROUP_SEND_SCALE = 2
 /** After the connection is up: by then the bandwidth estimate allows more than the start rate. */
 export const FULL_RESOLUTION_AFTER_MS = 2000
 
 type Sender = Partial<Pick<RTCRtpSender, 'getParameters' | 'setParameters'>>
 
-/** Whether a camera track is worth starting at reduced resolution. */
+/** Whether a camera track is worth sending at reduced resolution (at the start, in a group). */
 export function startsScaled(track: MediaStreamTrack): boolean {
   if (track.kind !== 'video' || typeof track.getSettings !== 'function') return false
   return (track.getSettings().height ?? 0) > MIN_SCALED_HEIGHT
