@@ -12,7 +12,7 @@
  * Knobs: BENCH_ROOMS (100), BENCH_DURATION_S (8).
  */
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -22,6 +22,7 @@ import {
   type RunningService,
 } from '../tests/server/backends.js'
 import { startChildTarget, type ChildTarget } from './lib/child-target.js'
+import { procCpu } from './lib/proc-cpu.js'
 import { registerUsers, startCalls } from './lib/rest-setup.js'
 import { closeRooms, openRooms, pingPong } from './lib/ws-load.js'
 
@@ -37,29 +38,12 @@ const PLAN = {
 }
 const SECRET = randomBytes(48).toString('base64url')
 
-const TICK_MS = 1000 / 100 // USER_HZ: /proc reports CPU time in 1/100 s on Linux
-
 /**
  * CPU time (ms) used so far by the given processes and all their descendants, threads included
  * (Postgres forks a backend per connection, each in a process group of its own).
  */
 function treeCpuMs(roots: readonly number[], seen: Map<number, number>): number {
-  const procs = new Map<number, { ppid: number; ms: number }>()
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    let stat: string
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-    } catch {
-      continue // exited meanwhile
-    }
-    // Fields after the parenthesised command name: state ppid … utime(14) stime(15).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    procs.set(Number(entry), {
-      ppid: Number(fields[1]),
-      ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS,
-    })
-  }
+  const procs = procCpu()
   const inTree = (pid: number): boolean => {
     for (let p = pid, hops = 0; p > 1 && hops < 64; hops++) {
       if (roots.includes(p)) return true

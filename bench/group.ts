@@ -6,7 +6,7 @@
  *
  *   npm run bench:group           (ROUNDS=3 SAMPLE_S=20 npm run bench:group for longer)
  */
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import type { Browser } from 'playwright-core'
 import {
   chromiumAvailable,
@@ -17,36 +17,22 @@ import {
   type Person,
   type Stack,
 } from '../tests/e2e/harness.js'
+import { procCommand, procCpu } from './lib/proc-cpu.js'
+import { spread } from './lib/slices.js'
 
 const ROUNDS = Math.max(1, Number(process.env.ROUNDS ?? 2))
 const SAMPLE_S = Math.max(5, Number(process.env.SAMPLE_S ?? 15))
 /** After everyone connects: the send resolution settles (first-frame.ts) and decoders warm up. */
 const SETTLE_MS = 6000
-/** /proc reports CPU time in clock ticks of 1/100 s on Linux. */
-const TICKS_PER_S = 100
 
-/** CPU ticks so far of every Chromium process (browser, renderers, GPU, audio, network). */
-function chromiumTicks(): number {
+/** CPU ms so far of every Chromium process (browser, renderers, GPU, audio, network). */
+function chromiumCpuMs(): number {
   let total = 0
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('chromium')) continue
-      // Fields after "pid (comm) ": state is the first, utime the 12th, stime the 13th.
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-      total += Number(fields[11]) + Number(fields[12])
-    } catch {
-      // Exited between the listing and the read.
-    }
-  }
+  for (const [pid, { ms }] of procCpu()) if (procCommand(pid).includes('chromium')) total += ms
   return total
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = Math.floor(s.length / 2)
-  return s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2
-}
 
 interface Sample {
   cores: number
@@ -80,10 +66,10 @@ async function measureCall(caller: Person, callees: Person[]): Promise<Sample> {
     await tiles.nth(callees.length - 1).waitFor({ timeout: 60_000 })
   }
   await sleep(SETTLE_MS)
-  const before = chromiumTicks()
+  const before = chromiumCpuMs()
   const startedAt = performance.now()
   await sleep(SAMPLE_S * 1000)
-  const cores = (chromiumTicks() - before) / TICKS_PER_S / ((performance.now() - startedAt) / 1000)
+  const cores = (chromiumCpuMs() - before) / (performance.now() - startedAt)
   const heights = await page.$$eval(
     '[data-testid="remote-video"] video, video[data-testid="remote-video"], [data-testid="peer-tile"] video',
     (videos) => videos.map((v) => (v as HTMLVideoElement).videoHeight).filter((h) => h > 0),
@@ -99,7 +85,7 @@ async function measureCall(caller: Person, callees: Person[]): Promise<Sample> {
 }
 
 async function main(): Promise<void> {
-  if (!chromiumAvailable() || !readdirSync('/proc').length) {
+  if (!chromiumAvailable() || !existsSync('/proc/self/stat')) {
     console.log('SKIPPED bench:group: needs /usr/bin/chromium and Linux /proc')
     return
   }
@@ -123,20 +109,16 @@ async function main(): Promise<void> {
           `three-way ${three.at(-1)?.cores.toFixed(2)} cores`,
       )
     }
-    const c1 = median(one.map((s) => s.cores))
-    const c3 = median(three.map((s) => s.cores))
-    const range = (xs: Sample[]) =>
-      `[${Math.min(...xs.map((s) => s.cores)).toFixed(2)}–${Math.max(...xs.map((s) => s.cores)).toFixed(2)}]`
+    const c1 = spread(one.map((s) => s.cores))
+    const c3 = spread(three.map((s) => s.cores))
+    const cores = ({ median, min, max }: typeof c1) =>
+      `${median.toFixed(2)} cores [${min.toFixed(2)}–${max.toFixed(2)}]`
     console.log(
       `Chromium CPU in a video call, steady state, ${SAMPLE_S} s samples, ${ROUNDS} rounds:`,
     )
-    console.log(
-      `  1:1 call (baseline):  ${c1.toFixed(2)} cores ${range(one)}, received ${one[0]?.heights.join('/')}p`,
-    )
-    console.log(
-      `  three-way call:       ${c3.toFixed(2)} cores ${range(three)}, received ${three[0]?.heights.join('/')}p`,
-    )
-    console.log(`  ratio three-way / 1:1: ${(c3 / c1).toFixed(2)}×`)
+    console.log(`  1:1 call (baseline):  ${cores(c1)}, received ${one[0]?.heights.join('/')}p`)
+    console.log(`  three-way call:       ${cores(c3)}, received ${three[0]?.heights.join('/')}p`)
+    console.log(`  ratio three-way / 1:1: ${(c3.median / c1.median).toFixed(2)}×`)
     await Promise.all([alice, bob, carol].map((p) => closePerson(p)))
   } finally {
     await browser?.close()

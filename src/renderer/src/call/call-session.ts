@@ -260,8 +260,13 @@ export class CallSession {
     this.sendScale = scale
     if (this.scaled.length > 0) return
     for (const sender of this.pc.getSenders()) {
-      if (sender.track && startsScaled(sender.track)) void scaleSender(sender, scale)
+      if (sender.track?.kind === 'video') void scaleSender(sender, this.scaleFor(sender.track))
     }
+  }
+
+  /** The downscale for `track` once past its start: the send scale for a large camera only. */
+  private scaleFor(track: MediaStreamTrack): number {
+    return startsScaled(track) ? this.sendScale : 1
   }
 
   /** A callee whose devices are still opening answers send-receive for the kinds to come. */
@@ -320,7 +325,7 @@ export class CallSession {
     if (sender) await sender.replaceTrack(track)
     // The sender keeps its downscale: a group's applies to a large camera only.
     if (sender && track?.kind === 'video' && this.scaled.length === 0 && this.sendScale !== 1) {
-      void scaleSender(sender, startsScaled(track) ? this.sendScale : 1)
+      void scaleSender(sender, this.scaleFor(track))
     }
     // A connection rebuilt while the camera was off answered with this kind receive-only: sending
     // again needs the direction back (one renegotiation, through perfect negotiation).

@@ -3,12 +3,12 @@ import { useTranslation } from 'react-i18next'
 import { useApp, useController } from '../app/context.js'
 import { Avatar } from '../components/Avatar.js'
 import { Icon } from '../components/Icon.js'
-import { formatDuration } from '../app/format.js'
+import { formatDuration, listNames } from '../app/format.js'
 import { nameOf } from '../store/selectors.js'
 import { CallSecurityReport } from '../detection/SecurityReportView.js'
 
 export function SummaryScreen(): ReactElement | null {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const controller = useController()
   const summary = useApp((s) => s.summary)
   const doneRef = useRef<HTMLButtonElement>(null)
@@ -29,7 +29,7 @@ export function SummaryScreen(): ReactElement | null {
         <h1 id="summary-title">{t('summary.title')}</h1>
         {/* Everyone who took part, as the language lists them ("A, B, and C", "A、B和C"). */}
         <p className="muted" data-testid="summary-with">
-          {t('summary.with', { names: people.map(nameOf) })}
+          {t('summary.with', { names: listNames(people.map(nameOf), i18n.language) })}
         </p>
         <dl className="facts">
           <div>

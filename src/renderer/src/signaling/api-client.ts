@@ -74,6 +74,14 @@ export function retryWaitMs(header: string | null): number {
     : DEFAULT_RETRY_WAIT_MS
 }
 
+interface RequestOptions {
+  /** Sends the bearer token (all but register and login). */
+  auth?: boolean
+  /** Retried after a 503 (GETs by default). */
+  idempotent?: boolean
+}
+const SAFE_TO_REPEAT: RequestOptions = { idempotent: true }
+
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** The REST half of the wire contract, typed and checked against the server's own schemas. */
@@ -96,10 +104,10 @@ export class ApiClient {
   }
 
   register(body: RegisterBody): Promise<AuthResponse> {
-    return this.request('POST', ROUTES.register, AuthResponse, body, false)
+    return this.request('POST', ROUTES.register, AuthResponse, body, { auth: false })
   }
   login(username: string, password: string): Promise<AuthResponse> {
-    return this.request('POST', ROUTES.login, AuthResponse, { username, password }, false)
+    return this.request('POST', ROUTES.login, AuthResponse, { username, password }, { auth: false })
   }
   async me(): Promise<User> {
     return (await this.request('GET', ROUTES.me, MeResponse)).user
@@ -128,11 +136,11 @@ export class ApiClient {
   /** Retried on 503: a shed request never reached its handler, and a second end is a no-op. */
   async declineCall(callId: number): Promise<Call> {
     const body = { call_id: callId }
-    return (await this.request('POST', ROUTES.declineCall, CallResponse, body, true, true)).call
+    return (await this.request('POST', ROUTES.declineCall, CallResponse, body, SAFE_TO_REPEAT)).call
   }
   async endCall(callId: number): Promise<Call> {
     const body = { call_id: callId }
-    return (await this.request('POST', ROUTES.endCall, CallResponse, body, true, true)).call
+    return (await this.request('POST', ROUTES.endCall, CallResponse, body, SAFE_TO_REPEAT)).call
   }
   async activeCalls(): Promise<Call[]> {
     return (await this.request('GET', ROUTES.activeCalls, CallListResponse)).calls
@@ -151,8 +159,7 @@ export class ApiClient {
     path: string,
     schema: S,
     body?: unknown,
-    auth = true,
-    idempotent = method === 'GET',
+    { auth = true, idempotent = method === 'GET' }: RequestOptions = {},
   ): Promise<Type.Static<S>> {
     for (let retry = 0; ; retry++) {
       const res = await this.send(method, path, body, auth)

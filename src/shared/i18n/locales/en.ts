@@ -198,7 +198,7 @@ const en = {
   },
   summary: {
     title: 'Call ended',
-    with: 'with {{names, list}}',
+    with: 'with {{names}}',
     duration: 'Duration',
     type: 'Type',
     quality: 'Quality',

@@ -194,7 +194,7 @@ const zhCN: Messages = {
   },
   summary: {
     title: '通话已结束',
-    with: '与 {{names, list}}',
+    with: '与 {{names}}',
     duration: '时长',
     type: '类型',
     quality: '质量',
